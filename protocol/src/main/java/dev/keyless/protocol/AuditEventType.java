@@ -1,0 +1,31 @@
+package dev.keyless.protocol;
+
+/** The stable, dotted audit event type names. */
+public final class AuditEventType {
+    private AuditEventType() {}
+
+    public static final String WORKLOAD_AUTHENTICATE = "workload.authenticate";
+    public static final String SSH_CERTIFICATE_ISSUE = "ssh.certificate.issue";
+    public static final String SESSION_CLOSE = "session.close";
+    public static final String SESSION_EXPIRE = "session.expire";
+    public static final String SESSION_REVOKE = "session.revoke";
+    public static final String SERVER_ACCOUNT_CREATE = "server.account.create";
+    public static final String SERVER_ACCOUNT_DELETE = "server.account.delete";
+    public static final String SERVER_SSH_LOGIN = "server.ssh.login";
+    public static final String SERVER_SSH_LOGOUT = "server.ssh.logout";
+    public static final String CONNECTION_CREATE = "connection.create";
+    public static final String CONNECTION_UPDATE = "connection.update";
+    public static final String CONNECTION_DELETE = "connection.delete";
+    public static final String CONNECTION_ACTIVATE = "connection.activate";
+    public static final String CONNECTION_DEACTIVATE = "connection.deactivate";
+    public static final String CONNECTION_TEST = "connection.test";
+    public static final String ROLE_CREATE = "role.create";
+    public static final String ROLE_UPDATE = "role.update";
+    public static final String ROLE_DELETE = "role.delete";
+    public static final String POLICY_CREATE = "policy.create";
+    public static final String POLICY_UPDATE = "policy.update";
+    public static final String POLICY_DELETE = "policy.delete";
+    public static final String SERVER_CREATE = "server.create";
+    public static final String ADMIN_CREATE = "admin.create";
+    public static final String TEAM_BOOTSTRAP = "team.bootstrap";
+}

@@ -1,0 +1,8 @@
+package dev.keyless.protocol;
+
+/** Lifecycle of a workload connection: {@code DRAFT -> ACTIVE <-> INACTIVE}. */
+public enum ConnectionState {
+    DRAFT,
+    ACTIVE,
+    INACTIVE
+}

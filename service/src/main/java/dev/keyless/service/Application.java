@@ -1,0 +1,12 @@
+package dev.keyless.service;
+
+import io.micronaut.runtime.Micronaut;
+
+/** Starts the Keyless service. */
+public final class Application {
+    private Application() {}
+
+    public static void main(String[] args) {
+        Micronaut.build(args).banner(false).mainClass(Application.class).start();
+    }
+}
