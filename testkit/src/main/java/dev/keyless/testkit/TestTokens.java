@@ -167,7 +167,8 @@ public final class TestTokens {
 
     private static byte[] ed25519(OctetKeyPair okp, byte[] input) throws GeneralSecurityException {
         PrivateKey key = KeyFactory.getInstance("Ed25519")
-                .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, okp.getD().decode()));
+                .generatePrivate(new EdECPrivateKeySpec(
+                        NamedParameterSpec.ED25519, okp.getD().decode()));
         Signature sig = Signature.getInstance("Ed25519");
         sig.initSign(key);
         sig.update(input);

@@ -20,37 +20,126 @@ class ClaimConditionsTest {
                 // name, fixture, claim, condition, expected match
                 Arguments.of("exact string", "github-actions", "repository", "acme-corp/deploy-svc", true),
                 Arguments.of("exact string differs", "github-actions", "repository", "acme-corp/other", false),
-                Arguments.of("glob star crosses slashes", "github-actions", "workflow_ref", "acme-corp/*@refs/heads/main", true),
+                Arguments.of(
+                        "glob star crosses slashes",
+                        "github-actions",
+                        "workflow_ref",
+                        "acme-corp/*@refs/heads/main",
+                        true),
                 Arguments.of("glob question mark is one code point", "github-actions", "ref", "refs/heads/mai?", true),
                 Arguments.of("glob anchored at both ends", "github-actions", "ref", "heads/*", false),
                 Arguments.of("escaped star is literal", "github-actions", "ref", "refs/heads/\\*", false),
-                Arguments.of("escaped star without glob is exact", "github-actions", "ref", "refs/heads/main\\*", false),
-                Arguments.of("subject with %3A is compared literally", "github-actions", "sub", "repo:acme-corp/deploy-svc:environment:production", true),
-                Arguments.of("immutable subject form by glob", "immutable-github", "sub", "repo:acme-corp@91234567/deploy-svc@812345678:ref:refs/heads/*", true),
-                Arguments.of("immutable subject needs the owner id", "immutable-github", "sub", "repo:acme-corp/deploy-svc:*", false),
-                Arguments.of("list condition matches any entry", "github-actions", "environment", List.of("staging", "production"), true),
-                Arguments.of("list condition with no matching entry", "github-actions", "environment", List.of("staging", "dev"), false),
+                Arguments.of(
+                        "escaped star without glob is exact", "github-actions", "ref", "refs/heads/main\\*", false),
+                Arguments.of(
+                        "subject with %3A is compared literally",
+                        "github-actions", "sub", "repo:acme-corp/deploy-svc:environment:production", true),
+                Arguments.of(
+                        "immutable subject form by glob",
+                        "immutable-github",
+                        "sub",
+                        "repo:acme-corp@91234567/deploy-svc@812345678:ref:refs/heads/*",
+                        true),
+                Arguments.of(
+                        "immutable subject needs the owner id",
+                        "immutable-github",
+                        "sub",
+                        "repo:acme-corp/deploy-svc:*",
+                        false),
+                Arguments.of(
+                        "list condition matches any entry",
+                        "github-actions",
+                        "environment",
+                        List.of("staging", "production"),
+                        true),
+                Arguments.of(
+                        "list condition with no matching entry",
+                        "github-actions",
+                        "environment",
+                        List.of("staging", "dev"),
+                        false),
                 Arguments.of("number condition matches numeric claim", "gitlab", "runner_id", 12, true),
                 Arguments.of("string condition matches numeric claim by text", "gitlab", "runner_id", "12", true),
                 Arguments.of("glob matches numeric claim text", "gitlab", "runner_id", "1?", true),
                 Arguments.of("number condition does not match string claim", "gitlab", "project_id", 1337, false),
                 Arguments.of("number condition compares by value", "gitlab", "runner_id", 12.0, true),
-                Arguments.of("list claim matches when an element matches", "circleci", "oidc.circleci.com/context-ids", "c1d2e3f4-0000-1111-2222-333344445555", true),
-                Arguments.of("list claim with no matching element", "circleci", "oidc.circleci.com/context-ids", "other", false),
-                Arguments.of("dotted slash name is one literal claim", "circleci", "oidc.circleci.com/vcs-ref", "refs/heads/main", true),
-                Arguments.of("boolean condition matches boolean claim", "circleci", "oidc.circleci.com/ssh-rerun", false, true),
-                Arguments.of("boolean condition does not match the other value", "circleci", "oidc.circleci.com/ssh-rerun", true, false),
-                Arguments.of("string condition matches boolean claim text", "circleci", "oidc.circleci.com/ssh-rerun", "false", true),
-                Arguments.of("boolean condition does not match string claim", "github-actions", "ref_protected", true, false),
-                Arguments.of("json pointer into nested claims", "kubernetes", "/kubernetes.io/namespace", "deploy", true),
-                Arguments.of("json pointer two levels deep", "kubernetes", "/kubernetes.io/serviceaccount/name", "ansible-*", true),
+                Arguments.of(
+                        "list claim matches when an element matches",
+                        "circleci",
+                        "oidc.circleci.com/context-ids",
+                        "c1d2e3f4-0000-1111-2222-333344445555",
+                        true),
+                Arguments.of(
+                        "list claim with no matching element",
+                        "circleci",
+                        "oidc.circleci.com/context-ids",
+                        "other",
+                        false),
+                Arguments.of(
+                        "dotted slash name is one literal claim",
+                        "circleci",
+                        "oidc.circleci.com/vcs-ref",
+                        "refs/heads/main",
+                        true),
+                Arguments.of(
+                        "boolean condition matches boolean claim",
+                        "circleci",
+                        "oidc.circleci.com/ssh-rerun",
+                        false,
+                        true),
+                Arguments.of(
+                        "boolean condition does not match the other value",
+                        "circleci",
+                        "oidc.circleci.com/ssh-rerun",
+                        true,
+                        false),
+                Arguments.of(
+                        "string condition matches boolean claim text",
+                        "circleci",
+                        "oidc.circleci.com/ssh-rerun",
+                        "false",
+                        true),
+                Arguments.of(
+                        "boolean condition does not match string claim",
+                        "github-actions",
+                        "ref_protected",
+                        true,
+                        false),
+                Arguments.of(
+                        "json pointer into nested claims", "kubernetes", "/kubernetes.io/namespace", "deploy", true),
+                Arguments.of(
+                        "json pointer two levels deep",
+                        "kubernetes",
+                        "/kubernetes.io/serviceaccount/name",
+                        "ansible-*",
+                        true),
                 Arguments.of("json pointer to an object never matches", "kubernetes", "/kubernetes.io/pod", "*", false),
-                Arguments.of("literal name with a dot is not a path", "kubernetes", "kubernetes.io/namespace", "deploy", false),
-                Arguments.of("json pointer into a list by index", "kubernetes", "/aud/0", "https://keyless.example.com", true),
+                Arguments.of(
+                        "literal name with a dot is not a path",
+                        "kubernetes",
+                        "kubernetes.io/namespace",
+                        "deploy",
+                        false),
+                Arguments.of(
+                        "json pointer into a list by index",
+                        "kubernetes",
+                        "/aud/0",
+                        "https://keyless.example.com",
+                        true),
                 Arguments.of("missing claim never matches", "jenkins", "environment", "*", false),
-                Arguments.of("cyrillic look-alike does not match", "github-actions", "repository", "\u0430cme-corp/deploy-svc", false),
+                Arguments.of(
+                        "cyrillic look-alike does not match",
+                        "github-actions",
+                        "repository",
+                        "\u0430cme-corp/deploy-svc",
+                        false),
                 Arguments.of("star matches the empty string", "github-actions", "head_ref", "*", true),
-                Arguments.of("nested gcp number by pointer", "gcp", "/google/compute_engine/project_number", 123456789012L, true));
+                Arguments.of(
+                        "nested gcp number by pointer",
+                        "gcp",
+                        "/google/compute_engine/project_number",
+                        123456789012L,
+                        true));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,7 +149,10 @@ class ClaimConditionsTest {
         List<ClaimMismatch> mismatches = conditions.mismatches(claims(fixture));
         assertThat(mismatches.isEmpty()).isEqualTo(expected);
         if (!expected) {
-            assertThat(mismatches).singleElement().extracting(ClaimMismatch::claim).isEqualTo(claim);
+            assertThat(mismatches)
+                    .singleElement()
+                    .extracting(ClaimMismatch::claim)
+                    .isEqualTo(claim);
         }
     }
 
@@ -80,9 +172,11 @@ class ClaimConditionsTest {
     void lookAlikeInTheClaimDoesNotMatchAsciiCondition() {
         Map<String, Object> claims = claims("github-actions");
         claims.put("repository", "\u0430cme-corp/deploy-svc");
-        assertThat(ClaimConditions.parse(Map.of("repository", "acme-corp/deploy-svc")).matches(claims))
+        assertThat(ClaimConditions.parse(Map.of("repository", "acme-corp/deploy-svc"))
+                        .matches(claims))
                 .isFalse();
-        assertThat(ClaimConditions.parse(Map.of("repository", "?cme-corp/deploy-svc")).matches(claims))
+        assertThat(ClaimConditions.parse(Map.of("repository", "?cme-corp/deploy-svc"))
+                        .matches(claims))
                 .isTrue();
     }
 
@@ -125,14 +219,15 @@ class ClaimConditionsTest {
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("repo", null);
         assertThatThrownBy(() -> ClaimConditions.parse(raw))
-                .isInstanceOfSatisfying(
-                        InvalidConditionException.class, e -> assertThat(e.field()).isEqualTo("repo"));
+                .isInstanceOfSatisfying(InvalidConditionException.class, e -> assertThat(e.field())
+                        .isEqualTo("repo"));
     }
 
     @Test
     void pointerEscapesDecodePerRfc6901() {
         Map<String, Object> claims = Map.of("a/b", Map.of("c~d", "v"));
-        assertThat(ClaimConditions.parse(Map.of("/a~1b/c~0d", "v")).matches(claims)).isTrue();
+        assertThat(ClaimConditions.parse(Map.of("/a~1b/c~0d", "v")).matches(claims))
+                .isTrue();
     }
 
     private static Map<String, Object> claims(String fixture) {
