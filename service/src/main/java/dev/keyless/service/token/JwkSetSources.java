@@ -1,0 +1,63 @@
+package dev.keyless.service.token;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One shared key source per connection and key location, so every request of a connection uses
+ * one cache and one rate limit. Keyed by connection id plus location: when an admin changes the
+ * location a new source starts; {@link #evict} drops the old ones. Thread-safe.
+ */
+public final class JwkSetSources {
+    private record Key(String connectionId, String location) {}
+
+    private final Map<Key, JwkSetSource> sources = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final Clock clock;
+    private final JwksFetchSettings settings;
+
+    public JwkSetSources(HttpClient http, Clock clock, JwksFetchSettings settings) {
+        this.http = http;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** With one shared HTTP client that never follows redirects. */
+    public JwkSetSources(Clock clock, JwksFetchSettings settings) {
+        this(JwksFetcher.defaultClient(settings), clock, settings);
+    }
+
+    /** The remote source for a connection's key location, created on first use. */
+    public JwkSetSource remote(String connectionId, JwksLocation location) {
+        return sources.computeIfAbsent(
+                new Key(connectionId, location.toString()),
+                k -> new RemoteJwkSetSource(location, http, clock, settings));
+    }
+
+    /**
+     * The pinned source for a connection; {@code contentKey} identifies the pasted set (e.g. its
+     * hash) so an edit yields a new source.
+     */
+    public JwkSetSource pinned(String connectionId, String contentKey, Supplier<PinnedJwkSetSource> factory) {
+        return sources.computeIfAbsent(new Key(connectionId, "pinned:" + contentKey), k -> factory.get());
+    }
+
+    /** Forgets every source of a connection (on update or delete). */
+    public void evict(String connectionId) {
+        sources.keySet().removeIf(k -> k.connectionId().equals(connectionId));
+    }
+
+    /** The sources of a connection, for health reporting. */
+    public Map<String, JwksHealth> health(String connectionId) {
+        Map<String, JwksHealth> out = new java.util.LinkedHashMap<>();
+        sources.forEach((k, v) -> {
+            if (k.connectionId().equals(connectionId)) {
+                out.put(k.location(), v.health());
+            }
+        });
+        return out;
+    }
+}

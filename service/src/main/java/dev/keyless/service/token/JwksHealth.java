@@ -1,0 +1,16 @@
+package dev.keyless.service.token;
+
+import java.time.Instant;
+
+/**
+ * The state of a key source. {@code stale} means the last fetch failed and older keys are still
+ * being served. {@code lastError} is a fixed description (status, timeout, parse failure), never a
+ * response body. Instants are null when the event has not happened.
+ */
+public record JwksHealth(Instant lastSuccess, Instant lastFailure, String lastError, boolean stale, int keyCount) {
+
+    /** Whether any keys can be served right now. */
+    public boolean available() {
+        return keyCount > 0;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.keyless.service.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * Verifies the signature with a key {@link KeySelector} already matched to the algorithm. The
+ * nimbus verifier gets a header holding only {@code alg}: every other header parameter was either
+ * refused or is irrelevant, and nothing from the token's header can reach the crypto.
+ */
+final class SignatureCheck {
+    private SignatureCheck() {}
+
+    static void verify(ParsedToken token, SigningAlgorithm alg, JWK key) {
+        boolean valid;
+        try {
+            valid = key instanceof OctetKeyPair okp ? ed25519(okp, token) : jose(key, alg, token);
+        } catch (JOSEException | IllegalArgumentException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw TokenRejectedException.of(TokenCheck.SIGNATURE, "the token's signature does not verify");
+        }
+    }
+
+    private static boolean jose(JWK key, SigningAlgorithm alg, ParsedToken token) throws JOSEException {
+        JWSVerifier verifier = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) key);
+        return verifier.verify(new JWSHeader(alg.jws()), token.signingInput(), token.signature());
+    }
+
+    // nimbus's Ed25519Verifier needs Tink, which the service does not ship; BouncyCastle does it.
+    private static boolean ed25519(OctetKeyPair key, ParsedToken token) {
+        byte[] signature = token.signature().decode();
+        byte[] x = key.getX().decode();
+        if (signature.length != Ed25519PublicKeyParameters.KEY_SIZE * 2
+                || x.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+            return false;
+        }
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(false, new Ed25519PublicKeyParameters(x, 0));
+        signer.update(token.signingInput(), 0, token.signingInput().length);
+        return signer.verifySignature(signature);
+    }
+}
