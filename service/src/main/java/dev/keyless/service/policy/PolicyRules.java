@@ -1,0 +1,34 @@
+package dev.keyless.service.policy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A policy after {@link PolicySpecValidator}: every name checked, sudo rules normalized, defaults
+ * applied. This is what {@link PolicyEngine} evaluates; build it only through the validator (or
+ * from stored rows that were validated when written).
+ *
+ * @param maxConcurrentSessions null when the policy sets no limit
+ * @param sourceAddresses CIDR blocks ({@code addr/len}); empty means no source restriction
+ */
+public record PolicyRules(
+        String name,
+        List<String> roles,
+        List<String> serverNames,
+        Map<String, String> serverLabels,
+        List<SudoCommand> sudo,
+        Duration sessionTtl,
+        Duration accessTokenTtl,
+        Integer maxConcurrentSessions,
+        List<String> extensions,
+        List<String> sourceAddresses) {
+    public PolicyRules {
+        roles = List.copyOf(roles);
+        serverNames = List.copyOf(serverNames);
+        serverLabels = Map.copyOf(serverLabels);
+        sudo = List.copyOf(sudo);
+        extensions = List.copyOf(extensions);
+        sourceAddresses = List.copyOf(sourceAddresses);
+    }
+}
