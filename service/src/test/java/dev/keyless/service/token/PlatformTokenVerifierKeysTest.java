@@ -76,9 +76,8 @@ class PlatformTokenVerifierKeysTest {
         issuer.serveKeys(NEW);
         assertThat(verify(token(NEW), source)).isNotNull();
         assertThatThrownBy(() -> verify(token(OLD), source))
-                .isInstanceOfSatisfying(
-                        TokenRejectedException.class,
-                        e -> assertThat(e.problemType()).isEqualTo(ProblemType.TOKEN_KEY_UNKNOWN));
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.problemType())
+                        .isEqualTo(ProblemType.TOKEN_KEY_UNKNOWN));
     }
 
     @Test
@@ -113,9 +112,8 @@ class PlatformTokenVerifierKeysTest {
 
         clock.advance(Duration.ofHours(23));
         assertThatThrownBy(() -> verify(token(OLD), source))
-                .isInstanceOfSatisfying(
-                        TokenVerificationException.class,
-                        e -> assertThat(e.problemType()).isEqualTo(ProblemType.JWKS_UNAVAILABLE));
+                .isInstanceOfSatisfying(TokenVerificationException.class, e -> assertThat(e.problemType())
+                        .isEqualTo(ProblemType.JWKS_UNAVAILABLE));
         assertThat(source.health().available()).isFalse();
     }
 
@@ -153,11 +151,10 @@ class PlatformTokenVerifierKeysTest {
         issuer.failWith(500);
         RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
         String token = token(OLD);
-        assertThatThrownBy(() -> verify(token, source))
-                .isInstanceOfSatisfying(TokenVerificationException.class, e -> {
-                    assertThat(e.problemType()).isEqualTo(ProblemType.JWKS_UNAVAILABLE);
-                    assertThat(e.getMessage()).doesNotContain(token);
-                });
+        assertThatThrownBy(() -> verify(token, source)).isInstanceOfSatisfying(TokenVerificationException.class, e -> {
+            assertThat(e.problemType()).isEqualTo(ProblemType.JWKS_UNAVAILABLE);
+            assertThat(e.getMessage()).doesNotContain(token);
+        });
     }
 
     @Test
@@ -170,7 +167,8 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void symmetricKeysInTheSetAreIgnored() {
-        issuer.serveJwksBody("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"2025-key\",\"k\":\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"}]}");
+        issuer.serveJwksBody(
+                "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"2025-key\",\"k\":\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"}]}");
         RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
         assertThatThrownBy(() -> verify(token(OLD), source)).isInstanceOf(TokenVerificationException.class);
     }
