@@ -11,16 +11,11 @@ import java.util.concurrent.Flow;
 
 /** Collects a response body, cancelling the exchange as soon as it passes the cap. */
 final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
-    static final class TooLargeException extends IOException {
-        TooLargeException() {
-            super("response too large");
-        }
-    }
-
     private final int cap;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
+    private volatile boolean exceeded;
 
     CappedBodySubscriber(int cap) {
         this.cap = cap;
@@ -39,8 +34,9 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
         }
         for (ByteBuffer b : items) {
             if (buffer.size() + b.remaining() > cap) {
+                exceeded = true;
                 subscription.cancel();
-                result.completeExceptionally(new TooLargeException());
+                result.completeExceptionally(new IOException("response too large"));
                 return;
             }
             byte[] chunk = new byte[b.remaining()];
@@ -57,6 +53,10 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> 
     @Override
     public void onComplete() {
         result.complete(buffer.toByteArray());
+    }
+
+    boolean exceeded() {
+        return exceeded;
     }
 
     @Override

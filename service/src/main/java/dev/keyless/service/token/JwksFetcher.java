@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** One fetch of a key set over HTTP, with OIDC discovery first when the location asks for it. */
 final class JwksFetcher {
@@ -68,8 +69,11 @@ final class JwksFetcher {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request, info -> new CappedBodySubscriber(settings.maxResponseBytes()));
+        AtomicReference<CappedBodySubscriber> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
+            body.set(new CappedBodySubscriber(settings.maxResponseBytes()));
+            return body.get();
+        });
         try {
             // The request timeout covers only the headers; this bounds a body that trickles in.
             HttpResponse<byte[]> response = future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -82,7 +86,9 @@ final class JwksFetcher {
             throw new FetchException("no answer from " + uri + " within " + settings.timeout(), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            String why = cause instanceof CappedBodySubscriber.TooLargeException
+            // Cancelling the exchange surfaces as a plain IOException; the subscriber knows why.
+            boolean tooLarge = body.get() != null && body.get().exceeded();
+            String why = tooLarge
                     ? "the response is larger than " + settings.maxResponseBytes() + " bytes"
                     : cause.getClass().getSimpleName();
             throw new FetchException("fetching " + uri + " failed: " + why, cause);
