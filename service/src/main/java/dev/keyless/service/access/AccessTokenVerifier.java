@@ -28,9 +28,9 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  * {@code alg} (EdDSA only: {@code none} and HMAC never reach a verifier), {@code typ}, header
  * parameters that are never honoured ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}, {@code
  * crit}), {@code kid} among the configured keys, signature, then {@code iss}, {@code aud =
- * keyless:<team>}, required claims, and {@code exp} with zero clock skew (all replicas issue and
- * verify against the same database clock horizon; a token lives minutes). Generation checks
- * against the database are the caller's job. Thread-safe.
+ * keyless:<team>}, required claims, and {@code exp} with zero clock skew: issuer and verifier are
+ * this service, so there is no foreign clock to forgive (replicas are expected to run NTP).
+ * Generation checks against the database are the caller's job. Thread-safe.
  */
 public final class AccessTokenVerifier {
     static final String TEAM = "team";

@@ -65,7 +65,7 @@ class SudoersRendererTest {
     void validRulesPassVisudo(String name, SudoRule rule, String spec) throws Exception {
         String rendered = SudoersRenderer.render("s-1", "deploy", List.of(SudoRuleGrammar.parse(0, rule)));
         assertThat(rendered).isEqualTo(HEADER + "wl_deploy ALL=(root) NOPASSWD: " + spec + "\n");
-        assertThat(visudo(rendered)).as("visudo -cf").isZero();
+        assertPasses(rendered);
     }
 
     @Test
@@ -77,21 +77,21 @@ class SudoersRendererTest {
                 .hasSize(4)
                 .element(2)
                 .isEqualTo("wl_deploy ALL=(root) NOPASSWD: /usr/bin/journalctl -u app");
-        assertThat(visudo(rendered)).isZero();
+        assertPasses(rendered);
     }
 
     @Test
     void emptyRuleListGrantsNothingAndPassesVisudo() throws Exception {
         String rendered = SudoersRenderer.render("s-1", "deploy", List.of());
         assertThat(rendered).isEqualTo(HEADER);
-        assertThat(visudo(rendered)).isZero();
+        assertPasses(rendered);
     }
 
     @Test
     void oracleRejectsWhatTheRendererMustEscape() throws Exception {
         // Proves visudo is a real check here: the same line without the escaping fails.
         assertThat(visudo("wl_deploy ALL=(root) NOPASSWD: /usr/local/bin/deploy --to=web:22,web2\n"))
-                .isNotZero();
+                .satisfies(v -> assertThat(v.exit()).isNotZero());
     }
 
     @ParameterizedTest(name = "session id {0}")
@@ -107,7 +107,7 @@ class SudoersRendererTest {
                 .isInstanceOf(InvalidNameException.class);
     }
 
-    private int visudo(String content) throws IOException, InterruptedException {
+    private Visudo visudo(String content) throws IOException, InterruptedException {
         Path file = Files.createTempFile(dir, "sudoers", ".tmp");
         Files.writeString(file, content, StandardCharsets.US_ASCII);
         Process p = new ProcessBuilder(visudo, "-cf", file.toString())
@@ -115,11 +115,15 @@ class SudoersRendererTest {
                 .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        if (p.exitValue() != 0) {
-            System.out.println("visudo: " + output);
-        }
-        return p.exitValue();
+        return new Visudo(p.exitValue(), output);
     }
+
+    private void assertPasses(String content) throws IOException, InterruptedException {
+        Visudo result = visudo(content);
+        assertThat(result.exit()).as("visudo -cf said: %s", result.output()).isZero();
+    }
+
+    private record Visudo(int exit, String output) {}
 
     private static SudoRule rule(String command) {
         return new SudoRule(command, null, null);
