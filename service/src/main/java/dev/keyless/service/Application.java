@@ -1,5 +1,6 @@
 package dev.keyless.service;
 
+import dev.keyless.service.config.DatabaseSettings;
 import io.micronaut.runtime.Micronaut;
 
 /** Starts the Keyless service. */
@@ -7,6 +8,10 @@ public final class Application {
     private Application() {}
 
     public static void main(String[] args) {
-        Micronaut.build(args).banner(false).mainClass(Application.class).start();
+        Micronaut.build(args)
+                .banner(false)
+                .mainClass(Application.class)
+                .properties(DatabaseSettings.fromEnvironment(System.getenv()))
+                .start();
     }
 }

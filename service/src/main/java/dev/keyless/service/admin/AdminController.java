@@ -1,0 +1,22 @@
+package dev.keyless.service.admin;
+
+import dev.keyless.protocol.AdminRequests.AdminCreated;
+import dev.keyless.protocol.AdminRequests.CreateAdmin;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+
+@Controller("/v1/teams/{team}/admins")
+final class AdminController {
+    private final AdminService admins;
+
+    AdminController(AdminService admins) {
+        this.admins = admins;
+    }
+
+    @Post
+    HttpResponse<AdminCreated> create(String team, AdminPrincipal admin, @Body CreateAdmin request) {
+        return HttpResponse.created(admins.create(admin, request));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.keyless.service.admin;
+
+import dev.keyless.protocol.AdminRole;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.problem.KeylessException;
+import java.util.Arrays;
+
+/** An authenticated admin of one team. Controllers receive it as a parameter. */
+public record AdminPrincipal(String team, String name, AdminRole role) {
+
+    /** Refuses unless this admin has one of the given roles. */
+    public AdminPrincipal require(AdminRole... allowed) {
+        if (Arrays.asList(allowed).contains(role)) {
+            return this;
+        }
+        throw new KeylessException(
+                ProblemType.ADMIN_FORBIDDEN,
+                "This action needs one of the admin roles "
+                        + Arrays.stream(allowed).map(AdminRole::wireName).toList() + "; this admin is "
+                        + role.wireName(),
+                null,
+                null,
+                role.wireName(),
+                null);
+    }
+
+    public boolean is(AdminRole r) {
+        return role == r;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.keyless.service.admin;
+
+import dev.keyless.protocol.AdminRequests.AdminCreated;
+import dev.keyless.protocol.AdminRequests.CreateAdmin;
+import dev.keyless.protocol.AdminRole;
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.team.TeamService;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A team's admins: creation (security admins only) and authentication of admin tokens. */
+@Singleton
+public class AdminService {
+    private final Db db;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final AuditService audit;
+
+    AdminService(Db db, SecureRandom random, Clock clock, AuditService audit) {
+        this.db = db;
+        this.random = random;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    public AdminCreated create(AdminPrincipal by, CreateAdmin request) {
+        by.require(AdminRole.SECURITY_ADMIN);
+        String name = Names.admin("name", request.name());
+        AdminRole role = parseRole(request.role());
+        String token = AdminTokens.generate(random);
+        boolean created = db.write(c -> {
+            TeamService.configVersion(c, by.team());
+            return insert(c, by.team(), name, role, AdminTokens.hash(token), by.name());
+        });
+        if (!created) {
+            throw new KeylessException(ProblemType.ALREADY_EXISTS, "An admin named '" + name + "' already exists");
+        }
+        audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
+                .actor("admin", by.name())
+                .detail("admin", name)
+                .detail("admin_role", role.wireName()));
+        return new AdminCreated(name, role.wireName(), token);
+    }
+
+    /** Stores an admin with a known token hash (bootstrap); false if the name is taken. */
+    public boolean insert(Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy)
+            throws SQLException {
+        return Db.insertIfAbsent(
+                c,
+                "INSERT INTO admin (team, name, role, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                team,
+                name,
+                role.name(),
+                tokenHash,
+                createdBy,
+                clock.instant());
+    }
+
+    /** Authenticates {@code Authorization: Bearer <admin token>} for the team in the path. */
+    public AdminPrincipal authenticate(String team, String authorization) {
+        String token = bearer(authorization)
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.ADMIN_UNAUTHENTICATED, "Send the admin token as 'Authorization: Bearer <token>'"));
+        Optional<AdminPrincipal> admin = db.read(c -> Db.queryOne(
+                c,
+                "SELECT team, name, role FROM admin WHERE token_hash = ?",
+                rs -> new AdminPrincipal(rs.getString(1), rs.getString(2), AdminRole.valueOf(rs.getString(3))),
+                AdminTokens.hash(token)));
+        // An unknown token and a token of another team get the same answer: neither reveals the other.
+        return admin.filter(a -> a.team().equals(team))
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
+    }
+
+    static Optional<String> bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() || token.length() > 512 ? Optional.empty() : Optional.of(token);
+    }
+
+    static AdminRole parseRole(String role) {
+        if (role != null) {
+            for (AdminRole r : AdminRole.values()) {
+                if (r.wireName().equals(role.toLowerCase(Locale.ROOT))
+                        && r.wireName().equals(role)) {
+                    return r;
+                }
+            }
+        }
+        throw KeylessException.invalid(
+                "role",
+                "must be one of "
+                        + Arrays.stream(AdminRole.values())
+                                .map(AdminRole::wireName)
+                                .toList());
+    }
+}

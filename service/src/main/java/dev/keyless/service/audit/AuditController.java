@@ -1,0 +1,67 @@
+package dev.keyless.service.audit;
+
+import static dev.keyless.protocol.AdminRole.AUDITOR;
+import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
+
+import dev.keyless.protocol.AuditRequests.AuditPage;
+import dev.keyless.protocol.AuditRequests.AuditVerification;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.problem.KeylessException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+@Controller("/v1/teams/{team}/audit")
+final class AuditController {
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final AuditService audit;
+
+    AuditController(AuditService audit) {
+        this.audit = audit;
+    }
+
+    @Get
+    AuditPage find(
+            String team,
+            AdminPrincipal admin,
+            @Nullable @QueryValue String since,
+            @Nullable @QueryValue String until,
+            @Nullable @QueryValue String type,
+            @Nullable @QueryValue String role,
+            @Nullable @QueryValue String server,
+            @Nullable @QueryValue String session,
+            @Nullable @QueryValue("after_seq") Long afterSeq,
+            @Nullable @QueryValue Integer limit) {
+        admin.require(SECURITY_ADMIN, AUDITOR);
+        int n = limit == null ? DEFAULT_LIMIT : limit;
+        if (n < 1 || n > MAX_LIMIT) {
+            throw KeylessException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        return new AuditPage(audit.find(
+                admin.team(),
+                new AuditQuery(
+                        instant("since", since), instant("until", until), type, role, server, session, afterSeq, n)));
+    }
+
+    @Get("/verify")
+    AuditVerification verify(String team, AdminPrincipal admin) {
+        admin.require(SECURITY_ADMIN, AUDITOR);
+        return audit.verify(admin.team());
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw KeylessException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+}

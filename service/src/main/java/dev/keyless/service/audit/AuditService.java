@@ -1,0 +1,133 @@
+package dev.keyless.service.audit;
+
+import dev.keyless.protocol.AuditRequests.AuditEvent;
+import dev.keyless.protocol.AuditRequests.AuditVerification;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.db.Json;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The audit trail: append (durable before the caller goes on), query, verify. */
+@Singleton
+public class AuditService {
+    private static final int VERIFY_PAGE = 1000;
+
+    private final AuditWriter writer;
+    private final Db db;
+    private final Clock clock;
+
+    AuditService(AuditWriter writer, Db db, Clock clock) {
+        this.writer = writer;
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends an event and waits until it is stored. If the trail cannot be written the caller's
+     * action fails too: nothing is granted without its audit event.
+     */
+    public AuditEvent record(AuditEntry entry) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        AuditEvent event = new AuditEvent(
+                0,
+                UUID.randomUUID().toString(),
+                now,
+                entry.type,
+                entry.outcome,
+                entry.actorType,
+                entry.actorId,
+                entry.team,
+                entry.connection,
+                entry.role,
+                entry.subject,
+                nullIfEmpty(entry.claims),
+                entry.clientIp,
+                entry.tokenId,
+                entry.tokenTtlSeconds,
+                entry.server,
+                entry.sessionId,
+                entry.serial,
+                entry.reason,
+                nullIfEmpty(entry.details),
+                null,
+                null);
+        try {
+            return writer.submit(event).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the audit trail", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the audit trail could not be written", e);
+        }
+    }
+
+    private static Map<String, String> nullIfEmpty(Map<String, String> map) {
+        return map.isEmpty() ? null : Map.copyOf(map);
+    }
+
+    public List<AuditEvent> find(String team, AuditQuery query) {
+        return db.read(c -> AuditRepository.find(c, team, query));
+    }
+
+    /** Recomputes the whole chain and reports the first broken link. */
+    public AuditVerification verify(String team) {
+        return db.read(c -> {
+            String previous = AuditChain.GENESIS;
+            long expectedSeq = 1;
+            long checked = 0;
+            while (true) {
+                List<AuditRepository.Row> rows = AuditRepository.page(c, team, expectedSeq - 1, VERIFY_PAGE);
+                for (AuditRepository.Row row : rows) {
+                    String problem = check(row, expectedSeq, previous);
+                    if (problem != null) {
+                        return new AuditVerification(false, checked, row.seq(), problem);
+                    }
+                    previous = row.hash();
+                    expectedSeq++;
+                    checked++;
+                }
+                if (rows.size() < VERIFY_PAGE) {
+                    break;
+                }
+            }
+            AuditRepository.Head head = AuditRepository.head(c, team);
+            if (head.seq() != checked || !head.hash().equals(previous)) {
+                return new AuditVerification(
+                        false, checked, checked + 1, "events after sequence " + checked + " are missing");
+            }
+            return new AuditVerification(true, checked, null, "chain intact");
+        });
+    }
+
+    private static String check(AuditRepository.Row row, long expectedSeq, String previous) {
+        if (row.seq() != expectedSeq) {
+            return "event " + expectedSeq + " is missing";
+        }
+        if (!row.prevHash().equals(previous)) {
+            return "event " + row.seq() + " does not link to the hash of the event before it";
+        }
+        if (!AuditChain.hash(previous, row.body()).equals(row.hash())) {
+            return "event " + row.seq() + " was altered: its hash does not match its content";
+        }
+        AuditEvent body = Json.read(row.body(), AuditEvent.class);
+        if (body.seq() != row.seq()
+                || !Objects.equals(body.type(), row.type())
+                || !Objects.equals(body.role(), row.role())
+                || !Objects.equals(body.server(), row.server())
+                || !Objects.equals(body.sessionId(), row.sessionId())
+                || !body.time().equals(row.time())
+                || !Objects.equals(body.previousHash(), row.prevHash())) {
+            return "event " + row.seq() + " has index columns that disagree with its hashed content";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.keyless.service.connection;
+
+import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
+import dev.keyless.protocol.ConnectionRequests.ConnectionView;
+import dev.keyless.protocol.ConnectionRequests.TestToken;
+import dev.keyless.protocol.ConnectionRequests.ValidationReport;
+import dev.keyless.service.admin.AdminPrincipal;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import java.util.List;
+
+@Controller("/v1/teams/{team}/connections")
+final class ConnectionController {
+    private final ConnectionService connections;
+    private final ConnectionTester tester;
+
+    ConnectionController(ConnectionService connections, ConnectionTester tester) {
+        this.connections = connections;
+        this.tester = tester;
+    }
+
+    @Post("/{name}/test")
+    ValidationReport test(String team, String name, AdminPrincipal admin, @Body TestToken request) {
+        return tester.test(admin, name, request);
+    }
+
+    @Post
+    HttpResponse<ConnectionView> create(String team, AdminPrincipal admin, @Body ConnectionSpec spec) {
+        return HttpResponse.created(connections.create(admin, spec));
+    }
+
+    @Get
+    List<ConnectionView> list(String team, AdminPrincipal admin) {
+        return connections.list(admin);
+    }
+
+    @Get("/{name}")
+    ConnectionView get(String team, String name, AdminPrincipal admin) {
+        return connections.get(admin, name);
+    }
+
+    @Put("/{name}")
+    ConnectionView update(String team, String name, AdminPrincipal admin, @Body ConnectionSpec spec) {
+        return connections.update(admin, name, spec);
+    }
+
+    @Delete("/{name}")
+    HttpResponse<Void> delete(String team, String name, AdminPrincipal admin) {
+        connections.delete(admin, name);
+        return HttpResponse.noContent();
+    }
+
+    @Post("/{name}/activate")
+    ConnectionView activate(String team, String name, AdminPrincipal admin) {
+        return connections.activate(admin, name);
+    }
+
+    @Post("/{name}/deactivate")
+    ConnectionView deactivate(String team, String name, AdminPrincipal admin) {
+        return connections.deactivate(admin, name);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.keyless.service.connection;
+
+import dev.keyless.service.claims.ClaimConditions;
+import dev.keyless.service.config.KeylessSettings;
+import dev.keyless.service.db.Json;
+import dev.keyless.service.token.JwkSetSource;
+import dev.keyless.service.token.JwkSetSources;
+import dev.keyless.service.token.JwksFetchSettings;
+import dev.keyless.service.token.JwksHealth;
+import dev.keyless.service.token.PinnedJwkSetSource;
+import dev.keyless.service.token.ProviderPreset;
+import dev.keyless.service.token.SigningAlgorithm;
+import dev.keyless.service.token.VerificationSettings;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What verifying a token against a connection needs: its key source (one per connection, shared by
+ * all requests, so the JWKS cache and its rate limits are per connection) and its settings.
+ */
+@Singleton
+public class ConnectionKeys {
+    private static final int MAX_PINNED_KEYS = 20;
+
+    private final JwkSetSources sources;
+    private final Set<String> used = ConcurrentHashMap.newKeySet();
+
+    ConnectionKeys(KeylessSettings settings, Clock clock) {
+        this.sources = new JwkSetSources(clock, JwksFetchSettings.defaults().withMaxStale(settings.jwksStaleTtl()));
+    }
+
+    public JwkSetSource keysOf(WorkloadConnection c) {
+        String id = c.team() + "/" + c.name();
+        used.add(id);
+        if (c.jwksPinned() != null) {
+            return sources.pinned(
+                    id,
+                    c.contentHash(),
+                    () -> PinnedJwkSetSource.of(Json.readMap(c.jwksPinned()), MAX_PINNED_KEYS, c.updatedAt()));
+        }
+        return sources.remote(
+                id,
+                ProviderPreset.fromId(c.provider())
+                        .resolve(c.issuer(), c.jwksUri())
+                        .jwks());
+    }
+
+    public static VerificationSettings settingsOf(WorkloadConnection c) {
+        Set<SigningAlgorithm> algorithms = EnumSet.noneOf(SigningAlgorithm.class);
+        c.algorithms().forEach(a -> SigningAlgorithm.fromJose(a).ifPresent(algorithms::add));
+        return new VerificationSettings(
+                c.issuer(),
+                c.audiences(),
+                algorithms,
+                ClaimConditions.parse(c.requiredClaims()),
+                c.maxTokenAge(),
+                c.clockSkew());
+    }
+
+    /** Health of the key sources of one connection, for /health. */
+    public Map<String, JwksHealth> health(String team, String connection) {
+        return sources.health(team + "/" + connection);
+    }
+
+    /** Health of every key source used since start, keyed by team/connection and location. */
+    public Map<String, JwksHealth> allHealth() {
+        Map<String, JwksHealth> all = new TreeMap<>();
+        for (String id : used) {
+            sources.health(id).forEach((location, health) -> all.put(id + " " + location, health));
+        }
+        return all;
+    }
+}

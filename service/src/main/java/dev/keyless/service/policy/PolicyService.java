@@ -1,0 +1,179 @@
+package dev.keyless.service.policy;
+
+import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
+
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.PolicyRequests.PolicySpec;
+import dev.keyless.protocol.PolicyRequests.PolicyView;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.db.Generations;
+import dev.keyless.service.db.Json;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.team.TeamService;
+import dev.keyless.service.team.VersionedCache;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Policies (security admins only). Deleting a policy, or removing a role from one, retires the
+ * access tokens of the roles that lose it, by advancing those roles' generations.
+ */
+@Singleton
+public class PolicyService {
+    private static final String ROLE_GENERATION = "role";
+
+    private final Db db;
+    private final Clock clock;
+    private final AuditService audit;
+    private final VersionedCache<List<StoredPolicy>> cache = new VersionedCache<>();
+
+    PolicyService(Db db, Clock clock, AuditService audit) {
+        this.db = db;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    /** A validated policy and its normalized spec as stored. */
+    record StoredPolicy(PolicyRules rules, PolicySpec spec, Instant updatedAt) {
+        PolicyView view() {
+            return PolicyViews.view(rules, spec, updatedAt);
+        }
+    }
+
+    /** The team's policies as of the configuration version, ready for the engine. */
+    public List<PolicyRules> rules(String team, long configVersion) {
+        return cache.get(team, configVersion, () -> db.read(c -> all(c, team))).stream()
+                .map(StoredPolicy::rules)
+                .toList();
+    }
+
+    public PolicyView create(AdminPrincipal by, PolicySpec spec) {
+        by.require(SECURITY_ADMIN);
+        PolicyRules rules = validate(spec);
+        Instant now = clock.instant();
+        db.write(c -> {
+            TeamService.configVersion(c, by.team());
+            if (!Db.insertIfAbsent(
+                    c,
+                    "INSERT INTO policy (team, name, spec, updated_at) VALUES (?, ?, ?, ?)",
+                    by.team(),
+                    rules.name(),
+                    Json.write(spec),
+                    now)) {
+                throw new KeylessException(
+                        ProblemType.ALREADY_EXISTS, "A policy named '" + rules.name() + "' already exists");
+            }
+            TeamService.bumpConfigVersion(c, by.team());
+            return null;
+        });
+        audit.record(
+                event(by, AuditEventType.POLICY_CREATE, rules.name()).detail("roles", String.join(",", rules.roles())));
+        return PolicyViews.view(rules, spec, now);
+    }
+
+    public PolicyView update(AdminPrincipal by, String name, PolicySpec spec) {
+        by.require(SECURITY_ADMIN);
+        if (spec.name() != null && !spec.name().equals(name)) {
+            throw KeylessException.invalid("name", "must be absent or equal to the name in the path");
+        }
+        PolicySpec named = PolicyViews.withName(spec, name);
+        PolicyRules rules = validate(named);
+        Instant now = clock.instant();
+        db.write(c -> {
+            StoredPolicy current =
+                    find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("policy", name));
+            Set<String> removed = new HashSet<>(current.rules().roles());
+            removed.removeAll(rules.roles());
+            retire(c, by.team(), removed);
+            Db.update(
+                    c,
+                    "UPDATE policy SET spec = ?, updated_at = ? WHERE team = ? AND name = ?",
+                    Json.write(named),
+                    now,
+                    by.team(),
+                    name);
+            TeamService.bumpConfigVersion(c, by.team());
+            return null;
+        });
+        audit.record(event(by, AuditEventType.POLICY_UPDATE, name).detail("roles", String.join(",", rules.roles())));
+        return PolicyViews.view(rules, named, now);
+    }
+
+    public void delete(AdminPrincipal by, String name) {
+        by.require(SECURITY_ADMIN);
+        db.write(c -> {
+            StoredPolicy current =
+                    find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("policy", name));
+            retire(c, by.team(), new HashSet<>(current.rules().roles()));
+            Db.update(c, "DELETE FROM policy WHERE team = ? AND name = ?", by.team(), name);
+            TeamService.bumpConfigVersion(c, by.team());
+            return null;
+        });
+        audit.record(event(by, AuditEventType.POLICY_DELETE, name));
+    }
+
+    public PolicyView get(AdminPrincipal by, String name) {
+        return db.read(c -> find(c, by.team(), name))
+                .map(StoredPolicy::view)
+                .orElseThrow(() -> KeylessException.notFound("policy", name));
+    }
+
+    public List<PolicyView> list(AdminPrincipal by) {
+        return db.read(c -> all(c, by.team())).stream().map(StoredPolicy::view).toList();
+    }
+
+    /** Advances the generation of each role so its outstanding access tokens stop working. */
+    private static void retire(Connection c, String team, Set<String> roles) throws SQLException {
+        for (String role : roles) {
+            long generation = Generations.next(c, team, ROLE_GENERATION, role);
+            Db.update(c, "UPDATE workload_role SET generation = ? WHERE team = ? AND name = ?", generation, team, role);
+        }
+    }
+
+    private static PolicyRules validate(PolicySpec spec) {
+        try {
+            return PolicySpecValidator.validate(spec);
+        } catch (InvalidPolicyException e) {
+            throw KeylessException.invalid(e.errors().stream()
+                    .map(f -> new dev.keyless.protocol.Problem.FieldError(f.field(), f.message()))
+                    .toList());
+        }
+    }
+
+    private static List<StoredPolicy> all(Connection c, String team) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT spec, updated_at FROM policy WHERE team = ? ORDER BY name",
+                rs -> stored(rs.getString(1), Db.instant(rs, "updated_at")),
+                team);
+    }
+
+    private static Optional<StoredPolicy> find(Connection c, String team, String name) throws SQLException {
+        return Db.queryOne(
+                c,
+                "SELECT spec, updated_at FROM policy WHERE team = ? AND name = ?",
+                rs -> stored(rs.getString(1), Db.instant(rs, "updated_at")),
+                team,
+                name);
+    }
+
+    private static StoredPolicy stored(String json, Instant updatedAt) {
+        PolicySpec spec = Json.read(json, PolicySpec.class);
+        return new StoredPolicy(PolicySpecValidator.validate(spec), spec, updatedAt);
+    }
+
+    private static AuditEntry event(AdminPrincipal by, String type, String policy) {
+        return AuditEntry.of(by.team(), type).actor("admin", by.name()).detail("policy", policy);
+    }
+}

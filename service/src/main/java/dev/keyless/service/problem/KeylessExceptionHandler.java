@@ -1,0 +1,26 @@
+package dev.keyless.service.problem;
+
+import dev.keyless.protocol.Problem;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+
+/** Turns every {@link KeylessException} into its problem response; controllers never do. */
+@Produces(ProblemJson.MEDIA_TYPE)
+@Singleton
+@Requires(classes = {KeylessException.class, ExceptionHandler.class})
+final class KeylessExceptionHandler implements ExceptionHandler<KeylessException, HttpResponse<Problem>> {
+
+    @Override
+    @SuppressWarnings("rawtypes") // the interface declares the raw type
+    public HttpResponse<Problem> handle(HttpRequest request, KeylessException exception) {
+        Problem problem = exception.toProblem();
+        return HttpResponse.<Problem>status(HttpStatus.valueOf(problem.status()))
+                .contentType(ProblemJson.MEDIA_TYPE)
+                .body(problem);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.keyless.service.role;
+
+import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
+
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.protocol.RoleRequests.RoleSpec;
+import dev.keyless.protocol.RoleRequests.RoleView;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.claims.ClaimConditions;
+import dev.keyless.service.claims.InvalidConditionException;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.db.Generations;
+import dev.keyless.service.policy.InvalidNameException;
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.team.TeamService;
+import dev.keyless.service.team.VersionedCache;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** Workload roles (security admins only): a connection plus claim conditions. */
+@Singleton
+public class RoleService {
+    public static final String GENERATION_KIND = "role";
+
+    private final Db db;
+    private final Clock clock;
+    private final AuditService audit;
+    private final VersionedCache<List<WorkloadRole>> cache = new VersionedCache<>();
+
+    RoleService(Db db, Clock clock, AuditService audit) {
+        this.db = db;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    /** All roles of the team as of the configuration version. */
+    public List<WorkloadRole> all(String team, long configVersion) {
+        return cache.get(team, configVersion, () -> db.read(c -> RoleRepository.all(c, team)));
+    }
+
+    public RoleView create(AdminPrincipal by, RoleSpec spec) {
+        by.require(SECURITY_ADMIN);
+        WorkloadRole role = db.write(c -> {
+            TeamService.configVersion(c, by.team());
+            WorkloadRole r = validate(c, by.team(), spec, spec.name());
+            r = withGeneration(r, Generations.next(c, by.team(), GENERATION_KIND, r.name()));
+            if (!RoleRepository.insert(c, r)) {
+                throw new KeylessException(
+                        ProblemType.ALREADY_EXISTS, "A role named '" + r.name() + "' already exists");
+            }
+            TeamService.bumpConfigVersion(c, by.team());
+            return r;
+        });
+        audit.record(event(by, AuditEventType.ROLE_CREATE, role));
+        return role.view();
+    }
+
+    public RoleView get(AdminPrincipal by, String name) {
+        by.require(SECURITY_ADMIN, dev.keyless.protocol.AdminRole.AUDITOR, dev.keyless.protocol.AdminRole.DEVOPS_ADMIN);
+        return db.read(c -> RoleRepository.find(c, by.team(), name))
+                .map(WorkloadRole::view)
+                .orElseThrow(() -> KeylessException.notFound("role", name));
+    }
+
+    public List<RoleView> list(AdminPrincipal by) {
+        return db.read(c -> RoleRepository.all(c, by.team())).stream()
+                .map(WorkloadRole::view)
+                .toList();
+    }
+
+    public RoleView update(AdminPrincipal by, String name, RoleSpec spec) {
+        by.require(SECURITY_ADMIN);
+        if (spec.name() != null && !spec.name().equals(name)) {
+            throw KeylessException.invalid("name", "must be absent or equal to the name in the path");
+        }
+        WorkloadRole role = db.write(c -> {
+            RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
+            WorkloadRole r = validate(c, by.team(), spec, name);
+            r = withGeneration(r, Generations.next(c, by.team(), GENERATION_KIND, name));
+            RoleRepository.update(c, r);
+            TeamService.bumpConfigVersion(c, by.team());
+            return r;
+        });
+        audit.record(event(by, AuditEventType.ROLE_UPDATE, role));
+        return role.view();
+    }
+
+    public void delete(AdminPrincipal by, String name) {
+        by.require(SECURITY_ADMIN);
+        WorkloadRole role = db.write(c -> {
+            WorkloadRole r =
+                    RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
+            RoleRepository.delete(c, by.team(), name);
+            Generations.next(c, by.team(), GENERATION_KIND, name);
+            TeamService.bumpConfigVersion(c, by.team());
+            return r;
+        });
+        audit.record(event(by, AuditEventType.ROLE_DELETE, role));
+    }
+
+    private WorkloadRole validate(Connection c, String team, RoleSpec spec, String name) throws SQLException {
+        String roleName;
+        String connection;
+        ClaimConditions conditions;
+        Map<String, Object> claims = spec.claims() == null ? Map.of() : spec.claims();
+        try {
+            roleName = Names.role("name", name);
+            connection = Names.connection("connection", spec.connection());
+            conditions = ClaimConditions.parse(claims);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.getMessage());
+        } catch (InvalidConditionException e) {
+            throw KeylessException.invalid("claims." + e.field(), e.getMessage());
+        }
+        boolean connectionExists = Db.queryOne(
+                        c,
+                        "SELECT name FROM workload_connection WHERE team = ? AND name = ?",
+                        rs -> rs.getString(1),
+                        team,
+                        connection)
+                .isPresent();
+        if (!connectionExists) {
+            throw KeylessException.invalid("connection", "no connection named '" + connection + "' in this team");
+        }
+        return new WorkloadRole(team, roleName, connection, claims, conditions, 0, clock.instant());
+    }
+
+    private static WorkloadRole withGeneration(WorkloadRole r, long generation) {
+        return new WorkloadRole(
+                r.team(), r.name(), r.connection(), r.claims(), r.conditions(), generation, r.updatedAt());
+    }
+
+    private static AuditEntry event(AdminPrincipal by, String type, WorkloadRole r) {
+        return AuditEntry.of(by.team(), type)
+                .actor("admin", by.name())
+                .role(r.name())
+                .connection(r.connection());
+    }
+}

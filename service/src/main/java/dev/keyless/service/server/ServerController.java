@@ -1,0 +1,35 @@
+package dev.keyless.service.server;
+
+import dev.keyless.protocol.ServerRequests.ServerSpec;
+import dev.keyless.protocol.ServerRequests.ServerView;
+import dev.keyless.service.admin.AdminPrincipal;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import java.util.List;
+
+@Controller("/v1/teams/{team}/servers")
+final class ServerController {
+    private final ServerService servers;
+
+    ServerController(ServerService servers) {
+        this.servers = servers;
+    }
+
+    @Post
+    HttpResponse<ServerView> create(String team, AdminPrincipal admin, @Body ServerSpec spec) {
+        return HttpResponse.created(servers.create(admin, spec));
+    }
+
+    @Get
+    List<ServerView> list(String team, AdminPrincipal admin) {
+        return servers.list(admin);
+    }
+
+    @Get("/{name}")
+    ServerView get(String team, String name, AdminPrincipal admin) {
+        return servers.get(admin, name);
+    }
+}

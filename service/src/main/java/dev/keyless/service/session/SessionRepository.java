@@ -1,0 +1,84 @@
+package dev.keyless.service.session;
+
+import dev.keyless.protocol.SessionState;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.db.Json;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+final class SessionRepository {
+    private static final String COLUMNS = "id, team, connection, role, server, principal, serial, state, subject,"
+            + " access_token_id, sudo, valid_after, valid_before, created_at, closed_at, reason";
+
+    private SessionRepository() {}
+
+    static void insert(Connection c, SshSession s) throws SQLException {
+        Db.update(
+                c,
+                "INSERT INTO ssh_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                s.id(),
+                s.team(),
+                s.connection(),
+                s.role(),
+                s.server(),
+                s.principal(),
+                s.serial(),
+                s.state(),
+                s.subject(),
+                s.accessTokenId(),
+                Json.write(s.sudo()),
+                s.validAfter(),
+                s.validBefore(),
+                s.createdAt(),
+                s.closedAt(),
+                s.reason());
+    }
+
+    static Optional<SshSession> find(Connection c, String team, String id, boolean forUpdate) throws SQLException {
+        return Db.queryOne(
+                c,
+                "SELECT " + COLUMNS + " FROM ssh_session WHERE id = ? AND team = ?" + (forUpdate ? " FOR UPDATE" : ""),
+                SessionRepository::map,
+                id,
+                team);
+    }
+
+    static long countLive(Connection c, String team, String role, Instant now) throws SQLException {
+        return Db.queryOne(
+                        c,
+                        "SELECT COUNT(*) FROM ssh_session WHERE team = ? AND role = ? AND state IN ('PENDING', 'READY')"
+                                + " AND valid_before > ?",
+                        rs -> rs.getLong(1),
+                        team,
+                        role,
+                        now)
+                .orElse(0L);
+    }
+
+    static void end(Connection c, String id, SessionState state, Instant at, String reason) throws SQLException {
+        Db.update(c, "UPDATE ssh_session SET state = ?, closed_at = ?, reason = ? WHERE id = ?", state, at, reason, id);
+    }
+
+    private static SshSession map(ResultSet rs) throws SQLException {
+        return new SshSession(
+                rs.getString("id"),
+                rs.getString("team"),
+                rs.getString("connection"),
+                rs.getString("role"),
+                rs.getString("server"),
+                rs.getString("principal"),
+                rs.getString("serial"),
+                SessionState.valueOf(rs.getString("state")),
+                rs.getString("subject"),
+                rs.getString("access_token_id"),
+                Json.readStrings(rs.getString("sudo")),
+                Db.instant(rs, "valid_after"),
+                Db.instant(rs, "valid_before"),
+                Db.instant(rs, "created_at"),
+                Db.instant(rs, "closed_at"),
+                rs.getString("reason"));
+    }
+}

@@ -1,0 +1,273 @@
+package dev.keyless.service.session;
+
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.protocol.SessionState;
+import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
+import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import dev.keyless.protocol.WorkloadRequests.ServerEndpoint;
+import dev.keyless.protocol.WorkloadRequests.SessionView;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.ca.CaKind;
+import dev.keyless.service.ca.CaService;
+import dev.keyless.service.ca.PublicKeyRejectedException;
+import dev.keyless.service.ca.SignedSshCertificate;
+import dev.keyless.service.ca.SshCertificateBuilder;
+import dev.keyless.service.ca.SshPublicKey;
+import dev.keyless.service.ca.SshPublicKeys;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.policy.AccessDecision;
+import dev.keyless.service.policy.InvalidNameException;
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.policy.PolicyEngine;
+import dev.keyless.service.policy.PolicyService;
+import dev.keyless.service.policy.ServerFacts;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.server.ServerService;
+import dev.keyless.service.server.TargetServer;
+import dev.keyless.service.workload.WorkloadPrincipal;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * Certificates and sessions. Policy is evaluated again for the requested server; the certificate
+ * names only {@code wl_<role>} and lives no longer than the session TTL past the access token.
+ */
+@Singleton
+public class SessionService {
+    static final Duration BACKDATE = Duration.ofSeconds(30);
+
+    private final Db db;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final CaService cas;
+    private final ServerService servers;
+    private final PolicyService policies;
+    private final AuditService audit;
+
+    SessionService(
+            Db db,
+            Clock clock,
+            SecureRandom random,
+            CaService cas,
+            ServerService servers,
+            PolicyService policies,
+            AuditService audit) {
+        this.db = db;
+        this.clock = clock;
+        this.random = random;
+        this.cas = cas;
+        this.servers = servers;
+        this.policies = policies;
+        this.audit = audit;
+    }
+
+    public CertificateResponse issue(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
+        try {
+            return issueChecked(who, request, clientIp);
+        } catch (KeylessException e) {
+            audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
+                    .failure(e.type().slug())
+                    .actor("workload", who.subject())
+                    .connection(who.connection())
+                    .role(who.role())
+                    .subject(who.subject())
+                    .clientIp(clientIp)
+                    .token(who.tokenId(), null)
+                    .server(validNameOrNull(request.server())));
+            throw e;
+        }
+    }
+
+    private CertificateResponse issueChecked(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
+        String serverName = serverName(request.server());
+        SshPublicKey publicKey = publicKey(request.publicKey());
+        TargetServer server = servers.find(who.team(), who.configVersion(), serverName)
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.SERVER_NOT_FOUND, "No server named '" + serverName + "' in this team"));
+        AccessDecision decision = PolicyEngine.decide(
+                who.role(),
+                new ServerFacts(server.name(), server.labels()),
+                policies.rules(who.team(), who.configVersion()));
+        if (!decision.granted()) {
+            throw new KeylessException(
+                    ProblemType.POLICY_DENIED,
+                    "No policy grants role '" + who.role() + "' access to server '" + server.name() + "'");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant validBefore =
+                min(now.plus(decision.sessionTtl()), who.expiresAt().plus(decision.sessionTtl()));
+        String sessionId = UUID.randomUUID().toString();
+        long serial = randomSerial();
+        String principal = Names.principalFor(who.role());
+        SshCertificateBuilder builder = SshCertificateBuilder.userCertificate(publicKey)
+                .serial(serial)
+                .keyId(keyId(who, sessionId))
+                .principal(principal)
+                .validAfter(now.minus(BACKDATE))
+                .validBefore(validBefore)
+                .random(random);
+        decision.extensions().forEach(builder::extension);
+        if (!decision.sourceAddresses().isEmpty()) {
+            builder.criticalOption("source-address", String.join(",", decision.sourceAddresses()));
+        }
+        SignedSshCertificate certificate = builder.sign(cas.signer(who.team(), CaKind.USER));
+        SshSession session = new SshSession(
+                sessionId,
+                who.team(),
+                who.connection(),
+                who.role(),
+                server.name(),
+                principal,
+                Long.toUnsignedString(serial),
+                SessionState.READY,
+                who.subject(),
+                who.tokenId(),
+                decision.sudo().stream()
+                        .map(dev.keyless.service.policy.SudoCommand::text)
+                        .toList(),
+                now.minus(BACKDATE),
+                validBefore,
+                now,
+                null,
+                null);
+        db.write(c -> {
+            if (decision.maxConcurrentSessions() != null) {
+                // Serialize session starts of this role so the limit holds across replicas.
+                Db.queryOne(
+                        c,
+                        "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
+                        rs -> rs.getString(1),
+                        who.team(),
+                        who.role());
+                if (SessionRepository.countLive(c, who.team(), who.role(), now) >= decision.maxConcurrentSessions()) {
+                    throw new KeylessException(
+                            ProblemType.SESSION_LIMIT_REACHED,
+                            "Role '" + who.role() + "' already has " + decision.maxConcurrentSessions()
+                                    + " live session(s)");
+                }
+            }
+            SessionRepository.insert(c, session);
+            return null;
+        });
+        audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
+                .actor("workload", who.subject())
+                .connection(who.connection())
+                .role(who.role())
+                .subject(who.subject())
+                .clientIp(clientIp)
+                .token(who.tokenId(), null)
+                .server(server.name())
+                .session(sessionId)
+                .serial(session.serial())
+                .detail("principal", principal)
+                .detail("valid_before", validBefore.toString())
+                .detail("key_fingerprint", publicKey.fingerprintSha256()));
+        return new CertificateResponse(
+                sessionId,
+                certificate.toLine(),
+                principal,
+                session.validAfter(),
+                validBefore,
+                new ServerEndpoint(server.name(), server.address(), server.port()),
+                cas.publicKeys(who.team(), CaKind.HOST),
+                session.state());
+    }
+
+    public SessionView get(WorkloadPrincipal who, String sessionId) {
+        return own(who, sessionId).view(clock.instant());
+    }
+
+    /** Ends the session; closing an ended session is a no-op that returns its final state. */
+    public SessionView close(WorkloadPrincipal who, String sessionId) {
+        own(who, sessionId);
+        Instant now = clock.instant();
+        SshSession closed = db.write(c -> {
+            SshSession s =
+                    SessionRepository.find(c, who.team(), sessionId, true).orElseThrow();
+            SessionState state = s.stateAt(now);
+            if (state.isFinal()) {
+                if (state != s.state()) {
+                    SessionRepository.end(c, s.id(), state, s.validBefore(), "certificate expired");
+                }
+                return null;
+            }
+            SessionRepository.end(c, s.id(), SessionState.CLOSED, now, "closed by workload");
+            return s;
+        });
+        if (closed != null) {
+            audit.record(AuditEntry.of(who.team(), AuditEventType.SESSION_CLOSE)
+                    .actor("workload", who.subject())
+                    .connection(who.connection())
+                    .role(who.role())
+                    .subject(who.subject())
+                    .server(closed.server())
+                    .session(closed.id())
+                    .serial(closed.serial()));
+        }
+        return own(who, sessionId).view(now);
+    }
+
+    private SshSession own(WorkloadPrincipal who, String sessionId) {
+        if (sessionId == null || !sessionId.matches("[0-9a-f-]{36}")) {
+            throw new KeylessException(ProblemType.NOT_FOUND, "No such session");
+        }
+        return db.read(c -> SessionRepository.find(c, who.team(), sessionId, false))
+                .filter(s -> s.role().equals(who.role()) && s.accessTokenId().equals(who.tokenId()))
+                .orElseThrow(
+                        () -> new KeylessException(ProblemType.NOT_FOUND, "No such session for this access token"));
+    }
+
+    private long randomSerial() {
+        long serial;
+        do {
+            serial = random.nextLong();
+        } while (serial == 0);
+        return serial;
+    }
+
+    private static String keyId(WorkloadPrincipal who, String sessionId) {
+        String keyId = "keyless:" + who.team() + ":" + who.role() + ":" + sessionId;
+        return who.runId() == null ? keyId : keyId + ":" + who.runId();
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static String serverName(String name) {
+        try {
+            return Names.server("server", name);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private static String validNameOrNull(String name) {
+        try {
+            return Names.server("server", name);
+        } catch (InvalidNameException e) {
+            return null;
+        }
+    }
+
+    private static SshPublicKey publicKey(String line) {
+        if (line == null) {
+            throw new KeylessException(ProblemType.PUBLIC_KEY_INVALID, "public_key is required");
+        }
+        try {
+            return SshPublicKeys.parse(line);
+        } catch (PublicKeyRejectedException e) {
+            ProblemType type = e.reason() == PublicKeyRejectedException.Reason.WEAK
+                    ? ProblemType.PUBLIC_KEY_WEAK
+                    : ProblemType.PUBLIC_KEY_INVALID;
+            throw new KeylessException(type, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.keyless.service.token;
+
+import dev.keyless.service.db.Db;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * One exchange per platform token, across all replicas: the replay key is inserted under a primary
+ * key and a duplicate means the token was used before. Rows live until the token could no longer
+ * pass the expiry check anyway.
+ */
+@Singleton
+public class ReplayGuard {
+    private final Db db;
+    private final Clock clock;
+
+    ReplayGuard(Db db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Claims the key; false if it was claimed before. */
+    public boolean firstUse(String team, String replayKey, Instant keepUntil) {
+        String hash = sha256(replayKey);
+        return db.write(c -> Db.insertIfAbsent(
+                c, "INSERT INTO used_token (team, key_hash, expires_at) VALUES (?, ?, ?)", team, hash, keepUntil));
+    }
+
+    @Scheduled(fixedDelay = "60s", initialDelay = "60s")
+    void purgeExpired() {
+        db.write(c -> Db.update(c, "DELETE FROM used_token WHERE expires_at < ?", clock.instant()));
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.keyless.service.workload;
+
+import dev.keyless.service.access.AccessTokenIssuer;
+import dev.keyless.service.access.AccessTokenVerifier;
+import dev.keyless.service.access.Ed25519KeyMaterial;
+import dev.keyless.service.config.KeylessSettings;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.secret.SecretBox;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+
+/**
+ * The service's access-token signing key, shared by every replica through the database: the first
+ * replica to start creates it, the others read it. It is stored sealed under the master key.
+ */
+@Singleton
+public class AccessTokens {
+    private static final String KEY_ID = "access-token-v1";
+
+    private final AccessTokenIssuer issuer;
+    private final AccessTokenVerifier verifier;
+
+    AccessTokens(Db db, SecretBox secrets, SecureRandom random, Clock clock, KeylessSettings settings) {
+        Ed25519KeyMaterial key = db.write(c -> {
+            Db.insertIfAbsent(
+                    c,
+                    "INSERT INTO service_key (key_id, purpose, sealed_private, created_at) VALUES (?, ?, ?, ?)",
+                    KEY_ID,
+                    "access-token",
+                    secrets.seal(Ed25519KeyMaterial.generate(random).seed(), KEY_ID),
+                    clock.instant());
+            String sealed = Db.queryOne(
+                            c, "SELECT sealed_private FROM service_key WHERE key_id = ?", rs -> rs.getString(1), KEY_ID)
+                    .orElseThrow();
+            byte[] seed = secrets.open(sealed, KEY_ID);
+            try {
+                return Ed25519KeyMaterial.fromSeed(seed);
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
+        });
+        this.issuer = new AccessTokenIssuer(key, settings.issuer(), clock, random);
+        this.verifier = new AccessTokenVerifier(settings.issuer(), java.util.List.of(key.publicKey()), clock);
+    }
+
+    public AccessTokenIssuer issuer() {
+        return issuer;
+    }
+
+    public AccessTokenVerifier verifier() {
+        return verifier;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.keyless.service.workload;
+
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.protocol.WorkloadRequests.AccessToken;
+import dev.keyless.protocol.WorkloadRequests.Authenticate;
+import dev.keyless.service.access.AccessTokenRequest;
+import dev.keyless.service.access.AccessTokenVerifier;
+import dev.keyless.service.access.IssuedAccessToken;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.connection.ConnectionKeys;
+import dev.keyless.service.connection.ConnectionService;
+import dev.keyless.service.connection.WorkloadConnection;
+import dev.keyless.service.policy.InvalidNameException;
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.policy.PolicyEngine;
+import dev.keyless.service.policy.PolicyRules;
+import dev.keyless.service.policy.PolicyService;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.role.RoleMatcher;
+import dev.keyless.service.role.RoleService;
+import dev.keyless.service.role.WorkloadRole;
+import dev.keyless.service.team.TeamService;
+import dev.keyless.service.token.PlatformTokenVerifier;
+import dev.keyless.service.token.ReplayGuard;
+import dev.keyless.service.token.RunClaims;
+import dev.keyless.service.token.TokenRejectedException;
+import dev.keyless.service.token.TokenVerificationException;
+import dev.keyless.service.token.VerifiedToken;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The token exchange: a platform token in, a short-lived access token out. One class owns the
+ * order of the checks; each refusal is audited with its reason slug and answered with a problem
+ * that names the check, never the token or the values it carried.
+ */
+@Singleton
+public class ExchangeService {
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
+
+    private final TeamService teams;
+    private final ConnectionService connections;
+    private final ConnectionKeys keys;
+    private final RoleService roles;
+    private final PolicyService policies;
+    private final ReplayGuard replay;
+    private final AccessTokens accessTokens;
+    private final AuditService audit;
+    private final PlatformTokenVerifier verifier;
+    private final Clock clock;
+
+    ExchangeService(
+            TeamService teams,
+            ConnectionService connections,
+            ConnectionKeys keys,
+            RoleService roles,
+            PolicyService policies,
+            ReplayGuard replay,
+            AccessTokens accessTokens,
+            AuditService audit,
+            Clock clock) {
+        this.teams = teams;
+        this.connections = connections;
+        this.keys = keys;
+        this.roles = roles;
+        this.policies = policies;
+        this.replay = replay;
+        this.accessTokens = accessTokens;
+        this.audit = audit;
+        this.clock = clock;
+        this.verifier = new PlatformTokenVerifier();
+    }
+
+    /** The facts gathered so far, for the audit event of a refusal. */
+    private static final class Attempt {
+        String connection;
+        VerifiedToken token;
+        String role;
+    }
+
+    public AccessToken authenticate(String team, Authenticate request, String clientIp) {
+        long version = teams.configVersion(team);
+        Attempt attempt = new Attempt();
+        try {
+            return exchange(team, version, request, attempt, clientIp);
+        } catch (KeylessException e) {
+            refused(team, attempt, e.type(), clientIp);
+            throw e;
+        } catch (TokenRejectedException e) {
+            refused(team, attempt, e.problemType(), clientIp);
+            throw new KeylessException(e.problemType(), e.getMessage(), e.claim(), e.expected(), null, null);
+        } catch (TokenVerificationException e) {
+            refused(team, attempt, e.problemType(), clientIp);
+            throw new KeylessException(e.problemType(), e.getMessage());
+        }
+    }
+
+    private AccessToken exchange(String team, long version, Authenticate request, Attempt attempt, String clientIp) {
+        String connectionName = name("connection", request.connection());
+        attempt.connection = connectionName;
+        String hint = request.roleHint() == null ? null : roleName(request.roleHint());
+        WorkloadConnection connection = connections
+                .find(team, version, connectionName)
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.CONNECTION_NOT_FOUND, "No connection named '" + connectionName + "' in this team"));
+        if (!connection.isActive()) {
+            throw KeylessException.inState(
+                    ProblemType.CONNECTION_NOT_ACTIVE,
+                    "Connection '" + connectionName + "' is " + connection.state() + ", not ACTIVE",
+                    connection.state().name());
+        }
+        String token = request.token();
+        if (token == null || token.isEmpty()) {
+            throw new KeylessException(ProblemType.TOKEN_MALFORMED, "token is required");
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new KeylessException(
+                    ProblemType.TOKEN_TOO_LARGE, "The token is longer than " + MAX_TOKEN_CHARS + " characters");
+        }
+        if (AccessTokenVerifier.looksLikeAccessToken(token)) {
+            throw new KeylessException(
+                    ProblemType.TOKEN_IS_ACCESS_TOKEN,
+                    "This is a Keyless access token; exchange the platform's own OIDC token instead");
+        }
+        Instant now = clock.instant();
+        VerifiedToken verified =
+                verifier.verify(token, ConnectionKeys.settingsOf(connection), keys.keysOf(connection), now);
+        attempt.token = verified;
+        WorkloadRole role = pickRole(roles.all(team, version), connection, verified, hint);
+        attempt.role = role.name();
+        List<PolicyRules> rules = policies.rules(team, version);
+        if (!PolicyEngine.roleHasAnyPolicy(role.name(), rules)) {
+            throw new KeylessException(
+                    ProblemType.ROLE_WITHOUT_POLICY, "Role '" + role.name() + "' is not granted by any policy");
+        }
+        Instant keepUntil = verified.expiresAt().plus(connection.clockSkew());
+        if (!replay.firstUse(team, verified.issuer() + " " + verified.replayKey(), keepUntil)) {
+            throw new KeylessException(
+                    ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
+        }
+        Duration ttl = PolicyEngine.accessTokenTtl(role.name(), rules).orElseThrow();
+        String runId = RunClaims.runId(verified.claims());
+        IssuedAccessToken issued = accessTokens
+                .issuer()
+                .issue(new AccessTokenRequest(
+                        team,
+                        connection.name(),
+                        role.name(),
+                        verified.subject(),
+                        connection.generation(),
+                        role.generation(),
+                        runId,
+                        ttl));
+        audit.record(AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
+                .actor("workload", verified.subject())
+                .connection(connection.name())
+                .role(role.name())
+                .subject(verified.subject())
+                .claims(RunClaims.audited(verified.claims()))
+                .clientIp(clientIp)
+                .token(issued.claims().tokenId(), ttl.toSeconds()));
+        return new AccessToken(issued.token(), "Bearer", ttl.toSeconds(), role.name(), role.principal());
+    }
+
+    private static WorkloadRole pickRole(
+            List<WorkloadRole> all, WorkloadConnection connection, VerifiedToken token, String hint) {
+        List<WorkloadRole> matching = RoleMatcher.matching(all, connection.name(), token.claims());
+        if (hint != null) {
+            return matching.stream()
+                    .filter(r -> r.name().equals(hint))
+                    .findFirst()
+                    .orElseThrow(() -> new KeylessException(
+                            ProblemType.ROLE_HINT_MISMATCH,
+                            "The token does not satisfy role '" + hint + "' of connection '" + connection.name() + "'",
+                            null,
+                            hint,
+                            null,
+                            null));
+        }
+        if (matching.isEmpty()) {
+            throw new KeylessException(
+                    ProblemType.ROLE_NOT_MATCHED,
+                    "No role of connection '" + connection.name() + "' matches the token's claims");
+        }
+        if (matching.size() > 1) {
+            List<String> names = matching.stream().map(WorkloadRole::name).toList();
+            throw new KeylessException(
+                    ProblemType.ROLE_AMBIGUOUS,
+                    "Roles " + names + " all match; send role_hint to choose one",
+                    null,
+                    String.join(",", names),
+                    null,
+                    null);
+        }
+        return matching.get(0);
+    }
+
+    private void refused(String team, Attempt attempt, ProblemType reason, String clientIp) {
+        AuditEntry entry = AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
+                .failure(reason.slug())
+                .connection(attempt.connection)
+                .role(attempt.role)
+                .clientIp(clientIp);
+        if (attempt.token != null) {
+            entry.actor("workload", attempt.token.subject())
+                    .subject(attempt.token.subject())
+                    .claims(RunClaims.audited(attempt.token.claims()));
+        } else {
+            entry.actor("workload", null);
+        }
+        audit.record(entry);
+    }
+
+    private static String name(String field, String value) {
+        try {
+            return Names.connection(field, value);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private static String roleName(String value) {
+        try {
+            return Names.role("role_hint", value);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.getMessage());
+        }
+    }
+}

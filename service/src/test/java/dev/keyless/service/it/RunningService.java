@@ -1,0 +1,90 @@
+package dev.keyless.service.it;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The real service on a random loopback port, with its own data dir and database. */
+public final class RunningService implements AutoCloseable {
+    public static final String TEAM = "acme";
+
+    private final Path dataDir;
+    private final TestDatabase.Prepared database;
+    private final EmbeddedServer server;
+    private final String bootstrapToken;
+
+    private RunningService(Path dataDir, TestDatabase.Prepared database, EmbeddedServer server, String bootstrapToken) {
+        this.dataDir = dataDir;
+        this.database = database;
+        this.server = server;
+        this.bootstrapToken = bootstrapToken;
+    }
+
+    public static RunningService start(TestDatabase kind) throws IOException, SQLException {
+        return start(kind, Map.of());
+    }
+
+    public static RunningService start(TestDatabase kind, Map<String, Object> extra) throws IOException, SQLException {
+        Path dataDir = Files.createTempDirectory("keyless-it");
+        TestDatabase.Prepared database = kind.prepare(dataDir);
+        SecureRandom random = new SecureRandom();
+        byte[] master = new byte[32];
+        random.nextBytes(master);
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        String bootstrapToken = "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        Map<String, Object> props = new HashMap<>(database.properties());
+        props.put("micronaut.server.host", "127.0.0.1");
+        props.put("micronaut.server.port", -1);
+        props.put("keyless.data-dir", dataDir.toString());
+        props.put("keyless.bootstrap-team", TEAM);
+        props.put("keyless.bootstrap-token", bootstrapToken);
+        props.put("keyless.master-key", Base64.getEncoder().encodeToString(master));
+        props.putAll(extra);
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
+        return new RunningService(dataDir, database, server, bootstrapToken);
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getPort());
+    }
+
+    public String bootstrapToken() {
+        return bootstrapToken;
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    public Connection jdbc() throws SQLException {
+        return database.connect(dataDir);
+    }
+
+    public TestDatabase database() {
+        return database.kind();
+    }
+
+    @Override
+    public void close() throws java.io.IOException, java.sql.SQLException {
+        try {
+            server.getApplicationContext().close();
+        } finally {
+            database.close();
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

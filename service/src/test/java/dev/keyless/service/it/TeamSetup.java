@@ -1,0 +1,115 @@
+package dev.keyless.service.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.keyless.testkit.JwksServer;
+import dev.keyless.testkit.TestKeys;
+import dev.keyless.testkit.TestTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A team configured the way the README walks through it: a devops admin creates a GitHub Actions
+ * connection against a loopback JWKS, a second security admin activates it, a role, a server and
+ * a policy grant {@code wl_deployer} access.
+ */
+public final class TeamSetup implements AutoCloseable {
+    public static final String T = "/v1/teams/" + RunningService.TEAM;
+    public static final String AUDIENCE = "https://keyless.example.com";
+    public static final String ISSUER = "https://token.actions.githubusercontent.com";
+
+    public final Api api;
+    public final JwksServer jwks;
+    public final RSAKey signingKey;
+    public final String security;
+    public final String securityTwo;
+    public final String devops;
+    public final String auditor;
+
+    public TeamSetup(RunningService service) {
+        this.api = new Api(service.uri());
+        this.signingKey = TestKeys.rsa("gh-key-1");
+        this.jwks = new JwksServer("/.well-known/jwks", signingKey.toPublicJWK());
+        this.security = service.bootstrapToken();
+        this.securityTwo = admin("sec-two", "security_admin");
+        this.devops = admin("ops", "devops_admin");
+        this.auditor = admin("audit", "auditor");
+    }
+
+    private String admin(String name, String role) {
+        Api.Response r = api.post(T + "/admins", security, Map.of("name", name, "role", role));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("token").asText();
+    }
+
+    public Map<String, Object> connectionSpec(String name) {
+        return Map.of(
+                "name", name,
+                "provider", "github-actions",
+                "jwks_uri", jwks.jwksUri(),
+                "audiences", List.of(AUDIENCE),
+                "required_claims", Map.of("repository_owner", "acme-corp"));
+    }
+
+    /** Creates (as devops) and activates (as the second security admin) a connection. */
+    public void activeConnection(String name) {
+        Api.Response created = api.post(T + "/connections", devops, connectionSpec(name));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Api.Response activated = api.post(T + "/connections/" + name + "/activate", securityTwo, null);
+        assertThat(activated.status()).as(activated.body()).isEqualTo(200);
+    }
+
+    public void role(String name, String connection, Map<String, Object> claims) {
+        Api.Response r =
+                api.post(T + "/roles", security, Map.of("name", name, "connection", connection, "claims", claims));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    public void server(String name, int port, Map<String, String> labels) {
+        Api.Response r = api.post(
+                T + "/servers", devops, Map.of("name", name, "address", "127.0.0.1", "port", port, "labels", labels));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    public void policy(String name, List<String> roles, Map<String, Object> servers, List<Map<String, Object>> sudo) {
+        Api.Response r = api.post(
+                T + "/policies",
+                security,
+                Map.of("name", name, "roles", roles, "servers", servers, "sudo", sudo, "session_ttl_seconds", 600));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    /** The standard deployer setup on connection {@code github}. */
+    public TeamSetup standard() {
+        activeConnection("github");
+        role("deployer", "github", Map.of("repository", "acme-corp/deploy-svc", "ref", "refs/heads/main"));
+        server("web-01", 22, Map.of("env", "prod"));
+        policy(
+                "deploy",
+                List.of("deployer"),
+                Map.of("labels", Map.of("env", "prod")),
+                List.of(Map.of("command", "/usr/bin/systemctl restart app")));
+        return this;
+    }
+
+    /** A fresh GitHub-shaped token for the deploy repository, signed by the JWKS key. */
+    public String githubToken() {
+        return githubToken(Map.of());
+    }
+
+    public String githubToken(Map<String, Object> overrides) {
+        Map<String, Object> claims = TestTokens.claims("github-actions", ISSUER, AUDIENCE, Instant.now());
+        claims.put("jti", java.util.UUID.randomUUID().toString());
+        claims.putAll(overrides);
+        return TestTokens.sign(
+                TestTokens.times(claims, Instant.now().minusSeconds(5), Duration.ofMinutes(5)), signingKey);
+    }
+
+    @Override
+    public void close() {
+        jwks.close();
+    }
+}
