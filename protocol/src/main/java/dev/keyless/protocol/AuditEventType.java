@@ -9,6 +9,10 @@ public final class AuditEventType {
     public static final String SESSION_CLOSE = "session.close";
     public static final String SESSION_EXPIRE = "session.expire";
     public static final String SESSION_REVOKE = "session.revoke";
+    public static final String SESSION_READY = "session.ready";
+    public static final String SESSION_PROVISION_FAIL = "session.provision.fail";
+    public static final String AGENT_ENROLL = "agent.enroll";
+    public static final String ENROLLMENT_TOKEN_CREATE = "agent.enrollment_token.create";
     public static final String SERVER_ACCOUNT_CREATE = "server.account.create";
     public static final String SERVER_ACCOUNT_DELETE = "server.account.delete";
     public static final String SERVER_SSH_LOGIN = "server.ssh.login";

@@ -63,6 +63,11 @@ public enum ProblemType {
     POLICY_DENIED("policy-denied", 403, "No policy grants this role access to this server"),
     SESSION_LIMIT_REACHED("session-limit-reached", 429, "The role has reached its limit of concurrent sessions"),
 
+    // Host agents
+    AGENT_UNAUTHENTICATED("agent-unauthenticated", 401, "A valid signed agent request is required"),
+    ENROLLMENT_TOKEN_INVALID("enrollment-token-invalid", 401, "The enrolment token is unknown, used or expired"),
+    SESSION_ENDED("session-ended", 409, "The session has already ended"),
+
     // Server side
     INTERNAL("internal", 500, "Internal error"),
     UNAVAILABLE("unavailable", 503, "The service is not ready");

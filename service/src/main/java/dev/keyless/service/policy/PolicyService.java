@@ -15,6 +15,7 @@ import dev.keyless.service.db.Json;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,12 +37,14 @@ public class PolicyService {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
+    private final ApplicationEventPublisher<PolicyChanged> changes;
     private final VersionedCache<List<StoredPolicy>> cache = new VersionedCache<>();
 
-    PolicyService(Db db, Clock clock, AuditService audit) {
+    PolicyService(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<PolicyChanged> changes) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
+        this.changes = changes;
     }
 
     /** A validated policy and its normalized spec as stored. */
@@ -107,6 +110,7 @@ public class PolicyService {
             return null;
         });
         audit.record(event(by, AuditEventType.POLICY_UPDATE, name).detail("roles", String.join(",", rules.roles())));
+        changes.publishEvent(new PolicyChanged(by.team()));
         return PolicyViews.view(rules, named, now);
     }
 
@@ -121,6 +125,7 @@ public class PolicyService {
             return null;
         });
         audit.record(event(by, AuditEventType.POLICY_DELETE, name));
+        changes.publishEvent(new PolicyChanged(by.team()));
     }
 
     public PolicyView get(AdminPrincipal by, String name) {

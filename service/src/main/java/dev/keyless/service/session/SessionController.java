@@ -3,31 +3,58 @@ package dev.keyless.service.session;
 import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.workload.WorkloadPrincipal;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import java.time.Duration;
+import java.util.Map;
 
 @Controller("/v1/teams/{team}")
 final class SessionController {
+    private final CertificateService certificates;
     private final SessionService sessions;
 
-    SessionController(SessionService sessions) {
+    SessionController(CertificateService certificates, SessionService sessions) {
+        this.certificates = certificates;
         this.sessions = sessions;
     }
 
     @Post("/ssh/certificates")
     HttpResponse<CertificateResponse> certificate(
             String team, WorkloadPrincipal workload, @Body CertificateRequest request, HttpRequest<?> http) {
-        return HttpResponse.created(sessions.issue(workload, request, ClientAddress.of(http)));
+        return HttpResponse.created(certificates.issue(workload, request, ClientAddress.of(http)));
     }
 
     @Get("/sessions/{id}")
-    SessionView get(String team, String id, WorkloadPrincipal workload) {
-        return sessions.get(workload, id);
+    SessionView get(
+            String team,
+            String id,
+            WorkloadPrincipal workload,
+            @Nullable @QueryValue("wait_seconds") Integer waitSeconds) {
+        int wait = waitSeconds == null ? 0 : waitSeconds;
+        if (wait < 0 || wait > SessionService.MAX_WAIT.toSeconds()) {
+            throw KeylessException.invalid(
+                    "wait_seconds", "must be between 0 and " + SessionService.MAX_WAIT.toSeconds());
+        }
+        return sessions.get(workload, id, Duration.ofSeconds(wait));
+    }
+
+    @Post("/sessions/{id}/revoke")
+    SessionView revoke(String team, String id, AdminPrincipal admin) {
+        return sessions.revoke(admin, id);
+    }
+
+    @Post("/roles/{role}/revoke-sessions")
+    Map<String, Integer> revokeRole(String team, String role, AdminPrincipal admin) {
+        return Map.of("revoked", sessions.revokeRole(admin, role));
     }
 
     @Post("/sessions/{id}/close")

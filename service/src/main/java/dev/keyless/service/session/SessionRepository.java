@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 final class SessionRepository {
@@ -56,6 +57,16 @@ final class SessionRepository {
                         role,
                         now)
                 .orElse(0L);
+    }
+
+    static List<SshSession> live(Connection c, String team, Instant now) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT " + COLUMNS + " FROM ssh_session WHERE team = ? AND state IN ('PENDING', 'READY') AND"
+                        + " valid_before > ? ORDER BY created_at",
+                SessionRepository::map,
+                team,
+                now);
     }
 
     static void end(Connection c, String id, SessionState state, Instant at, String reason) throws SQLException {

@@ -1,206 +1,82 @@
 package dev.keyless.service.session;
 
+import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
+
+import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.SessionState;
-import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
-import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
-import dev.keyless.protocol.WorkloadRequests.ServerEndpoint;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.agent.AgentEventQueue;
+import dev.keyless.service.agent.AgentRepository;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
-import dev.keyless.service.ca.CaKind;
-import dev.keyless.service.ca.CaService;
-import dev.keyless.service.ca.PublicKeyRejectedException;
-import dev.keyless.service.ca.SignedSshCertificate;
-import dev.keyless.service.ca.SshCertificateBuilder;
-import dev.keyless.service.ca.SshPublicKey;
-import dev.keyless.service.ca.SshPublicKeys;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.policy.AccessDecision;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
-import dev.keyless.service.policy.PolicyEngine;
-import dev.keyless.service.policy.PolicyService;
-import dev.keyless.service.policy.ServerFacts;
 import dev.keyless.service.problem.KeylessException;
-import dev.keyless.service.server.ServerService;
-import dev.keyless.service.server.TargetServer;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Certificates and sessions. Policy is evaluated again for the requested server; the certificate
- * names only {@code wl_<role>} and lives no longer than the session TTL past the access token.
+ * The lifecycle of sessions after their certificate was issued: reading (optionally waiting for
+ * provisioning), closing, revoking, and the transitions the server's agent reports.
  */
 @Singleton
 public class SessionService {
-    static final Duration BACKDATE = Duration.ofSeconds(30);
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final Db db;
     private final Clock clock;
-    private final SecureRandom random;
-    private final CaService cas;
-    private final ServerService servers;
-    private final PolicyService policies;
     private final AuditService audit;
+    private final AgentEventQueue agentEvents;
 
-    SessionService(
-            Db db,
-            Clock clock,
-            SecureRandom random,
-            CaService cas,
-            ServerService servers,
-            PolicyService policies,
-            AuditService audit) {
+    SessionService(Db db, Clock clock, AuditService audit, AgentEventQueue agentEvents) {
         this.db = db;
         this.clock = clock;
-        this.random = random;
-        this.cas = cas;
-        this.servers = servers;
-        this.policies = policies;
         this.audit = audit;
+        this.agentEvents = agentEvents;
     }
 
-    public CertificateResponse issue(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
-        try {
-            return issueChecked(who, request, clientIp);
-        } catch (KeylessException e) {
-            audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                    .failure(e.type().slug())
-                    .actor("workload", who.subject())
-                    .connection(who.connection())
-                    .role(who.role())
-                    .subject(who.subject())
-                    .clientIp(clientIp)
-                    .token(who.tokenId(), null)
-                    .server(validNameOrNull(request.server())));
-            throw e;
+    /** The session, after waiting up to {@code wait} for it to leave {@code PENDING}. */
+    public SessionView get(WorkloadPrincipal who, String sessionId, Duration wait) {
+        own(who, sessionId);
+        if (!wait.isZero()) {
+            awaitProvisioning(who.team(), sessionId, min(wait, MAX_WAIT));
         }
-    }
-
-    private CertificateResponse issueChecked(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
-        String serverName = serverName(request.server());
-        SshPublicKey publicKey = publicKey(request.publicKey());
-        TargetServer server = servers.find(who.team(), who.configVersion(), serverName)
-                .orElseThrow(() -> new KeylessException(
-                        ProblemType.SERVER_NOT_FOUND, "No server named '" + serverName + "' in this team"));
-        AccessDecision decision = PolicyEngine.decide(
-                who.role(),
-                new ServerFacts(server.name(), server.labels()),
-                policies.rules(who.team(), who.configVersion()));
-        if (!decision.granted()) {
-            throw new KeylessException(
-                    ProblemType.POLICY_DENIED,
-                    "No policy grants role '" + who.role() + "' access to server '" + server.name() + "'");
-        }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant validBefore =
-                min(now.plus(decision.sessionTtl()), who.expiresAt().plus(decision.sessionTtl()));
-        String sessionId = UUID.randomUUID().toString();
-        long serial = randomSerial();
-        String principal = Names.principalFor(who.role());
-        SshCertificateBuilder builder = SshCertificateBuilder.userCertificate(publicKey)
-                .serial(serial)
-                .keyId(keyId(who, sessionId))
-                .principal(principal)
-                .validAfter(now.minus(BACKDATE))
-                .validBefore(validBefore)
-                .random(random);
-        decision.extensions().forEach(builder::extension);
-        if (!decision.sourceAddresses().isEmpty()) {
-            builder.criticalOption("source-address", String.join(",", decision.sourceAddresses()));
-        }
-        SignedSshCertificate certificate = builder.sign(cas.signer(who.team(), CaKind.USER));
-        SshSession session = new SshSession(
-                sessionId,
-                who.team(),
-                who.connection(),
-                who.role(),
-                server.name(),
-                principal,
-                Long.toUnsignedString(serial),
-                SessionState.READY,
-                who.subject(),
-                who.tokenId(),
-                decision.sudo().stream()
-                        .map(dev.keyless.service.policy.SudoCommand::text)
-                        .toList(),
-                now.minus(BACKDATE),
-                validBefore,
-                now,
-                null,
-                null);
-        db.write(c -> {
-            if (decision.maxConcurrentSessions() != null) {
-                // Serialize session starts of this role so the limit holds across replicas.
-                Db.queryOne(
-                        c,
-                        "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
-                        rs -> rs.getString(1),
-                        who.team(),
-                        who.role());
-                if (SessionRepository.countLive(c, who.team(), who.role(), now) >= decision.maxConcurrentSessions()) {
-                    throw new KeylessException(
-                            ProblemType.SESSION_LIMIT_REACHED,
-                            "Role '" + who.role() + "' already has " + decision.maxConcurrentSessions()
-                                    + " live session(s)");
-                }
-            }
-            SessionRepository.insert(c, session);
-            return null;
-        });
-        audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                .actor("workload", who.subject())
-                .connection(who.connection())
-                .role(who.role())
-                .subject(who.subject())
-                .clientIp(clientIp)
-                .token(who.tokenId(), null)
-                .server(server.name())
-                .session(sessionId)
-                .serial(session.serial())
-                .detail("principal", principal)
-                .detail("valid_before", validBefore.toString())
-                .detail("key_fingerprint", publicKey.fingerprintSha256()));
-        return new CertificateResponse(
-                sessionId,
-                certificate.toLine(),
-                principal,
-                session.validAfter(),
-                validBefore,
-                new ServerEndpoint(server.name(), server.address(), server.port()),
-                cas.publicKeys(who.team(), CaKind.HOST),
-                session.state());
-    }
-
-    public SessionView get(WorkloadPrincipal who, String sessionId) {
         return own(who, sessionId).view(clock.instant());
+    }
+
+    /** Waits until the agent has provisioned (or refused) the session, or the wait is over. */
+    SessionState awaitProvisioning(String team, String sessionId, Duration wait) {
+        Instant deadline = clock.instant().plus(wait);
+        while (true) {
+            SshSession s = db.read(c -> SessionRepository.find(c, team, sessionId, false))
+                    .orElseThrow();
+            SessionState state = s.stateAt(clock.instant());
+            if (state != SessionState.PENDING || !clock.instant().isBefore(deadline)) {
+                return state;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return state;
+            }
+        }
     }
 
     /** Ends the session; closing an ended session is a no-op that returns its final state. */
     public SessionView close(WorkloadPrincipal who, String sessionId) {
         own(who, sessionId);
-        Instant now = clock.instant();
-        SshSession closed = db.write(c -> {
-            SshSession s =
-                    SessionRepository.find(c, who.team(), sessionId, true).orElseThrow();
-            SessionState state = s.stateAt(now);
-            if (state.isFinal()) {
-                if (state != s.state()) {
-                    SessionRepository.end(c, s.id(), state, s.validBefore(), "certificate expired");
-                }
-                return null;
-            }
-            SessionRepository.end(c, s.id(), SessionState.CLOSED, now, "closed by workload");
-            return s;
-        });
+        SshSession closed = end(who.team(), sessionId, SessionState.CLOSED, "closed by workload");
         if (closed != null) {
             audit.record(AuditEntry.of(who.team(), AuditEventType.SESSION_CLOSE)
                     .actor("workload", who.subject())
@@ -211,63 +87,164 @@ public class SessionService {
                     .session(closed.id())
                     .serial(closed.serial()));
         }
-        return own(who, sessionId).view(now);
+        return own(who, sessionId).view(clock.instant());
+    }
+
+    /** A security admin revokes one session: its serial joins the KRL and the agent ends it. */
+    public SessionView revoke(AdminPrincipal by, String sessionId) {
+        by.require(SECURITY_ADMIN);
+        SshSession s = db.read(c -> SessionRepository.find(c, by.team(), checkId(sessionId), false))
+                .orElseThrow(() -> new KeylessException(ProblemType.NOT_FOUND, "No such session"));
+        revoke(s, "revoked by admin " + by.name(), "admin", by.name());
+        return db.read(c -> SessionRepository.find(c, by.team(), s.id(), false))
+                .orElseThrow()
+                .view(clock.instant());
+    }
+
+    /** Revokes every live session of a role; returns how many were revoked. */
+    public int revokeRole(AdminPrincipal by, String role) {
+        by.require(SECURITY_ADMIN);
+        List<SshSession> live = db.read(c -> SessionRepository.live(c, by.team(), clock.instant())).stream()
+                .filter(s -> s.role().equals(role))
+                .toList();
+        live.forEach(s -> revoke(s, "role revoked by admin " + by.name(), "admin", by.name()));
+        return live.size();
+    }
+
+    /** Revokes a session whose access a policy change removed. */
+    public void revokeForPolicyChange(SshSession s) {
+        revoke(s, "policy no longer grants this role access to the server", "system", "policy");
+    }
+
+    /** The team's live sessions, for re-evaluation after a policy change. */
+    public List<SshSession> live(String team) {
+        return db.read(c -> SessionRepository.live(c, team, clock.instant()));
+    }
+
+    private void revoke(SshSession s, String reason, String actorType, String actorId) {
+        Instant now = clock.instant();
+        SshSession revoked = db.write(c -> {
+            Optional<SshSession> ended = endLocked(c, s.team(), s.id(), SessionState.REVOKED, reason);
+            if (ended.isPresent()) {
+                Db.insertIfAbsent(
+                        c,
+                        "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?,"
+                                + " ?, ?)",
+                        s.team(),
+                        s.serial(),
+                        s.id(),
+                        now,
+                        s.validBefore());
+            }
+            return ended.orElse(null);
+        });
+        if (revoked != null) {
+            audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_REVOKE)
+                    .actor(actorType, actorId)
+                    .connection(s.connection())
+                    .role(s.role())
+                    .subject(s.subject())
+                    .server(s.server())
+                    .session(s.id())
+                    .serial(s.serial())
+                    .detail("reason", reason));
+        }
+    }
+
+    private SshSession end(String team, String sessionId, SessionState state, String reason) {
+        return db.write(c -> endLocked(c, team, sessionId, state, reason).orElse(null));
+    }
+
+    /** Moves a live session to a final state and tells its agent; empty if it had ended already. */
+    private Optional<SshSession> endLocked(Connection c, String team, String id, SessionState state, String reason)
+            throws SQLException {
+        SshSession s = SessionRepository.find(c, team, id, true).orElseThrow();
+        SessionState current = s.stateAt(clock.instant());
+        if (current.isFinal()) {
+            if (current != s.state()) {
+                SessionRepository.end(c, s.id(), current, s.validBefore(), "certificate expired");
+            }
+            return Optional.empty();
+        }
+        SessionRepository.end(c, s.id(), state, clock.instant(), reason);
+        if (AgentRepository.exists(c, team, s.server())) {
+            agentEvents.append(c, team, s.server(), AgentEventQueue.SESSION_END, s.id());
+        }
+        return Optional.of(s);
+    }
+
+    /** The agent of the session's server provisioned it. */
+    public boolean markReady(String team, String server, String sessionId) {
+        return db.write(c -> {
+            Optional<SshSession> s = SessionRepository.find(c, team, checkId(sessionId), true)
+                    .filter(x -> x.server().equals(server));
+            if (s.isEmpty()) {
+                throw new KeylessException(ProblemType.NOT_FOUND, "No such session on this server");
+            }
+            if (s.get().state() != SessionState.PENDING) {
+                return false;
+            }
+            Db.update(
+                    c,
+                    "UPDATE ssh_session SET state = ? WHERE id = ?",
+                    SessionState.READY,
+                    s.get().id());
+            return true;
+        });
+    }
+
+    /** The agent could not provision the session; it ends with the agent's reason. */
+    public boolean markFailed(String team, String server, String sessionId, String reason) {
+        return db.write(c -> {
+            SshSession s = SessionRepository.find(c, team, checkId(sessionId), true)
+                    .filter(x -> x.server().equals(server))
+                    .orElseThrow(() -> new KeylessException(ProblemType.NOT_FOUND, "No such session on this server"));
+            if (s.state().isFinal()) {
+                return false;
+            }
+            SessionRepository.end(c, s.id(), SessionState.CLOSED, clock.instant(), "provisioning failed: " + reason);
+            return true;
+        });
+    }
+
+    public Optional<SshSession> find(String team, String sessionId) {
+        return db.read(c -> SessionRepository.find(c, team, checkId(sessionId), false));
+    }
+
+    /** Live sessions on one server, as its agent reconciles them. */
+    public List<AgentSession> liveOn(String team, String server) {
+        Instant now = clock.instant();
+        return db.read(c -> SessionRepository.live(c, team, now)).stream()
+                .filter(s -> s.server().equals(server))
+                .map(SshSession::forAgent)
+                .toList();
+    }
+
+    /** Serials revoked and not yet expired, for the agents' KRL. */
+    public List<String> revokedSerials(String team) {
+        return db.read(c -> Db.query(
+                c,
+                "SELECT serial FROM revoked_serial WHERE team = ? AND expires_at > ? ORDER BY serial",
+                rs -> rs.getString(1),
+                team,
+                clock.instant()));
     }
 
     private SshSession own(WorkloadPrincipal who, String sessionId) {
-        if (sessionId == null || !sessionId.matches("[0-9a-f-]{36}")) {
-            throw new KeylessException(ProblemType.NOT_FOUND, "No such session");
-        }
-        return db.read(c -> SessionRepository.find(c, who.team(), sessionId, false))
+        return db.read(c -> SessionRepository.find(c, who.team(), checkId(sessionId), false))
                 .filter(s -> s.role().equals(who.role()) && s.accessTokenId().equals(who.tokenId()))
                 .orElseThrow(
                         () -> new KeylessException(ProblemType.NOT_FOUND, "No such session for this access token"));
     }
 
-    private long randomSerial() {
-        long serial;
-        do {
-            serial = random.nextLong();
-        } while (serial == 0);
-        return serial;
-    }
-
-    private static String keyId(WorkloadPrincipal who, String sessionId) {
-        String keyId = "keyless:" + who.team() + ":" + who.role() + ":" + sessionId;
-        return who.runId() == null ? keyId : keyId + ":" + who.runId();
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
-    }
-
-    private static String serverName(String name) {
-        try {
-            return Names.server("server", name);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
+    private static String checkId(String sessionId) {
+        if (sessionId == null || !sessionId.matches("[0-9a-f-]{36}")) {
+            throw new KeylessException(ProblemType.NOT_FOUND, "No such session");
         }
+        return sessionId;
     }
 
-    private static String validNameOrNull(String name) {
-        try {
-            return Names.server("server", name);
-        } catch (InvalidNameException e) {
-            return null;
-        }
-    }
-
-    private static SshPublicKey publicKey(String line) {
-        if (line == null) {
-            throw new KeylessException(ProblemType.PUBLIC_KEY_INVALID, "public_key is required");
-        }
-        try {
-            return SshPublicKeys.parse(line);
-        } catch (PublicKeyRejectedException e) {
-            ProblemType type = e.reason() == PublicKeyRejectedException.Reason.WEAK
-                    ? ProblemType.PUBLIC_KEY_WEAK
-                    : ProblemType.PUBLIC_KEY_INVALID;
-            throw new KeylessException(type, e.getMessage());
-        }
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
     }
 }

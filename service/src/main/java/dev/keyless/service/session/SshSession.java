@@ -1,5 +1,6 @@
 package dev.keyless.service.session;
 
+import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import java.time.Instant;
@@ -27,6 +28,10 @@ public record SshSession(
     /** The state as of {@code now}: a live session past its certificate's end has expired. */
     public SessionState stateAt(Instant now) {
         return !state.isFinal() && !now.isBefore(validBefore) ? SessionState.EXPIRED : state;
+    }
+
+    public AgentSession forAgent() {
+        return new AgentSession(id, role, principal, serial, sudo, validBefore, state);
     }
 
     SessionView view(Instant now) {

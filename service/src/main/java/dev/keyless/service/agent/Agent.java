@@ -1,0 +1,13 @@
+package dev.keyless.service.agent;
+
+import java.time.Instant;
+
+/** An enrolled host agent: the only party that may act for its server. */
+public record Agent(
+        String id,
+        String team,
+        String server,
+        String publicKey,
+        String hostPublicKey,
+        Instant enrolledAt,
+        Instant lastSeenAt) {}

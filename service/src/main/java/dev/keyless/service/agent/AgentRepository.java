@@ -1,0 +1,63 @@
+package dev.keyless.service.agent;
+
+import dev.keyless.service.db.Db;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Enrolled agents, one per server. */
+public final class AgentRepository {
+    private static final String COLUMNS = "id, team, server, public_key, host_public_key, enrolled_at, last_seen_at";
+
+    private AgentRepository() {}
+
+    public static boolean exists(Connection c, String team, String server) throws SQLException {
+        return Db.queryOne(c, "SELECT id FROM agent WHERE team = ? AND server = ?", rs -> rs.getString(1), team, server)
+                .isPresent();
+    }
+
+    static Optional<Agent> find(Connection c, String id) throws SQLException {
+        return Db.queryOne(c, "SELECT " + COLUMNS + " FROM agent WHERE id = ?", AgentRepository::map, id);
+    }
+
+    static Optional<Agent> forServer(Connection c, String team, String server) throws SQLException {
+        return Db.queryOne(
+                c,
+                "SELECT " + COLUMNS + " FROM agent WHERE team = ? AND server = ?",
+                AgentRepository::map,
+                team,
+                server);
+    }
+
+    /** Enrolling again replaces the server's previous agent and its key. */
+    static void replace(Connection c, Agent a) throws SQLException {
+        Db.update(c, "DELETE FROM agent WHERE team = ? AND server = ?", a.team(), a.server());
+        Db.update(
+                c,
+                "INSERT INTO agent (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                a.id(),
+                a.team(),
+                a.server(),
+                a.publicKey(),
+                a.hostPublicKey(),
+                a.enrolledAt(),
+                a.lastSeenAt());
+    }
+
+    static void touch(Connection c, String id, Instant at) throws SQLException {
+        Db.update(c, "UPDATE agent SET last_seen_at = ? WHERE id = ?", at, id);
+    }
+
+    private static Agent map(ResultSet rs) throws SQLException {
+        return new Agent(
+                rs.getString("id"),
+                rs.getString("team"),
+                rs.getString("server"),
+                rs.getString("public_key"),
+                rs.getString("host_public_key"),
+                Db.instant(rs, "enrolled_at"),
+                Db.instant(rs, "last_seen_at"));
+    }
+}

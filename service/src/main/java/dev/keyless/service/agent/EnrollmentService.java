@@ -1,0 +1,177 @@
+package dev.keyless.service.agent;
+
+import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
+import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
+
+import dev.keyless.protocol.AgentRequests.Enroll;
+import dev.keyless.protocol.AgentRequests.Enrolled;
+import dev.keyless.protocol.AgentRequests.EnrollmentToken;
+import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.admin.AdminTokens;
+import dev.keyless.service.audit.AuditEntry;
+import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.ca.CaKind;
+import dev.keyless.service.ca.CaService;
+import dev.keyless.service.ca.PublicKeyRejectedException;
+import dev.keyless.service.ca.SshCertificateBuilder;
+import dev.keyless.service.ca.SshPublicKey;
+import dev.keyless.service.ca.SshPublicKeys;
+import dev.keyless.service.db.Db;
+import dev.keyless.service.policy.InvalidNameException;
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.server.ServerService;
+import dev.keyless.service.server.TargetServer;
+import dev.keyless.service.team.TeamService;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Agent enrolment: an admin mints a one-time token for a server; the agent trades it, once and
+ * within the hour, for its registration and a host certificate signed by the team's host CA.
+ */
+@Singleton
+public class EnrollmentService {
+    static final Duration TOKEN_TTL = Duration.ofHours(1);
+    static final Duration HOST_CERT_TTL = Duration.ofDays(90);
+
+    private final Db db;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final ServerService servers;
+    private final CaService cas;
+    private final AuditService audit;
+
+    EnrollmentService(
+            Db db, Clock clock, SecureRandom random, ServerService servers, CaService cas, AuditService audit) {
+        this.db = db;
+        this.clock = clock;
+        this.random = random;
+        this.servers = servers;
+        this.cas = cas;
+        this.audit = audit;
+    }
+
+    public EnrollmentToken createToken(AdminPrincipal by, String serverName) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        server(by.team(), serverName);
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = "kle_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant expires = clock.instant().plus(TOKEN_TTL);
+        db.write(c -> Db.update(
+                c,
+                "INSERT INTO enrollment_token (token_hash, team, server, created_by, expires_at) VALUES (?, ?, ?, ?, ?)",
+                AdminTokens.hash(token),
+                by.team(),
+                serverName,
+                by.name(),
+                expires));
+        audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
+                .actor("admin", by.name())
+                .server(serverName)
+                .detail("expires_at", expires.toString()));
+        return new EnrollmentToken(serverName, token, expires);
+    }
+
+    public Enrolled enroll(String team, Enroll request, String clientIp) {
+        String serverName = name(request.server());
+        if (request.enrollmentToken() == null || request.enrollmentToken().length() > 256) {
+            throw invalidToken();
+        }
+        SshPublicKey agentKey = key("agent_public_key", request.agentPublicKey());
+        if (!agentKey.keyType().equals("ssh-ed25519")) {
+            throw KeylessException.invalid("agent_public_key", "must be an ssh-ed25519 key");
+        }
+        SshPublicKey hostKey = key("host_public_key", request.hostPublicKey());
+        TargetServer server = server(team, serverName);
+        Instant now = clock.instant();
+        String agentId = UUID.randomUUID().toString();
+        db.write(c -> {
+            boolean valid = Db.queryOne(
+                            c,
+                            "SELECT server FROM enrollment_token WHERE token_hash = ? AND team = ? AND used_at IS NULL"
+                                    + " AND expires_at > ? FOR UPDATE",
+                            rs -> rs.getString(1),
+                            AdminTokens.hash(request.enrollmentToken()),
+                            team,
+                            now)
+                    .filter(serverName::equals)
+                    .isPresent();
+            if (!valid) {
+                throw invalidToken();
+            }
+            Db.update(
+                    c,
+                    "UPDATE enrollment_token SET used_at = ? WHERE token_hash = ?",
+                    now,
+                    AdminTokens.hash(request.enrollmentToken()));
+            AgentRepository.replace(
+                    c, new Agent(agentId, team, serverName, agentKey.toLine(), hostKey.toLine(), now, now));
+            return null;
+        });
+        List<String> principals = new ArrayList<>(List.of(server.name()));
+        if (!server.address().equals(server.name())) {
+            principals.add(server.address());
+        }
+        String hostCertificate = SshCertificateBuilder.hostCertificate(hostKey)
+                .serial(random.nextLong() & Long.MAX_VALUE | 1)
+                .keyId("keyless-host:" + team + ":" + serverName)
+                .principals(principals)
+                .validAfter(now.minus(Duration.ofMinutes(5)))
+                .validBefore(now.plus(HOST_CERT_TTL))
+                .random(random)
+                .sign(cas.signer(team, CaKind.HOST))
+                .toLine();
+        audit.record(AuditEntry.of(team, AuditEventType.AGENT_ENROLL)
+                .actor("agent", agentId)
+                .server(serverName)
+                .clientIp(clientIp)
+                .detail("agent_key", agentKey.fingerprintSha256())
+                .detail("host_key", hostKey.fingerprintSha256()));
+        return new Enrolled(
+                agentId, hostCertificate, cas.publicKeys(team, CaKind.USER), cas.publicKeys(team, CaKind.HOST));
+    }
+
+    private TargetServer server(String team, String name) {
+        long version = db.read(c -> TeamService.configVersion(c, team));
+        return servers.find(team, version, name)
+                .orElseThrow(
+                        () -> new KeylessException(ProblemType.SERVER_NOT_FOUND, "No server named '" + name + "'"));
+    }
+
+    private static String name(String server) {
+        try {
+            return Names.server("server", server);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private static SshPublicKey key(String field, String line) {
+        if (line == null) {
+            throw KeylessException.invalid(field, "is required");
+        }
+        try {
+            return SshPublicKeys.parse(line);
+        } catch (PublicKeyRejectedException e) {
+            throw KeylessException.invalid(field, e.getMessage());
+        }
+    }
+
+    private static KeylessException invalidToken() {
+        return new KeylessException(
+                ProblemType.ENROLLMENT_TOKEN_INVALID,
+                "The enrolment token is unknown, already used, expired, or for another server; ask an admin for a new"
+                        + " one");
+    }
+}

@@ -1,0 +1,260 @@
+package dev.keyless.service.it;
+
+import static dev.keyless.service.it.TeamSetup.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyless.client.KeylessClient;
+import dev.keyless.protocol.SessionState;
+import dev.keyless.protocol.WorkloadRequests.AccessToken;
+import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import dev.keyless.testkit.SshKeygen;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The service side of the host-agent protocol, driven by a stand-in agent over real HTTP. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentApiIT {
+    RunningService service;
+    TeamSetup team;
+    Api api;
+    KeylessClient client;
+    TestAgent agent;
+    long seen;
+
+    Path dir;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("agent-api");
+        service = RunningService.start(TestDatabase.H2, Map.of("keyless.session.ready-wait", "300ms"));
+        team = new TeamSetup(service).standard();
+        api = team.api;
+        client = KeylessClient.create(service.uri(), RunningService.TEAM);
+        team.server("web-02", 22, Map.of("env", "prod"));
+        agent = enrolled("web-01");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        team.close();
+        service.close();
+    }
+
+    TestAgent enrolled(String server) throws Exception {
+        TestAgent a = new TestAgent(service.uri(), RunningService.TEAM, server);
+        String token = api.post(T + "/servers/" + server + "/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        Path hostKey = SshKeygen.generate(dir, "host-" + server, "ed25519", 0, "host");
+        Api.Response r = a.call(
+                "POST",
+                T + "/agents/enroll",
+                Map.of(
+                        "server",
+                        server,
+                        "enrollment_token",
+                        token,
+                        "agent_public_key",
+                        a.publicKeyLine(),
+                        "host_public_key",
+                        Files.readString(Path.of(hostKey + ".pub")).trim()),
+                null);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        a.agentId = r.json().get("agent_id").asText();
+        Path cert = Path.of(hostKey + "-cert.pub");
+        Files.writeString(cert, r.json().get("host_certificate").asText() + "\n");
+        String listing = SshKeygen.listCertificate(cert).stdout();
+        assertThat(listing).contains("host certificate").contains(server);
+        return a;
+    }
+
+    CertificateResponse certificate(String server) throws Exception {
+        AccessToken access = client.authenticate("github", team.githubToken(), null);
+        Path key = SshKeygen.generate(dir, "job-" + System.nanoTime(), "ed25519", 0, "job");
+        return client.requestCertificate(
+                access.accessToken(),
+                server,
+                Files.readString(Path.of(key + ".pub")).trim());
+    }
+
+    JsonNode nextEvents(int wait) {
+        Api.Response r = agent.call("GET", T + "/agents/events?after=" + seen + "&wait_seconds=" + wait, null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode events = r.json().get("events");
+        if (events.size() > 0) {
+            seen = events.get(events.size() - 1).get("seq").asLong();
+        }
+        return r.json();
+    }
+
+    @Test
+    void enrollmentTokensAreSingleUseAndBoundToTheirServer() throws Exception {
+        TestAgent other = new TestAgent(service.uri(), RunningService.TEAM, "web-02");
+        String token = api.post(T + "/servers/web-02/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        Path hostKey = SshKeygen.generate(dir, "host-x", "ed25519", 0, "host");
+        String host = Files.readString(Path.of(hostKey + ".pub")).trim();
+        Map<String, Object> wrongServer = Map.of(
+                "server",
+                "web-01",
+                "enrollment_token",
+                token,
+                "agent_public_key",
+                other.publicKeyLine(),
+                "host_public_key",
+                host);
+        assertThat(other.call("POST", T + "/agents/enroll", wrongServer, null).slug())
+                .isEqualTo("enrollment-token-invalid");
+        Map<String, Object> right = Map.of(
+                "server",
+                "web-02",
+                "enrollment_token",
+                token,
+                "agent_public_key",
+                other.publicKeyLine(),
+                "host_public_key",
+                host);
+        assertThat(other.call("POST", T + "/agents/enroll", right, null).status())
+                .isEqualTo(201);
+        assertThat(other.call("POST", T + "/agents/enroll", right, null).slug()).isEqualTo("enrollment-token-invalid");
+    }
+
+    @Test
+    void agentRequestsMustBeSignedForThisRequest() {
+        String path = T + "/agents/sessions";
+        assertThat(agent.call("GET", path, null, null).slug()).isEqualTo("agent-unauthenticated");
+        assertThat(agent.call("GET", path, null, agent.header("GET", T + "/agents/events"))
+                        .slug())
+                .isEqualTo("agent-unauthenticated");
+        TestAgent impostor = new TestAgent(service.uri(), RunningService.TEAM, "web-01");
+        impostor.agentId = agent.agentId;
+        assertThat(impostor.call("GET", path, null).slug()).isEqualTo("agent-unauthenticated");
+        assertThat(agent.call("GET", path, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void sessionsWaitForTheAgentThenFollowItsReports() throws Exception {
+        nextEvents(0);
+        CertificateResponse cert = certificate("web-01");
+        assertThat(cert.state()).isEqualTo(SessionState.PENDING);
+
+        JsonNode polled = nextEvents(5);
+        JsonNode start = polled.get("events").get(0);
+        assertThat(start.get("type").asText()).isEqualTo("session.start");
+        assertThat(start.get("session").get("id").asText()).isEqualTo(cert.sessionId());
+        assertThat(start.get("session").get("principal").asText()).isEqualTo("wl_deployer");
+        assertThat(start.get("session").get("sudo").get(0).asText()).isEqualTo("/usr/bin/systemctl restart app");
+        assertThat(polled.get("user_ca_public_keys").get(0).asText()).startsWith("ssh-ed25519 ");
+
+        Api.Response ready = agent.call(
+                "POST",
+                T + "/agents/sessions/" + cert.sessionId() + "/ready",
+                Map.of("account_created", true, "duration_ms", 42));
+        assertThat(ready.status()).as(ready.body()).isEqualTo(204);
+        assertThat(agent.call("GET", T + "/agents/sessions", null)
+                        .json()
+                        .get("sessions")
+                        .findValuesAsText("id"))
+                .contains(cert.sessionId());
+
+        Api.Response revoked = api.post(T + "/sessions/" + cert.sessionId() + "/revoke", team.security, null);
+        assertThat(revoked.json().get("state").asText()).isEqualTo("REVOKED");
+        JsonNode after = nextEvents(5);
+        assertThat(after.get("events").get(0).get("type").asText()).isEqualTo("session.end");
+        assertThat(after.get("events").get(0).get("session").get("state").asText())
+                .isEqualTo("REVOKED");
+        String serial = api.get(T + "/audit?type=session.revoke&session=" + cert.sessionId(), team.auditor)
+                .json()
+                .get("events")
+                .get(0)
+                .get("serial")
+                .asText();
+        assertThat(after.get("revoked_serials").toString()).contains("\"" + serial + "\"");
+    }
+
+    @Test
+    void provisioningFailuresEndTheSessionWithTheAgentsReason() throws Exception {
+        CertificateResponse cert = certificate("web-01");
+        Api.Response failed = agent.call(
+                "POST", T + "/agents/sessions/" + cert.sessionId() + "/failed", Map.of("reason", "useradd exited 9"));
+        assertThat(failed.status()).isEqualTo(204);
+        JsonNode audit = api.get(T + "/audit?type=session.provision.fail&session=" + cert.sessionId(), team.auditor)
+                .json()
+                .get("events");
+        assertThat(audit.get(0).get("details").get("agent_reason").asText()).isEqualTo("useradd exited 9");
+    }
+
+    @Test
+    void anAgentCannotActOnAnotherServersSessions() throws Exception {
+        TestAgent web02 = new TestAgent(service.uri(), RunningService.TEAM, "web-02");
+        web02.agentId = agent.agentId;
+        CertificateResponse cert = certificate("web-01");
+        // Signed by web-01's key but claiming web-02: refused.
+        assertThat(agent.call(
+                                "POST",
+                                T + "/agents/sessions/" + cert.sessionId() + "/ready",
+                                Map.of(),
+                                web02.header("POST", T + "/agents/sessions/" + cert.sessionId() + "/ready"))
+                        .slug())
+                .isEqualTo("agent-unauthenticated");
+    }
+
+    @Test
+    void removingARolesAccessByPolicyRevokesItsLiveSessions() throws Exception {
+        team.role("narrow", "github", Map.of("repository", "acme-corp/narrow"));
+        team.policy("narrow", List.of("narrow"), Map.of("names", List.of("web-02")), List.of());
+        AccessToken access =
+                client.authenticate("github", team.githubToken(Map.of("repository", "acme-corp/narrow")), null);
+        Path key = SshKeygen.generate(dir, "narrow", "ed25519", 0, "job");
+        CertificateResponse cert = client.requestCertificate(
+                access.accessToken(),
+                "web-02",
+                Files.readString(Path.of(key + ".pub")).trim());
+        Api.Response changed = api.put(
+                T + "/policies/narrow",
+                team.security,
+                Map.of("roles", List.of("narrow"), "servers", Map.of("names", List.of("web-01")), "sudo", List.of()));
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        JsonNode audit = api.get(T + "/audit?type=session.revoke&session=" + cert.sessionId(), team.auditor)
+                .json()
+                .get("events");
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).get("details").get("reason").asText()).contains("policy");
+    }
+
+    @Test
+    void loginReportsAreAuditedAndLinkedToTheSession() throws Exception {
+        CertificateResponse cert = certificate("web-01");
+        Api.Response r = agent.call(
+                "POST",
+                T + "/agents/logins",
+                Map.of(
+                        "type",
+                        "login",
+                        "user",
+                        "wl_deployer",
+                        "serial",
+                        "12345",
+                        "key_id",
+                        "keyless:acme:deployer:" + cert.sessionId() + ":13245678901",
+                        "source_address",
+                        "127.0.0.1"));
+        assertThat(r.status()).isEqualTo(204);
+        JsonNode audit = api.get(T + "/audit?type=server.ssh.login&session=" + cert.sessionId(), team.auditor)
+                .json()
+                .get("events");
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).get("role").asText()).isEqualTo("deployer");
+        assertThat(audit.get(0).get("server").asText()).isEqualTo("web-01");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.keyless.service.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * A stand-in host agent that speaks the agent protocol (signed requests) so the service side can be
+ * tested on its own; the real agent is tested against it in host-agent/ and e2e/.
+ */
+final class TestAgent {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+    final URI base;
+    final String team;
+    final String server;
+    String agentId;
+
+    TestAgent(URI base, String team, String server) {
+        this.base = base;
+        this.team = team;
+        this.server = server;
+    }
+
+    /** The agent's public key as an OpenSSH line. */
+    String publicKeyLine() {
+        byte[] type = "ssh-ed25519".getBytes(StandardCharsets.US_ASCII);
+        byte[] pub = key.generatePublicKey().getEncoded();
+        ByteBuffer blob = ByteBuffer.allocate(4 + type.length + 4 + pub.length);
+        blob.putInt(type.length).put(type).putInt(pub.length).put(pub);
+        return "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.array()) + " agent";
+    }
+
+    /** A signed header for one request; {@code forPath} may differ from the real path in tests. */
+    String header(String method, String forPath) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("alg", "EdDSA");
+        h.put("typ", "keyless-agent+jwt");
+        h.put("kid", agentId);
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("iss", agentId);
+        p.put("team", team);
+        p.put("server", server);
+        p.put("htm", method);
+        p.put("htu", forPath);
+        p.put("iat", now);
+        p.put("exp", now + 60);
+        p.put("jti", UUID.randomUUID().toString());
+        try {
+            String input = b64(JSON.writeValueAsBytes(h)) + "." + b64(JSON.writeValueAsBytes(p));
+            Ed25519Signer signer = new Ed25519Signer();
+            signer.init(true, key);
+            byte[] bytes = input.getBytes(StandardCharsets.US_ASCII);
+            signer.update(bytes, 0, bytes.length);
+            return "KeylessAgent " + input + "." + b64(signer.generateSignature());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Api.Response call(String method, String path, Object body) {
+        return call(
+                method, path, body, header(method, path.contains("?") ? path.substring(0, path.indexOf('?')) : path));
+    }
+
+    Api.Response call(String method, String path, Object body, String authorization) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(70));
+            if (authorization != null) {
+                b.header("Authorization", authorization);
+            }
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Api.Response(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
