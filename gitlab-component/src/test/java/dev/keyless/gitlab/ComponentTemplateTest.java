@@ -1,0 +1,106 @@
+package dev.keyless.gitlab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ComponentTemplateTest {
+    static final String SHA = "a".repeat(64);
+    ComponentTemplate template;
+
+    @BeforeAll
+    void load() throws Exception {
+        template = ComponentTemplate.load(Path.of("templates/ssh.yml"));
+    }
+
+    static Map<String, Object> required() {
+        Map<String, Object> inputs = new HashMap<>();
+        inputs.put("service_url", "https://keyless.example.com");
+        inputs.put("connection", "gitlab-prod");
+        inputs.put("servers", "web-01 web-02");
+        inputs.put("script", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime");
+        inputs.put("audience", "https://keyless.example.com");
+        inputs.put("cli_sha256", SHA);
+        return inputs;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rendersAJobThatAsksForAnIdTokenWithTheAudience() {
+        Map<String, Object> inputs = required();
+        inputs.put("role", "deployer");
+        inputs.put("job_name", "deploy web");
+        Map<String, Object> rendered = template.render(inputs);
+        assertThat(rendered).containsOnlyKeys("deploy web");
+        Map<String, Object> job = (Map<String, Object>) rendered.get("deploy web");
+        assertThat(job.get("stage")).isEqualTo("deploy");
+        assertThat(job.get("image")).isEqualTo("eclipse-temurin:17-jre");
+        Map<String, Object> idTokens = (Map<String, Object>) job.get("id_tokens");
+        assertThat(((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud"))
+                .isEqualTo("https://keyless.example.com");
+        Map<String, Object> variables = (Map<String, Object>) job.get("variables");
+        assertThat(variables)
+                .containsEntry("KEYLESS_ROLE", "deployer")
+                .containsEntry("KEYLESS_SERVERS", "web-01 web-02")
+                .containsEntry("KEYLESS_TEAM", "default")
+                .containsEntry("KEYLESS_SCRIPT", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime")
+                .containsEntry("KEYLESS_DEBUG", false);
+        assertThat(job.get("script").toString())
+                .contains("exec --token-source gitlab")
+                .doesNotContain("$[[");
+    }
+
+    @Test
+    void everyInputIsDescribedAndUsed() throws Exception {
+        String text = Files.readString(Path.of("templates/ssh.yml"));
+        template.inputs.forEach((name, def) -> {
+            assertThat(def.get("description")).as(name).isInstanceOf(String.class);
+            assertThat(text).as(name).contains("$[[ inputs." + name + " ]]");
+        });
+    }
+
+    Stream<Arguments> refusedInputs() {
+        return Stream.of(
+                row("server list with a shell metacharacter", "servers", "web-01;rm -rf /"),
+                row("role that is not a role name", "role", "Root"),
+                row("team with a space", "team", "acme corp"),
+                row("service URL that is not a URL", "service_url", "keyless.example.com; id"),
+                row("checksum that is not SHA-256", "cli_sha256", "abc"),
+                row("boolean as a string", "debug", "yes"),
+                row("input the component does not have", "token", "x"));
+    }
+
+    private static Arguments row(String name, String input, Object value) {
+        return Arguments.of(Named.of(name, input), value);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedInputs")
+    void refusesInputsGitLabWouldRefuse(String input, Object value) {
+        Map<String, Object> inputs = required();
+        inputs.put(input, value);
+        assertThatThrownBy(() -> template.render(inputs))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(input);
+    }
+
+    @Test
+    void refusesAMissingRequiredInput() {
+        Map<String, Object> inputs = required();
+        inputs.remove("connection");
+        assertThatThrownBy(() -> template.render(inputs)).hasMessageContaining("`connection` input: required value");
+    }
+}
