@@ -3,6 +3,7 @@ package dev.keyless.agent.core;
 import dev.keyless.agent.safety.VerifiedSession;
 import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.AgentState.LocalSession;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,8 @@ import java.time.Duration;
  * only the processes of this session's certificate are killed (see ProcFsProcessKiller).
  */
 final class Teardown {
+    private static final System.Logger LOG = System.getLogger(Teardown.class.getName());
+
     record Result(boolean accountDeleted, long millis) {}
 
     private final Host host;
@@ -37,12 +40,21 @@ final class Teardown {
         }
         host.sudoers().remove(id);
         boolean deleted = false;
+        long killed;
         if (shared) {
             host.killer().killCertificate(user, local.serial());
+            killed = elapsed(started);
         } else {
             host.killer().killUser(user);
+            killed = elapsed(started);
             deleted = host.accounts().delete(user);
         }
+        LOG.log(
+                Level.INFO,
+                "session {0}: processes killed after {1} ms, done after {2} ms",
+                id,
+                killed,
+                elapsed(started));
         state.sessions.remove(id);
         return new Result(deleted, elapsed(started));
     }

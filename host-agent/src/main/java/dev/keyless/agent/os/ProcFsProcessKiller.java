@@ -31,7 +31,7 @@ public final class ProcFsProcessKiller implements ProcessKiller {
         do {
             // pkill exits 1 when nothing matched: the normal case for an idle account.
             Exec.run(List.of("pkill", "-KILL", "-u", user));
-            if (!Exec.run(List.of("pgrep", "-u", user)).succeeded()) {
+            if (liveProcesses(user) == 0) {
                 return;
             }
             sleep();
@@ -55,6 +55,27 @@ public final class ProcFsProcessKiller implements ProcessKiller {
                 });
         targets.forEach(ProcessHandle::destroyForcibly);
         return targets.size();
+    }
+
+    /**
+     * Processes of {@code user} that are not zombies: a killed process whose parent has not reaped
+     * it yet (or never will, under a container init that does not reap) holds nothing and runs nothing.
+     */
+    private static long liveProcesses(String user) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().user().map(user::equals).orElse(false))
+                .filter(process -> !isZombie(process.pid()))
+                .count();
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true; // gone
+        }
     }
 
     private static boolean isSshdOf(ProcessHandle process, String user) {
