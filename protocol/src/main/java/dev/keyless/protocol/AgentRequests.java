@@ -4,24 +4,34 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The host agent's side of the contract. Every call after enrolment carries {@code Authorization:
- * KeylessAgent <jws>}: an EdDSA JWS ({@code typ keyless-agent+jwt}, {@code kid} = agent id) with
- * claims {@code team}, {@code server}, {@code htm} (method), {@code htu} (path), {@code iat},
- * {@code exp} (at most two minutes later) and {@code jti}, signed with the agent's enrolled key.
+ * The host agent's side of the contract, all under {@code /v1/teams/{team}}. Every call after
+ * enrolment carries {@code Authorization: KeylessAgent <jws>}: a compact JWS with header {@code
+ * {"alg":"EdDSA","typ":"keyless-agent+jwt","kid":agent_id}} and claims {@code iss} (agent id),
+ * {@code team}, {@code server}, {@code htm}, {@code htu} (request path without query), {@code
+ * iat}, {@code exp} (iat + 60 s) and a random {@code jti}, signed with the agent's Ed25519 key.
  */
 public final class AgentRequests {
     private AgentRequests() {}
 
-    /** {@code POST .../servers/{name}/enrollment-tokens} answer; the token is shown once. */
+    /** Event types on {@code GET /agents/events}. */
+    public static final String SESSION_START = "session.start";
+
+    public static final String SESSION_END = "session.end";
+
+    /** Answer to {@code POST /servers/{name}/enrollment-tokens}: one use, one hour. */
     public record EnrollmentToken(String server, String token, Instant expiresAt) {}
 
-    /** {@code POST .../agents/enroll}: public keys in OpenSSH format. */
+    /** {@code POST /agents/enroll}; the enrolment token authenticates the call. */
     public record Enroll(String server, String enrollmentToken, String agentPublicKey, String hostPublicKey) {}
 
+    /** The host certificate and the CA keys the agent installs. */
     public record Enrolled(
             String agentId, String hostCertificate, List<String> userCaPublicKeys, List<String> hostCaPublicKeys) {}
 
-    /** A session as the agent needs it; {@code sudo} holds validated sudoers command specs. */
+    /**
+     * One session as the agent sees it. {@code serial} is the certificate serial as a decimal
+     * unsigned 64-bit number; {@code sudo} holds rendered command texts ({@code SudoCommand.text()}).
+     */
     public record AgentSession(
             String id,
             String role,
@@ -31,21 +41,24 @@ public final class AgentRequests {
             Instant validBefore,
             SessionState state) {}
 
-    /** One queued change for the agent's server: {@code session.start} or {@code session.end}. */
+    /** One queued event; {@code seq} increases per server. */
     public record AgentEvent(long seq, String type, AgentSession session) {}
 
-    /** {@code GET .../agents/events?after=SEQ&wait_seconds=N}. */
-    public record AgentEvents(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {}
+    /** Answer to {@code GET /agents/events?after=SEQ&wait_seconds=N}. */
+    public record EventBatch(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {}
 
-    /** {@code GET .../agents/sessions}: the live sessions of the agent's server. */
+    /** Answer to {@code GET /agents/sessions}: live (PENDING, READY) sessions only. */
     public record LiveSessions(List<AgentSession> sessions) {}
 
-    public record Ready(Boolean accountCreated, Long durationMs) {}
+    /** {@code POST /agents/sessions/{id}/ready}. */
+    public record Ready(boolean accountCreated, long durationMs) {}
 
+    /** {@code POST /agents/sessions/{id}/failed}; the reason never echoes a received value. */
     public record Failed(String reason) {}
 
-    public record Ended(Boolean accountDeleted, Long durationMs) {}
+    /** {@code POST /agents/sessions/{id}/ended}. */
+    public record Ended(boolean accountDeleted, long durationMs) {}
 
-    /** A login or logout seen by the PAM hook. */
+    /** {@code POST /agents/logins}; {@code type} is {@code login} or {@code logout}. */
     public record Login(String type, String user, String serial, String keyId, String sourceAddress) {}
 }

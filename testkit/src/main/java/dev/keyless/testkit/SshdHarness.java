@@ -52,8 +52,19 @@ public final class SshdHarness implements AutoCloseable {
     public static final class Builder {
         private final List<String> trustedUserCaKeys = new ArrayList<>();
         private final Map<String, List<String>> authorizedPrincipals = new LinkedHashMap<>();
+        private final List<String> includes = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds an {@code Include} line (a path or glob) at the top of the config, so the included
+         * file's settings win over the harness's own (sshd keeps the first value it reads). Used to
+         * run sshd with the host agent's drop-in.
+         */
+        public Builder include(String pathOrGlob) {
+            includes.add(pathOrGlob);
+            return this;
+        }
 
         /** Adds a CA public key line to TrustedUserCAKeys. */
         public Builder trustedUserCaKey(String publicKeyLine) {
@@ -112,7 +123,9 @@ public final class SshdHarness implements AutoCloseable {
         }
 
         private String config(Path directory, Path hostKey, Path principalsDir, int port) {
-            List<String> lines = new ArrayList<>(List.of(
+            List<String> lines = new ArrayList<>();
+            includes.forEach(include -> lines.add("Include " + include));
+            lines.addAll(List.of(
                     "ListenAddress 127.0.0.1",
                     "Port " + port,
                     "HostKey " + hostKey,
@@ -142,6 +155,21 @@ public final class SshdHarness implements AutoCloseable {
     /** The harness's temporary directory. */
     public Path directory() {
         return directory;
+    }
+
+    /** The host's public key, {@code ssh_host_ed25519_key.pub}. */
+    public Path hostPublicKey() {
+        return directory.resolve("ssh_host_ed25519_key.pub");
+    }
+
+    /** The sshd_config file. */
+    public Path configFile() {
+        return directory.resolve("sshd_config");
+    }
+
+    /** The pid file; SIGHUP to that pid reloads the configuration. */
+    public Path pidFile() {
+        return directory.resolve("sshd.pid");
     }
 
     /** The TrustedUserCAKeys file; sshd reads it on every login, so a test may rewrite it. */

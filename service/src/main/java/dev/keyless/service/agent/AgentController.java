@@ -1,6 +1,6 @@
 package dev.keyless.service.agent;
 
-import dev.keyless.protocol.AgentRequests.AgentEvents;
+import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
@@ -41,7 +41,7 @@ final class AgentController {
     }
 
     @Get("/agents/events")
-    AgentEvents events(
+    EventBatch events(
             String team,
             AgentPrincipal agent,
             @Nullable @QueryValue Long after,

@@ -1,6 +1,6 @@
 package dev.keyless.service.agent;
 
-import dev.keyless.protocol.AgentRequests.AgentEvents;
+import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.Failed;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
@@ -36,14 +36,14 @@ public class AgentService {
         this.audit = audit;
     }
 
-    public AgentEvents events(AgentPrincipal agent, long after, int waitSeconds) {
+    public EventBatch events(AgentPrincipal agent, long after, int waitSeconds) {
         if (after < 0) {
             throw KeylessException.invalid("after", "must not be negative");
         }
         if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
             throw KeylessException.invalid("wait_seconds", "must be between 0 and " + MAX_WAIT_SECONDS);
         }
-        return new AgentEvents(
+        return new EventBatch(
                 events.poll(agent.team(), agent.server(), after, Duration.ofSeconds(waitSeconds)),
                 cas.publicKeys(agent.team(), CaKind.USER),
                 sessions.revokedSerials(agent.team()));
@@ -56,7 +56,7 @@ public class AgentService {
     public void ready(AgentPrincipal agent, String sessionId, Ready report) {
         if (sessions.markReady(agent.team(), agent.server(), sessionId)) {
             SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
-            if (Boolean.TRUE.equals(report.accountCreated())) {
+            if (report.accountCreated()) {
                 audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_CREATE, s)
                         .detail("duration_ms", ms(report.durationMs())));
             }
@@ -82,7 +82,7 @@ public class AgentService {
                 .filter(x -> x.server().equals(agent.server()))
                 .orElseThrow(() -> new KeylessException(
                         dev.keyless.protocol.ProblemType.NOT_FOUND, "No such session on this server"));
-        if (Boolean.TRUE.equals(report.accountDeleted())) {
+        if (report.accountDeleted()) {
             audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_DELETE, s)
                     .detail("duration_ms", ms(report.durationMs())));
         }
@@ -120,8 +120,8 @@ public class AgentService {
                 .detail("user", s.principal());
     }
 
-    private static String ms(Long durationMs) {
-        return durationMs == null ? null : Long.toString(durationMs);
+    private static String ms(long durationMs) {
+        return Long.toString(durationMs);
     }
 
     private static String safe(String value) {

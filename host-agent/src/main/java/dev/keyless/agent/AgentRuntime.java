@@ -1,0 +1,86 @@
+package dev.keyless.agent;
+
+import dev.keyless.agent.api.AgentApi;
+import dev.keyless.agent.api.AgentKey;
+import dev.keyless.agent.api.AgentRequestSigner;
+import dev.keyless.agent.core.AgentLoop;
+import dev.keyless.agent.core.Host;
+import dev.keyless.agent.core.SessionManager;
+import dev.keyless.agent.core.UidRange;
+import dev.keyless.agent.os.LinuxAccounts;
+import dev.keyless.agent.os.OpenSshTrust;
+import dev.keyless.agent.os.ProcFsProcessKiller;
+import dev.keyless.agent.os.TrustSettings;
+import dev.keyless.agent.os.VisudoSudoersFiles;
+import dev.keyless.agent.state.AgentState;
+import dev.keyless.agent.state.StateStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Wires an enrolled agent from its state dir and settings: the signed API client, the real OS
+ * adapters, the session manager and the loop. {@code keyless-agent run} and the tests use it.
+ */
+public final class AgentRuntime {
+    /** The sudoers include directory; fixed, because sudo reads only what /etc/sudoers includes. */
+    public static final Path SUDOERS_DIR = Path.of("/etc/sudoers.d");
+
+    /** How an enrolled agent runs. */
+    public record Settings(Path stateDir, TrustSettings trust, UidRange uids, AgentLoop.Timings timings) {}
+
+    private final StateStore store;
+    private final AgentState state;
+    private final AgentApi api;
+    private final Host host;
+    private final SessionManager sessions;
+    private final AgentLoop loop;
+
+    public AgentRuntime(Settings settings, Clock clock) {
+        this.store = new StateStore(settings.stateDir());
+        store.prepare();
+        this.state = store.load();
+        this.api = api(settings.stateDir(), state, clock);
+        this.host = new Host(
+                new LinuxAccounts(),
+                new VisudoSudoersFiles(SUDOERS_DIR),
+                new OpenSshTrust(settings.trust()),
+                new ProcFsProcessKiller(),
+                settings.uids());
+        this.sessions = new SessionManager(host, api, store, state, clock);
+        this.loop = new AgentLoop(sessions, api, store, state, clock, settings.timings());
+    }
+
+    /** The signed client of an enrolled agent. */
+    public static AgentApi api(Path stateDir, AgentState state, Clock clock) {
+        AgentKey key = AgentKey.load(stateDir);
+        return new AgentApi(
+                URI.create(state.serviceUrl),
+                state.team,
+                new AgentRequestSigner(key, state.agentId, state.team, state.server, clock));
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public AgentState state() {
+        return state;
+    }
+
+    public AgentApi api() {
+        return api;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public SessionManager sessions() {
+        return sessions;
+    }
+
+    public AgentLoop loop() {
+        return loop;
+    }
+}

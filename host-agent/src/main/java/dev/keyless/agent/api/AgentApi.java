@@ -1,0 +1,124 @@
+package dev.keyless.agent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyless.protocol.AgentRequests.Ended;
+import dev.keyless.protocol.AgentRequests.Enroll;
+import dev.keyless.protocol.AgentRequests.Enrolled;
+import dev.keyless.protocol.AgentRequests.EventBatch;
+import dev.keyless.protocol.AgentRequests.Failed;
+import dev.keyless.protocol.AgentRequests.LiveSessions;
+import dev.keyless.protocol.AgentRequests.Login;
+import dev.keyless.protocol.AgentRequests.Ready;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The agent's calls to the service (see {@code AgentRequests} for the contract). Every call but
+ * {@link #enroll} is signed by {@link AgentRequestSigner}. Thread-safe.
+ */
+public final class AgentApi {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final String base;
+    private final String teamPath;
+    private final AgentRequestSigner signer;
+    private final HttpClient http;
+
+    public AgentApi(URI service, String team, AgentRequestSigner signer) {
+        String url = service.toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.teamPath = "/v1/teams/" + encode(team);
+        this.signer = signer; // null only for an agent that has yet to enroll
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Unsigned: the enrolment token in the body authenticates the call. */
+    public Enrolled enroll(Enroll request) {
+        return send("POST", "/agents/enroll", "", request, Enrolled.class, TIMEOUT, false);
+    }
+
+    /** Long-polls for events after {@code after}, waiting up to {@code wait} on the service. */
+    public EventBatch events(long after, Duration wait) {
+        String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
+        return send("GET", "/agents/events", query, null, EventBatch.class, wait.plus(TIMEOUT), true);
+    }
+
+    public LiveSessions liveSessions() {
+        return send("GET", "/agents/sessions", "", null, LiveSessions.class, TIMEOUT, true);
+    }
+
+    public void ready(String sessionId, Ready body) {
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/ready", "", body, JsonNode.class, TIMEOUT, true);
+    }
+
+    public void failed(String sessionId, Failed body) {
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/failed", "", body, JsonNode.class, TIMEOUT, true);
+    }
+
+    public void ended(String sessionId, Ended body) {
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/ended", "", body, JsonNode.class, TIMEOUT, true);
+    }
+
+    public void login(Login body) {
+        send("POST", "/agents/logins", "", body, JsonNode.class, TIMEOUT, true);
+    }
+
+    private <T> T send(
+            String method, String path, String query, Object body, Class<T> type, Duration timeout, boolean signed) {
+        String fullPath = teamPath + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + fullPath + query))
+                .timeout(timeout)
+                .header("Accept", "application/json, application/problem+json");
+        if (signed) {
+            request.header("Authorization", signer.authorization(method, fullPath));
+        }
+        try {
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 300) {
+                throw new AgentApiException(
+                        response.statusCode(),
+                        check(response.body()),
+                        method + " " + path + " answered " + response.statusCode(),
+                        null);
+            }
+            if (response.body().length == 0) {
+                return null;
+            }
+            return Json.MAPPER.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new AgentApiException(
+                    0, null, method + " " + path + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentApiException(0, null, "interrupted", e);
+        }
+    }
+
+    private static String check(byte[] body) {
+        try {
+            JsonNode problem = Json.MAPPER.readTree(body);
+            return problem != null && problem.hasNonNull("check")
+                    ? problem.get("check").asText()
+                    : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

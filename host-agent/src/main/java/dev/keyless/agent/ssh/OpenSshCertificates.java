@@ -1,0 +1,79 @@
+package dev.keyless.agent.ssh;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the serial and key id of an OpenSSH certificate (PROTOCOL.certkeys) from a line such as
+ * {@code [publickey ]ssh-ed25519-cert-v01@openssh.com AAAA... [comment]} — the form sshd writes to
+ * {@code SSH_USER_AUTH} files and {@code SSH_AUTH_INFO_0} with {@code ExposeAuthInfo yes}. Only
+ * reads; verifies nothing (sshd already did). Stateless and thread-safe.
+ */
+public final class OpenSshCertificates {
+    /** How many key fields follow the nonce, per certificate type. */
+    private static final Map<String, Integer> KEY_FIELDS = Map.of(
+            "ssh-ed25519-cert-v01@openssh.com", 1,
+            "ssh-rsa-cert-v01@openssh.com", 2,
+            "ecdsa-sha2-nistp256-cert-v01@openssh.com", 2,
+            "ecdsa-sha2-nistp384-cert-v01@openssh.com", 2,
+            "ecdsa-sha2-nistp521-cert-v01@openssh.com", 2,
+            "sk-ssh-ed25519-cert-v01@openssh.com", 2,
+            "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", 3,
+            "ssh-dss-cert-v01@openssh.com", 4);
+
+    private OpenSshCertificates() {}
+
+    /** What the agent needs from a certificate: serial as unsigned decimal, and key id. */
+    public record CertificateInfo(String serial, String keyId) {}
+
+    /** Parses the first certificate found in {@code text}; empty when there is none or it is malformed. */
+    public static Optional<CertificateInfo> find(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        for (String line : text.split("\n")) {
+            String[] words = line.strip().split("\\s+");
+            for (int i = 0; i + 1 < words.length; i++) {
+                if (KEY_FIELDS.containsKey(words[i])) {
+                    Optional<CertificateInfo> info = parse(words[i], words[i + 1]);
+                    if (info.isPresent()) {
+                        return info;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<CertificateInfo> parse(String type, String base64) {
+        try {
+            ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(base64));
+            if (!type.equals(string(blob))) {
+                return Optional.empty();
+            }
+            string(blob); // nonce
+            for (int i = 0; i < KEY_FIELDS.get(type); i++) {
+                string(blob);
+            }
+            long serial = blob.getLong();
+            blob.getInt(); // certificate type
+            String keyId = string(blob);
+            return Optional.of(new CertificateInfo(Long.toUnsignedString(serial), keyId));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String string(ByteBuffer blob) {
+        int length = blob.getInt();
+        if (length < 0 || length > blob.remaining()) {
+            throw new IllegalArgumentException("truncated certificate");
+        }
+        byte[] bytes = new byte[length];
+        blob.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}
