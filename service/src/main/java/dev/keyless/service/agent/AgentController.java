@@ -1,10 +1,10 @@
 package dev.keyless.service.agent;
 
-import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EnrollmentToken;
+import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;

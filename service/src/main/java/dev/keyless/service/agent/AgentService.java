@@ -1,7 +1,7 @@
 package dev.keyless.service.agent;
 
-import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Ended;
+import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;

@@ -1,6 +1,6 @@
 package dev.keyless.service.it;
 
-import static dev.keyless.service.it.TeamSetup.T;
+import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,8 @@ import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.testkit.SshKeygen;
+import dev.keyless.testkit.service.Api;
+import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +36,7 @@ class AgentApiIT {
     void start() throws Exception {
         dir = Files.createTempDirectory("agent-api");
         service = RunningService.start(TestDatabase.H2, Map.of("keyless.session.ready-wait", "300ms"));
-        team = new TeamSetup(service).standard();
+        team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         api = team.api;
         client = KeylessClient.create(service.uri(), RunningService.TEAM);
         team.server("web-02", 22, Map.of("env", "prod"));

@@ -1,6 +1,6 @@
 package dev.keyless.service.it;
 
-import static dev.keyless.service.it.TeamSetup.T;
+import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyless.client.KeylessClient;
@@ -10,6 +10,7 @@ import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.LinuxUsers;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.SshdHarness;
+import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ class CertificateLoginIT {
     @Test
     void realSshdAcceptsTheIssuedCertificateForTheRolePrincipalOnly() throws Exception {
         try (RunningService service = RunningService.start(TestDatabase.H2);
-                TeamSetup team = new TeamSetup(service);
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
                 LinuxUsers.TestUser user = LinuxUsers.create("wl_sshlogin");
                 LinuxUsers.TestUser other = LinuxUsers.create("wl_sshother")) {
             team.activeConnection("github");

@@ -1,6 +1,6 @@
 package dev.keyless.service.it;
 
-import static dev.keyless.service.it.TeamSetup.T;
+import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
@@ -8,6 +8,8 @@ import dev.keyless.client.KeylessClient;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.testkit.TestKeys;
 import dev.keyless.testkit.TestTokens;
+import dev.keyless.testkit.service.Api;
+import dev.keyless.testkit.service.TeamSetup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,7 +39,7 @@ class HostileInputIT {
     @BeforeAll
     void start() throws Exception {
         service = RunningService.start(TestDatabase.H2);
-        team = new TeamSetup(service).standard();
+        team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         api = team.api;
         api.post(T + "/connections", team.devops, team.connectionSpec("drafty"));
         team.activeConnection("paused");

@@ -1,5 +1,6 @@
 package dev.keyless.service.it;
 
+import dev.keyless.testkit.service.TeamSetup;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 
 /** The real service on a random loopback port, with its own data dir and database. */
 public final class RunningService implements AutoCloseable {
-    public static final String TEAM = "acme";
+    public static final String TEAM = TeamSetup.TEAM;
 
     private final Path dataDir;
     private final TestDatabase.Prepared database;

@@ -1,6 +1,6 @@
 package dev.keyless.service.it;
 
-import static dev.keyless.service.it.TeamSetup.T;
+import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +11,8 @@ import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.testkit.SshKeygen;
+import dev.keyless.testkit.service.Api;
+import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,7 +45,7 @@ abstract class ServiceFlowTests {
     @BeforeAll
     void start() throws Exception {
         service = RunningService.start(database());
-        team = new TeamSetup(service).standard();
+        team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         client = KeylessClient.create(service.uri(), RunningService.TEAM);
         api = team.api;
     }

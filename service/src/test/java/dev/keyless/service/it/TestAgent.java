@@ -1,6 +1,7 @@
 package dev.keyless.service.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyless.testkit.service.Api;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.keyless.service.it;
+package dev.keyless.testkit.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.keyless.service.it;
+package dev.keyless.testkit.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,8 @@ import java.util.Map;
  * a policy grant {@code wl_deployer} access.
  */
 public final class TeamSetup implements AutoCloseable {
-    public static final String T = "/v1/teams/" + RunningService.TEAM;
+    public static final String TEAM = "acme";
+    public static final String T = "/v1/teams/" + TEAM;
     public static final String AUDIENCE = "https://keyless.example.com";
     public static final String ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -29,11 +30,12 @@ public final class TeamSetup implements AutoCloseable {
     public final String devops;
     public final String auditor;
 
-    public TeamSetup(RunningService service) {
-        this.api = new Api(service.uri());
+    /** Admins for the team {@value #TEAM} of a service started with that bootstrap team and token. */
+    public TeamSetup(java.net.URI service, String bootstrapToken) {
+        this.api = new Api(service);
         this.signingKey = TestKeys.rsa("gh-key-1");
         this.jwks = new JwksServer("/.well-known/jwks", signingKey.toPublicJWK());
-        this.security = service.bootstrapToken();
+        this.security = bootstrapToken;
         this.securityTwo = admin("sec-two", "security_admin");
         this.devops = admin("ops", "devops_admin");
         this.auditor = admin("audit", "auditor");

@@ -1,0 +1,118 @@
+package dev.keyless.e2e;
+
+import dev.keyless.testkit.CommandResult;
+import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshdHarness;
+import dev.keyless.testkit.service.TeamSetup;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real host agent jar, enrolled for one server and running against a test sshd: its drop-in
+ * goes to a directory the sshd includes, and it reloads that sshd through its pid file.
+ */
+final class AgentProcess implements AutoCloseable {
+    static final Path JAR = Path.of("../host-agent/target/keyless-agent.jar");
+
+    final Path stateDir;
+    final Path dropInDir;
+    final Path trustDir;
+    private final SshdHarness sshd;
+    private final Path log;
+    private Process process;
+
+    AgentProcess(Path dir, SshdHarness sshd) throws IOException {
+        this.stateDir = dir.resolve("agent-state");
+        this.dropInDir = Files.createDirectories(dir.resolve("sshd_config.d"));
+        this.trustDir = dir.resolve("trust");
+        this.sshd = sshd;
+        this.log = dir.resolve("agent.log");
+    }
+
+    /** Where the sshd must {@code Include} the agent's drop-in from. */
+    static Path dropInGlob(Path dir) {
+        return dir.resolve("sshd_config.d").resolve("*.conf");
+    }
+
+    void enroll(URI service, String server, String token) {
+        CommandResult r = Commands.run(
+                List.of(
+                        "java",
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "enroll",
+                        "--service",
+                        service.toString(),
+                        "--team",
+                        TeamSetup.TEAM,
+                        "--server",
+                        server,
+                        "--token",
+                        token,
+                        "--state-dir",
+                        stateDir.toString(),
+                        "--host-key",
+                        sshd.hostPublicKey().toString()),
+                Map.of(),
+                Duration.ofSeconds(60));
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("enrolment failed: " + r.stderr() + r.stdout());
+        }
+    }
+
+    void start() throws IOException {
+        List<String> argv = new ArrayList<>(List.of(
+                "java",
+                "-Xmx256m",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "run",
+                "--state-dir",
+                stateDir.toString(),
+                "--sshd-config-dir",
+                dropInDir.toString(),
+                "--sshd-config",
+                sshd.configFile().toString(),
+                "--sshd-pid-file",
+                sshd.pidFile().toString(),
+                "--trust-dir",
+                trustDir.toString(),
+                "--reconcile-seconds",
+                "2"));
+        process = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    /** Kills the agent the hard way: no shutdown hook, as a crash or OOM kill would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

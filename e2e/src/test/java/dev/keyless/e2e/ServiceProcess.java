@@ -1,0 +1,106 @@
+package dev.keyless.e2e;
+
+import dev.keyless.testkit.service.TeamSetup;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/** The real service jar as a separate process on a loopback port, with the embedded database. */
+final class ServiceProcess implements AutoCloseable {
+    static final Path JAR = Path.of("../service/target/keyless-service.jar");
+
+    private final Process process;
+    private final int port;
+    private final String bootstrapToken;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, String bootstrapToken, Path log) {
+        this.process = process;
+        this.port = port;
+        this.bootstrapToken = bootstrapToken;
+        this.log = log;
+    }
+
+    static ServiceProcess start(Path dir, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        int port = Ports.free();
+        byte[] master = new byte[32];
+        byte[] token = new byte[32];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(master);
+        random.nextBytes(token);
+        String bootstrap = "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        Path log = dir.resolve("service.log");
+        ProcessBuilder pb = new ProcessBuilder(
+                        "java", "-Xmx512m", "-jar", JAR.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+        env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
+        env.put(
+                "KEYLESS_DATA_DIR",
+                Files.createDirectories(dir.resolve("service-data")).toString());
+        env.put("KEYLESS_BOOTSTRAP_TEAM", TeamSetup.TEAM);
+        env.put("KEYLESS_BOOTSTRAP_TOKEN", bootstrap);
+        env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
+        env.putAll(extraEnv);
+        ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
+        service.awaitHealthy(Duration.ofSeconds(60));
+        return service;
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(uri().resolve("/health")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the service did not become healthy: " + Files.readString(log));
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    String bootstrapToken() {
+        return bootstrapToken;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.destroy();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
