@@ -12,7 +12,6 @@ import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -29,63 +28,31 @@ class HostAgentScenario {
     static final String ROLE = "e2edeploy";
     static final String USER = "wl_" + ROLE;
 
-    Path dir;
-    ServiceProcess service;
-    TeamSetup team;
-    SshdHarness sshd;
+    Stack stack;
     AgentProcess agent;
+    SshdHarness sshd;
+    TeamSetup team;
     KeylessClient client;
 
     @BeforeAll
     void start() throws Exception {
-        // sshd opens AuthorizedPrincipalsFile as the login user, who must be able to reach it.
-        dir = Files.createTempDirectory(
-                "keyless-e2e",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        service = ServiceProcess.start(dir, Map.of());
-        team = new TeamSetup(service.uri(), service.bootstrapToken());
-        team.activeConnection("github");
-        team.role(ROLE, "github", Map.of("repository", "acme-corp/deploy-svc"));
-        sshd = SshdHarness.builder()
-                .include(AgentProcess.dropInGlob(dir).toString())
-                .start();
-        team.server("web-01", sshd.port(), Map.of("env", "e2e"));
-        team.policy(
-                "e2e", List.of(ROLE), Map.of("names", List.of("web-01")), List.of(Map.of("command", "/usr/bin/true")));
-        agent = new AgentProcess(dir, sshd);
-        String token = team.api
-                .post(T + "/servers/web-01/enrollment-tokens", team.devops, null)
-                .json()
-                .get("token")
-                .asText();
-        agent.enroll(service.uri(), "web-01", token);
-        agent.start();
-        client = KeylessClient.create(service.uri(), TeamSetup.TEAM);
+        stack = Stack.start(ROLE);
+        agent = stack.agent;
+        sshd = stack.sshd;
+        team = stack.team;
+        client = stack.client;
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (sshd != null) {
-            sshd.close();
-        }
-        if (team != null) {
-            team.close();
-        }
-        if (service != null) {
-            service.close();
-        }
-        if (LinuxUsers.exists(USER)) {
-            LinuxUsers.delete(USER);
+    void stop() {
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @Test
     void aJobGetsAJustInTimeAccountWithItsSudoRulesAndNothingIsLeftAfterClose() throws Exception {
-        Workload job = Workload.start(client, team, "web-01", dir);
+        Workload job = stack.job();
         assertThat(job.awaitReady()).as(agent.log()).isEqualTo("READY");
         assertThat(LinuxUsers.exists(USER)).isTrue();
 
@@ -107,7 +74,7 @@ class HostAgentScenario {
 
     @Test
     void revocationCutsOffALiveConnectionWithinTwoSeconds() throws Exception {
-        Workload job = Workload.start(client, team, "web-01", dir);
+        Workload job = stack.job();
         assertThat(job.awaitReady()).isEqualTo("READY");
         Process live = job.sshInBackground("sleep", "30");
         assertThat(within(5_000, () -> processOf(USER)))
@@ -130,8 +97,8 @@ class HostAgentScenario {
 
     @Test
     void twoSessionsOfOneRoleShareTheAccountUntilTheLastEnds() throws Exception {
-        Workload first = Workload.start(client, team, "web-01", dir);
-        Workload second = Workload.start(client, team, "web-01", dir);
+        Workload first = stack.job();
+        Workload second = stack.job();
         assertThat(first.awaitReady()).isEqualTo("READY");
         assertThat(second.awaitReady()).isEqualTo("READY");
         first.close();
@@ -146,7 +113,7 @@ class HostAgentScenario {
 
     @Test
     void anAgentKilledMidSessionCleansUpAfterRestart() throws Exception {
-        Workload job = Workload.start(client, team, "web-01", dir);
+        Workload job = stack.job();
         assertThat(job.awaitReady()).isEqualTo("READY");
         agent.kill();
         job.close();

@@ -1,0 +1,78 @@
+package dev.keyless.e2e;
+
+import static dev.keyless.testkit.service.TeamSetup.T;
+
+import dev.keyless.client.KeylessClient;
+import dev.keyless.testkit.LinuxUsers;
+import dev.keyless.testkit.SshdHarness;
+import dev.keyless.testkit.service.TeamSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a job touches, for real: the service jar, a team configured over HTTP, an sshd on a
+ * loopback port, and the host agent jar enrolled for it as server {@code web-01}.
+ */
+final class Stack implements AutoCloseable {
+    final Path dir;
+    final ServiceProcess service;
+    final TeamSetup team;
+    final SshdHarness sshd;
+    final AgentProcess agent;
+    final KeylessClient client;
+    final String user;
+
+    private Stack(Path dir, ServiceProcess service, TeamSetup team, SshdHarness sshd, AgentProcess agent, String user) {
+        this.dir = dir;
+        this.service = service;
+        this.team = team;
+        this.sshd = sshd;
+        this.agent = agent;
+        this.user = user;
+        this.client = KeylessClient.create(service.uri(), TeamSetup.TEAM);
+    }
+
+    /** A stack whose only role, {@code role}, may run {@code /usr/bin/true} with sudo on web-01. */
+    static Stack start(String role) throws Exception {
+        // sshd opens AuthorizedPrincipalsFile as the login user, who must be able to reach it.
+        Path dir = Files.createTempDirectory(
+                "keyless-e2e", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        ServiceProcess service = ServiceProcess.start(dir, Map.of());
+        TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
+        team.activeConnection("github");
+        team.role(role, "github", Map.of("repository", "acme-corp/deploy-svc"));
+        SshdHarness sshd = SshdHarness.builder()
+                .include(AgentProcess.dropInGlob(dir).toString())
+                .start();
+        team.server("web-01", sshd.port(), Map.of("env", "e2e"));
+        team.policy(
+                "e2e", List.of(role), Map.of("names", List.of("web-01")), List.of(Map.of("command", "/usr/bin/true")));
+        AgentProcess agent = new AgentProcess(dir, sshd);
+        String token = team.api
+                .post(T + "/servers/web-01/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        agent.enroll(service.uri(), "web-01", token);
+        agent.start();
+        return new Stack(dir, service, team, sshd, agent, "wl_" + role);
+    }
+
+    Workload job() throws Exception {
+        return Workload.start(client, team, "web-01", dir);
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+        sshd.close();
+        team.close();
+        service.close();
+        if (LinuxUsers.exists(user)) {
+            LinuxUsers.delete(user);
+        }
+    }
+}
