@@ -22,8 +22,8 @@ public final class SessionLifecycleBench {
         List<Double> toGone = new ArrayList<>();
         try (Stack stack = Stack.start("benchrole")) {
             for (int i = 0; i < sessions + 5; i++) {
-                long t0 = System.nanoTime();
                 Workload job = stack.job();
+                long t0 = job.requestedAt;
                 if (!"READY".equals(job.awaitReady())) {
                     throw new IllegalStateException("session " + i + " did not become READY: " + stack.agent.log());
                 }

@@ -24,11 +24,20 @@ final class Workload {
     final CertificateResponse certificate;
     final Path key;
     final Path knownHosts;
+    /** {@link System#nanoTime()} just before the certificate was requested. */
+    final long requestedAt;
+
     private final KeylessClient client;
 
     private Workload(
-            KeylessClient client, AccessToken access, CertificateResponse certificate, Path key, Path knownHosts) {
+            KeylessClient client,
+            AccessToken access,
+            CertificateResponse certificate,
+            Path key,
+            Path knownHosts,
+            long requestedAt) {
         this.client = client;
+        this.requestedAt = requestedAt;
         this.access = access;
         this.certificate = certificate;
         this.key = key;
@@ -38,6 +47,7 @@ final class Workload {
     static Workload start(KeylessClient client, TeamSetup team, String server, Path dir) throws IOException {
         AccessToken access = client.authenticate("github", team.githubToken(), null);
         Path key = SshKeygen.generate(Files.createTempDirectory(dir, "job"), "id", "ed25519", 0, "job");
+        long requestedAt = System.nanoTime();
         CertificateResponse cert = client.requestCertificate(
                 access.accessToken(),
                 server,
@@ -53,7 +63,7 @@ final class Workload {
                     .append('\n');
         }
         Files.writeString(knownHosts, lines);
-        return new Workload(client, access, cert, key, knownHosts);
+        return new Workload(client, access, cert, key, knownHosts, requestedAt);
     }
 
     /** Waits until the agent has provisioned the session; returns its final wait state. */

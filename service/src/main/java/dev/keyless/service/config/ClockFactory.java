@@ -15,6 +15,6 @@ final class ClockFactory {
 
     @Singleton
     SecureRandom secureRandom() {
-        return new SecureRandom();
+        return new ThreadLocalSecureRandom();
     }
 }

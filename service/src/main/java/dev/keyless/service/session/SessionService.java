@@ -37,6 +37,8 @@ public class SessionService {
     private final Clock clock;
     private final AuditService audit;
     private final AgentEventQueue agentEvents;
+    /** Wakes waiters on this replica at once; waiters elsewhere see the change on their next poll. */
+    private final Object provisioned = new Object();
 
     SessionService(Db db, Clock clock, AuditService audit, AgentEventQueue agentEvents) {
         this.db = db;
@@ -64,11 +66,13 @@ public class SessionService {
             if (state != SessionState.PENDING || !clock.instant().isBefore(deadline)) {
                 return state;
             }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return state;
+            synchronized (provisioned) {
+                try {
+                    provisioned.wait(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return state;
+                }
             }
         }
     }
@@ -175,7 +179,7 @@ public class SessionService {
 
     /** The agent of the session's server provisioned it. */
     public boolean markReady(String team, String server, String sessionId) {
-        return db.write(c -> {
+        boolean changed = db.write(c -> {
             Optional<SshSession> s = SessionRepository.find(c, team, checkId(sessionId), true)
                     .filter(x -> x.server().equals(server));
             if (s.isEmpty()) {
@@ -191,11 +195,13 @@ public class SessionService {
                     s.get().id());
             return true;
         });
+        wakeWaiters();
+        return changed;
     }
 
     /** The agent could not provision the session; it ends with the agent's reason. */
     public boolean markFailed(String team, String server, String sessionId, String reason) {
-        return db.write(c -> {
+        boolean changed = db.write(c -> {
             SshSession s = SessionRepository.find(c, team, checkId(sessionId), true)
                     .filter(x -> x.server().equals(server))
                     .orElseThrow(() -> new KeylessException(ProblemType.NOT_FOUND, "No such session on this server"));
@@ -205,6 +211,14 @@ public class SessionService {
             SessionRepository.end(c, s.id(), SessionState.CLOSED, clock.instant(), "provisioning failed: " + reason);
             return true;
         });
+        wakeWaiters();
+        return changed;
+    }
+
+    private void wakeWaiters() {
+        synchronized (provisioned) {
+            provisioned.notifyAll();
+        }
     }
 
     public Optional<SshSession> find(String team, String sessionId) {
