@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests install -pl e2e -am
 cd e2e
-../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-java -cp "target/test-classes:$(cat target/bench.classpath)" dev.keyless.e2e.SessionLifecycleBench "${1:-100}"
+../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
+java -cp "target/classes:$(cat target/bench.classpath)" dev.keyless.e2e.SessionLifecycleBench "${1:-100}"
