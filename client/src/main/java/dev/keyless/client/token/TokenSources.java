@@ -65,6 +65,10 @@ public final class TokenSources {
                         gcp));
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     /**
      * The source to use: {@code jwtEnv} or {@code jwtFile} if given, else {@code name} if given,
      * else {@link #detect()}.
