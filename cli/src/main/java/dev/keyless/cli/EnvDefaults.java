@@ -2,6 +2,7 @@ package dev.keyless.cli;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -13,6 +14,19 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class EnvDefaults implements IDefaultValueProvider {
     private static final Map<String, String> SPECIAL = Map.of("role-hint", "KEYLESS_ROLE", "server", "KEYLESS_SERVERS");
+
+    static final Set<String> CONFIGURABLE = Set.of(
+            "addr",
+            "team",
+            "ca-bundle",
+            "connection",
+            "audience",
+            "role-hint",
+            "server",
+            "token-source",
+            "id-token-variable",
+            "ready-timeout",
+            "debug");
 
     private final Map<String, String> env;
 
@@ -28,7 +42,8 @@ final class EnvDefaults implements IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (arg instanceof OptionSpec option && option.longestName().startsWith("--")) {
+        if (arg instanceof OptionSpec option
+                && CONFIGURABLE.contains(option.longestName().replaceFirst("^--", ""))) {
             String value = env.get(variableFor(option.longestName()));
             if (value != null && !value.isBlank()) {
                 return value;

@@ -236,6 +236,14 @@ class KeylessCliTest {
     }
 
     @Test
+    void unrelatedKeylessVariablesAreNotFlags() {
+        env.put("KEYLESS_VERSION", "1.2.3");
+        env.put("KEYLESS_FILE", "/nonexistent");
+        Run r = run("version");
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
     void versionPrints() {
         Run r = run("version");
         assertThat(r.exit()).isZero();
