@@ -190,6 +190,14 @@ class KeylessCliTest {
     }
 
     @Test
+    void sshRunsTheRealSshThroughTheWrapperAndReturnsItsCode() {
+        // Nothing listens on the fake server's port 2222, so the real ssh fails to connect: 255.
+        Run r = run("ssh", "--jwt-env", "MY_JWT", "web-01", "--", "true");
+        assertThat(r.exit()).isEqualTo(255);
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/sessions/s-1/close")));
+    }
+
+    @Test
     void refusedCertificateExits3AndNamesThePolicy() {
         service.wm.stubFor(
                 post(urlPathEqualTo("/v1/teams/default/ssh/certificates"))
