@@ -31,22 +31,41 @@ public final class KeylessProblemException extends RuntimeException {
         return problem.status();
     }
 
+    /** The failed check's slug: {@code check}, else the slug of {@code type}, else the type. */
+    public String check() {
+        if (problem.check() != null) {
+            return problem.check();
+        }
+        return type().map(ProblemType::slug).orElse(problem.type());
+    }
+
     private static String oneLine(Problem p) {
         StringBuilder s = new StringBuilder();
-        s.append(p.status()).append(' ').append(p.check() != null ? p.check() : p.type());
-        if (p.detail() != null) {
-            s.append(": ").append(p.detail());
+        String check = p.check() != null
+                ? p.check()
+                : ProblemType.fromType(p.type()).map(ProblemType::slug).orElse(p.type());
+        s.append(check).append(" (HTTP ").append(p.status()).append(')');
+        String text = p.detail() != null ? p.detail() : p.title();
+        if (text != null) {
+            s.append(": ").append(text);
         }
         if (p.claim() != null) {
-            s.append(" (claim ").append(p.claim());
-            if (p.expected() != null) {
-                s.append(", expected ").append(p.expected());
+            s.append("; claim ").append(p.claim());
+        }
+        if (p.expected() != null) {
+            s.append("; expected ").append(p.expected());
+        }
+        if (p.state() != null) {
+            s.append("; state ").append(p.state());
+        }
+        if (p.errors() != null) {
+            for (Problem.FieldError e : p.errors()) {
+                s.append("; ").append(e.field()).append(": ").append(e.message());
             }
-            s.append(')');
         }
         if (p.requestId() != null) {
             s.append(" [request ").append(p.requestId()).append(']');
         }
-        return s.toString();
+        return s.toString().replace('\n', ' ').replace('\r', ' ');
     }
 }

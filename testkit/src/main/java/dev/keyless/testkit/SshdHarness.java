@@ -53,6 +53,7 @@ public final class SshdHarness implements AutoCloseable {
         private final List<String> trustedUserCaKeys = new ArrayList<>();
         private final Map<String, List<String>> authorizedPrincipals = new LinkedHashMap<>();
         private final List<String> includes = new ArrayList<>();
+        private Path hostCaPrivateKey;
 
         private Builder() {}
 
@@ -63,6 +64,16 @@ public final class SshdHarness implements AutoCloseable {
          */
         public Builder include(String pathOrGlob) {
             includes.add(pathOrGlob);
+            return this;
+        }
+
+        /**
+         * Signs the host key with this CA private key ({@code ssh-keygen -s -h}, principals {@code 127.0.0.1}
+         * and {@code localhost}) and serves the certificate, so clients can check the host with {@code
+         * @cert-authority} and {@code StrictHostKeyChecking yes}.
+         */
+        public Builder hostCertificateAuthority(Path caPrivateKey) {
+            this.hostCaPrivateKey = caPrivateKey;
             return this;
         }
 
@@ -101,6 +112,21 @@ public final class SshdHarness implements AutoCloseable {
 
         private SshdHarness startIn(Path directory) throws IOException {
             Path hostKey = SshKeygen.generate(directory, "ssh_host_ed25519_key", "ed25519", 0, "keyless-test-host");
+            if (hostCaPrivateKey != null) {
+                Commands.runChecked(List.of(
+                        "ssh-keygen",
+                        "-q",
+                        "-s",
+                        hostCaPrivateKey.toString(),
+                        "-h",
+                        "-I",
+                        "keyless-test-host",
+                        "-n",
+                        "127.0.0.1,localhost",
+                        "-V",
+                        "-5m:+1h",
+                        hostKey + ".pub"));
+            }
             Files.write(directory.resolve("trusted_user_ca_keys"), trustedUserCaKeys, StandardCharsets.UTF_8);
             Path principalsDir = directory.resolve("principals");
             Files.createDirectories(principalsDir);
@@ -129,6 +155,7 @@ public final class SshdHarness implements AutoCloseable {
                     "ListenAddress 127.0.0.1",
                     "Port " + port,
                     "HostKey " + hostKey,
+                    hostCaPrivateKey != null ? "HostCertificate " + hostKey + "-cert.pub" : "",
                     "PidFile " + directory.resolve("sshd.pid"),
                     "TrustedUserCAKeys " + directory.resolve("trusted_user_ca_keys"),
                     "AuthorizedKeysFile none",

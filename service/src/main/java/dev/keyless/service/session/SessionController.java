@@ -5,6 +5,7 @@ import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.workload.ClosingWorkload;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -58,7 +59,7 @@ final class SessionController {
     }
 
     @Post("/sessions/{id}/close")
-    SessionView close(String team, String id, WorkloadPrincipal workload) {
-        return sessions.close(workload, id);
+    SessionView close(String team, String id, ClosingWorkload workload) {
+        return sessions.close(workload.principal(), id);
     }
 }

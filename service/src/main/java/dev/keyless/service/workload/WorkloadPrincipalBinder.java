@@ -16,6 +16,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Lets a controller take a {@link WorkloadPrincipal}: the access token is verified, and its
@@ -51,16 +52,8 @@ final class WorkloadPrincipalBinder implements TypedRequestArgumentBinder<Worklo
     }
 
     WorkloadPrincipal authenticate(String team, String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new KeylessException(
-                    ProblemType.ACCESS_TOKEN_INVALID, "Send the access token as 'Authorization: Bearer <token>'");
-        }
-        AccessClaims claims;
-        try {
-            claims = accessTokens.verifier().verify(authorization.substring(7).trim(), team);
-        } catch (AccessTokenRejectedException e) {
-            throw new KeylessException(e.problemType(), e.getMessage());
-        }
+        AccessClaims claims =
+                claims(authorization, token -> accessTokens.verifier().verify(token, team));
         long version = teams.configVersion(team);
         boolean connectionCurrent = connections
                 .find(team, version, claims.connection())
@@ -76,6 +69,29 @@ final class WorkloadPrincipalBinder implements TypedRequestArgumentBinder<Worklo
                             ? "The role this access token was issued for was changed or removed"
                             : "The connection this access token was issued under was deactivated or removed");
         }
+        return principal(team, claims, version);
+    }
+
+    /** For closing the token's own sessions: expiry and retired generations do not matter. */
+    WorkloadPrincipal authenticateForClose(String team, String authorization) {
+        AccessClaims claims =
+                claims(authorization, token -> accessTokens.verifier().verifyIgnoringExpiry(token, team));
+        return principal(team, claims, teams.configVersion(team));
+    }
+
+    private static AccessClaims claims(String authorization, Function<String, AccessClaims> verify) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new KeylessException(
+                    ProblemType.ACCESS_TOKEN_INVALID, "Send the access token as 'Authorization: Bearer <token>'");
+        }
+        try {
+            return verify.apply(authorization.substring(7).trim());
+        } catch (AccessTokenRejectedException e) {
+            throw new KeylessException(e.problemType(), e.getMessage());
+        }
+    }
+
+    private static WorkloadPrincipal principal(String team, AccessClaims claims, long version) {
         return new WorkloadPrincipal(
                 team,
                 claims.connection(),

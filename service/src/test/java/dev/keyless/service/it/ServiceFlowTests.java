@@ -142,6 +142,31 @@ abstract class ServiceFlowTests {
     }
 
     @Test
+    void aJobThatOutlivedItsAccessTokenCanStillCloseItsSession() throws Exception {
+        AccessToken normal = client.authenticate("github", team.githubToken(), null);
+        var tokens = service.context().getBean(dev.keyless.service.workload.AccessTokens.class);
+        var claims = tokens.verifier().verify(normal.accessToken(), RunningService.TEAM);
+        String shortLived = tokens.issuer()
+                .issue(new dev.keyless.service.access.AccessTokenRequest(
+                        claims.team(),
+                        claims.connection(),
+                        claims.role(),
+                        claims.subject(),
+                        claims.connectionGeneration(),
+                        claims.roleGeneration(),
+                        claims.runId(),
+                        java.time.Duration.ofSeconds(2)))
+                .token();
+        CertificateResponse cert = client.requestCertificate(shortLived, "web-01", publicKey("outlived"));
+        Thread.sleep(2_500);
+        assertThatThrownBy(() -> client.session(shortLived, cert.sessionId()))
+                .isInstanceOfSatisfying(
+                        KeylessProblemException.class,
+                        e -> assertThat(e.problem().check()).isEqualTo("access-token-expired"));
+        assertThat(client.closeSession(shortLived, cert.sessionId()).state()).isEqualTo(SessionState.CLOSED);
+    }
+
+    @Test
     void refusesServersNoPolicyGrants() throws Exception {
         team.server("db-01", 22, Map.of("env", "staging"));
         AccessToken access = client.authenticate("github", team.githubToken(), null);

@@ -1,0 +1,32 @@
+package dev.keyless.cli;
+
+import dev.keyless.client.token.PlatformTokenSource;
+import dev.keyless.protocol.WorkloadRequests.AccessToken;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code keyless authenticate}: exchanges the platform token and prints only the access token on
+ * stdout, for scripts ({@code AT=$(keyless authenticate ...)}). Same flags as {@code sft workload
+ * authenticate}.
+ */
+@Command(name = "authenticate", description = "Exchange the platform token; print only the access token.")
+public final class AuthenticateCommand extends WorkloadCommand {
+    @Override
+    public Integer call() {
+        Context ctx = ctx();
+        PlatformTokenSource source = source();
+        String audience = token.audience(service);
+        String connection = token.connection();
+        long t0 = System.nanoTime();
+        AccessToken at =
+                client().authenticate(connection, () -> ctx.masker().register(source.fetch(audience)), token.role);
+        ctx.masker().register(at.accessToken());
+        ctx.debug(
+                "exchanged for role " + at.role() + " (" + at.principal() + "), expires in " + at.expiresIn() + " s",
+                Duration.ofNanos(System.nanoTime() - t0));
+        ctx.out().println(at.accessToken());
+        ctx.out().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.keyless.cli;
+
+import dev.keyless.client.Masker;
+import dev.keyless.client.job.JobListener;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What every subcommand shares: the environment (injected, so tests and integrations can pass
+ * their own), stdout for results, stderr for diagnostics (always masked), the masker that learns
+ * every token, and whether {@code --debug} is on.
+ */
+public final class Context {
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Masker masker = new Masker();
+    private volatile boolean debug;
+
+    public Context(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this.env = Map.copyOf(env);
+        this.out = out;
+        this.err = err;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Masker masker() {
+        return masker;
+    }
+
+    /** For results only (the access token of {@code authenticate}, admin answers). */
+    public PrintWriter out() {
+        return out;
+    }
+
+    void debug(boolean on) {
+        this.debug = on;
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    /** A diagnostic line on stderr, masked. */
+    public void error(String line) {
+        synchronized (err) {
+            err.println(masker.mask(line));
+            err.flush();
+        }
+    }
+
+    /** A {@code --debug} line on stderr with a duration, masked; nothing without {@code --debug}. */
+    public void debug(String step, Duration took) {
+        if (debug) {
+            error(String.format("debug: %-60s %6d ms", step, took.toMillis()));
+        }
+    }
+
+    /** A listener that shows job steps under {@code --debug} and warnings always. */
+    public JobListener listener() {
+        return new JobListener() {
+            @Override
+            public void step(String message, Duration took) {
+                debug(message, took);
+            }
+
+            @Override
+            public void warn(String message) {
+                error("keyless: warning: " + message);
+            }
+        };
+    }
+}

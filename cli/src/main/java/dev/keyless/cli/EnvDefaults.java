@@ -1,0 +1,54 @@
+package dev.keyless.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Option defaults from {@code KEYLESS_*} variables of the injected environment: {@code --addr} from
+ * {@code KEYLESS_ADDR}, {@code --team} from {@code KEYLESS_TEAM}, and so on ({@code --role} and
+ * {@code --role-hint} both from {@code KEYLESS_ROLE}). A flag on the command line wins.
+ */
+final class EnvDefaults implements IDefaultValueProvider {
+    private static final Map<String, String> SPECIAL = Map.of("role-hint", "KEYLESS_ROLE", "server", "KEYLESS_SERVERS");
+
+    static final Set<String> CONFIGURABLE = Set.of(
+            "addr",
+            "team",
+            "ca-bundle",
+            "connection",
+            "audience",
+            "role-hint",
+            "server",
+            "token-source",
+            "id-token-variable",
+            "ready-timeout",
+            "debug");
+
+    private final Map<String, String> env;
+
+    EnvDefaults(Map<String, String> env) {
+        this.env = env;
+    }
+
+    static String variableFor(String longName) {
+        String name = longName.replaceFirst("^--", "");
+        return SPECIAL.getOrDefault(
+                name, "KEYLESS_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (arg instanceof OptionSpec option
+                && CONFIGURABLE.contains(option.longestName().replaceFirst("^--", ""))) {
+            String value = env.get(variableFor(option.longestName()));
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return arg.defaultValue();
+    }
+}

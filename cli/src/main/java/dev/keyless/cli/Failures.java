@@ -1,0 +1,80 @@
+package dev.keyless.cli;
+
+import dev.keyless.client.KeylessProblemException;
+import dev.keyless.client.KeylessTransportException;
+import dev.keyless.client.SessionNotReadyException;
+import dev.keyless.client.token.TokenSourceException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into one masked line on stderr ({@code keyless: <check>: <why>}), an
+ * optional {@code hint:} line, and an exit code: 2 usage/configuration, 3 refused by the service,
+ * 4 service or network fault, 1 anything else.
+ */
+final class Failures implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    private final Context ctx;
+
+    Failures(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        ctx.error("keyless: usage: " + e.getMessage());
+        ctx.error("hint: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        String audience = audienceOf(cmd);
+        if (e instanceof KeylessProblemException p) {
+            report("refused: " + p.getMessage(), Hints.forProblem(p, ctx.env(), audience));
+            return p.status() >= 500 ? ExitCodes.FAULT : ExitCodes.REFUSED;
+        }
+        if (e instanceof TokenSourceException t) {
+            report("token-source: " + t.getMessage(), t.hint());
+            return t.reason() == TokenSourceException.Reason.NOT_CONFIGURED ? ExitCodes.USAGE : ExitCodes.FAULT;
+        }
+        if (e instanceof KeylessTransportException t) {
+            report(
+                    "unreachable: " + t.getMessage(),
+                    "check --addr / KEYLESS_ADDR, the network, and HTTPS_PROXY / NO_PROXY"
+                            + " ('keyless doctor' shows the proxy in use)");
+            return ExitCodes.FAULT;
+        }
+        if (e instanceof SessionNotReadyException s) {
+            report("session-not-ready: " + s.getMessage(), null);
+            return s.state() != null && s.state().isFinal() ? ExitCodes.REFUSED : ExitCodes.FAULT;
+        }
+        if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+            report("usage: " + e.getMessage(), null);
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof InterruptedException) {
+            report("interrupted", null);
+            return 130;
+        }
+        report("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), "run with --debug for each step");
+        return ExitCodes.FAILED;
+    }
+
+    private void report(String line, String hint) {
+        ctx.error("keyless: " + line);
+        if (hint != null) {
+            ctx.error("hint: " + hint);
+        }
+    }
+
+    private static String audienceOf(CommandLine cmd) {
+        Object user = cmd.getCommand();
+        if (user instanceof WorkloadCommand w) {
+            return w.requestedAudience();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.keyless.cli;
+
+import dev.keyless.client.job.JobContext;
+import dev.keyless.client.job.JobSpec;
+import dev.keyless.client.job.KeylessJob;
+import dev.keyless.client.job.ServerAccess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Base of {@code exec} and {@code ssh}: open a {@link KeylessJob}, run one local command, clean up. */
+abstract class JobCommand extends WorkloadCommand {
+    @Option(
+            names = "--ready-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "How long to wait for each session to be READY (default ${DEFAULT-VALUE}).")
+    int readyTimeout;
+
+    int runJob(List<String> targets, List<String> argv) throws InterruptedException {
+        Context ctx = ctx();
+        JobSpec jobSpec = new JobSpec(
+                token.connection(),
+                token.audience(service),
+                token.role,
+                targets,
+                Duration.ofSeconds(readyTimeout),
+                tempRoot(ctx));
+        long t0 = System.nanoTime();
+        JobContext jobContext = new JobContext(ctx.env(), ctx.masker(), ctx.listener());
+        try (KeylessJob job = KeylessJob.open(client(), source(), jobSpec, jobContext)) {
+            for (ServerAccess s : job.servers()) {
+                ctx.debug(
+                        "ready: " + s.name() + " -> " + s.principal() + "@" + s.address() + ":" + s.port() + " session "
+                                + s.sessionId(),
+                        Duration.ZERO);
+            }
+            ctx.debug("start to first command", Duration.ofNanos(System.nanoTime() - t0));
+            int exit = job.run(argv, ctx.env(), null);
+            ctx.debug("command exited with " + exit, Duration.ZERO);
+            return exit;
+        }
+    }
+
+    /** {@code KEYLESS_TEMP_DIR}, else the runner's {@code RUNNER_TEMP}, else {@code java.io.tmpdir}. */
+    private static Path tempRoot(Context ctx) {
+        for (String name : List.of("KEYLESS_TEMP_DIR", "RUNNER_TEMP")) {
+            String dir = ctx.env().get(name);
+            if (dir != null && !dir.isBlank()) {
+                return Path.of(dir);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.keyless.cli.admin;
+
+import picocli.CommandLine.Command;
+
+/** {@code keyless admin servers list|get|create|delete}. */
+@Command(name = "servers", description = "Workload servers.")
+public final class ServersCommand extends ResourceCommand {
+    @Override
+    String resource() {
+        return "servers";
+    }
+
+    @Override
+    String[] listFields() {
+        return new String[] {"address", "port", "labels"};
+    }
+}

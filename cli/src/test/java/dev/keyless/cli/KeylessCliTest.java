@@ -1,0 +1,260 @@
+package dev.keyless.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.keyless.cli.FakeService.ACCESS_TOKEN;
+import static dev.keyless.cli.FakeService.ADMIN_TOKEN;
+import static dev.keyless.cli.FakeService.PLATFORM_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The CLI in-process with captured stdout/stderr against a WireMock service. */
+class KeylessCliTest {
+    private FakeService service;
+    private final Map<String, String> env = new HashMap<>();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        service = new FakeService();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("KEYLESS_ADDR", service.url());
+        env.put("KEYLESS_CONNECTION", "github");
+        env.put("MY_JWT", PLATFORM_TOKEN);
+        env.put("KEYLESS_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("KEYLESS_TEMP_DIR", tmp.toString());
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = KeylessCli.run(args, env, new PrintWriter(out), new PrintWriter(err));
+        Run run = new Run(exit, out.toString(), err.toString());
+        // The rule for every test: no token ever reaches the output, except authenticate's stdout.
+        assertThat(run.err()).doesNotContain(PLATFORM_TOKEN, ACCESS_TOKEN, ADMIN_TOKEN);
+        assertThat(run.out()).doesNotContain(PLATFORM_TOKEN, ADMIN_TOKEN);
+        return run;
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                Arguments.of("no subcommand", new String[] {}, "a subcommand is required"),
+                Arguments.of("unknown option", new String[] {"exec", "--bogus", "--", "true"}, "Unknown option"),
+                Arguments.of("exec without a command", new String[] {"exec", "--server", "web-01"}, "CMD"),
+                Arguments.of("unknown subcommand", new String[] {"frobnicate"}, "frobnicate"),
+                Arguments.of(
+                        "unknown token source",
+                        new String[] {"authenticate", "--token-source", "nope"},
+                        "unknown token source"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("usageErrors")
+    void usageErrorsExitWith2(String name, String[] args, String message) {
+        Run r = run(args);
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(message);
+    }
+
+    @Test
+    void missingAddressIsAConfigurationError() {
+        env.remove("KEYLESS_ADDR");
+        Run r = run("authenticate", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("KEYLESS_ADDR");
+    }
+
+    @Test
+    void authenticatePrintsOnlyTheAccessToken() {
+        Run r = run(
+                "authenticate",
+                "--team",
+                "default",
+                "--connection",
+                "github",
+                "--role-hint",
+                "deployer",
+                "--jwt-env",
+                "MY_JWT",
+                "--debug");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo(ACCESS_TOKEN + System.lineSeparator());
+        assertThat(r.err()).contains("debug: exchanged for role deployer");
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
+                .withRequestBody(matchingJsonPath("$.role_hint", equalTo("deployer")))
+                .withRequestBody(matchingJsonPath("$.token", equalTo(PLATFORM_TOKEN))));
+    }
+
+    @Test
+    void audienceMismatchShowsBothValuesAndExits3() {
+        service.wm.stubFor(
+                post(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
+                        .willReturn(
+                                FakeService.problem(
+                                        401,
+                                        "{\"type\":\"urn:keyless:problem:token-audience-mismatch\",\"status\":401,\"check\":\"token-audience-mismatch\","
+                                                + "\"detail\":\"The token's audience is not allowed\",\"claim\":\"aud\",\"expected\":\"https://keyless.example.com\"}")));
+        Run r = run("authenticate", "--jwt-env", "MY_JWT", "--audience", "https://wrong.example.com");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err().lines().findFirst().orElseThrow()).startsWith("keyless: refused: token-audience-mismatch");
+        assertThat(r.err()).contains("'https://wrong.example.com'", "'https://keyless.example.com'");
+    }
+
+    @Test
+    void serverFaultExits4() {
+        service.wm.stubFor(post(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
+                .willReturn(FakeService.problem(
+                        503, "{\"type\":\"urn:keyless:problem:unavailable\",\"status\":503,\"request_id\":\"r-1\"}")));
+        Run r = run("authenticate", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAULT);
+        assertThat(r.err()).contains("unavailable", "r-1");
+    }
+
+    @Test
+    void unreachableServiceExits4() {
+        env.put("KEYLESS_ADDR", "http://127.0.0.1:1");
+        Run r = run("authenticate", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAULT);
+        assertThat(r.err()).contains("unreachable", "HTTPS_PROXY");
+    }
+
+    @Test
+    void githubJobWithoutIdTokenPermissionGetsTheHint() {
+        env.put("GITHUB_ACTIONS", "true");
+        Run r = run("authenticate");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("ACTIONS_ID_TOKEN_REQUEST_URL", "permissions: id-token: write", "forks");
+    }
+
+    @Test
+    void gitlabJobWithoutIdTokensGetsTheHint() {
+        env.put("GITLAB_CI", "true");
+        Run r = run("authenticate");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("id_tokens: { KEYLESS_ID_TOKEN");
+    }
+
+    @Test
+    void execReturnsTheCommandsExitCodeAndClosesTheSession() throws Exception {
+        env.put("KEYLESS_SERVERS", "web-01");
+        Path marker = tmp.resolve("marker");
+        Run r = run(
+                "exec",
+                "--jwt-env",
+                "MY_JWT",
+                "--debug",
+                "--",
+                "sh",
+                "-c",
+                "echo \"$SSH_AUTH_SOCK $KEYLESS_SSH_CONFIG\" > " + marker + "; exit 42");
+        assertThat(r.exit()).isEqualTo(42);
+        assertThat(Files.readString(marker)).contains("agent.sock", "ssh_config");
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/sessions/s-1/close")));
+        assertThat(r.err())
+                .contains("debug: certificate for web-01", "debug: session s-1 closed", "start to first command");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).containsExactly(marker);
+        }
+    }
+
+    @Test
+    void sshRunsTheRealSshThroughTheWrapperAndReturnsItsCode() {
+        // Nothing listens on the fake server's port 2222, so the real ssh fails to connect: 255.
+        Run r = run("ssh", "--jwt-env", "MY_JWT", "web-01", "--", "true");
+        assertThat(r.exit()).isEqualTo(255);
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/sessions/s-1/close")));
+    }
+
+    @Test
+    void refusedCertificateExits3AndNamesThePolicy() {
+        service.wm.stubFor(
+                post(urlPathEqualTo("/v1/teams/default/ssh/certificates"))
+                        .willReturn(
+                                FakeService.problem(
+                                        403,
+                                        "{\"type\":\"urn:keyless:problem:policy-denied\",\"status\":403,\"detail\":\"No policy grants role deployer server db-01\"}")));
+        Run r = run("exec", "--jwt-env", "MY_JWT", "--server", "db-01", "--", "true");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err()).contains("policy-denied", "ask a security admin");
+    }
+
+    @Test
+    void explainPrintsEachCheck() {
+        service.wm.stubFor(post(urlPathEqualTo("/v1/teams/default/connections/github/test"))
+                .withHeader("Authorization", equalTo("Bearer " + ADMIN_TOKEN))
+                .willReturn(FakeService.json("{\"connection\":\"github\",\"valid\":true,\"checks\":["
+                        + "{\"check\":\"token-audience\",\"passed\":true,\"detail\":\"aud allowed\"},"
+                        + "{\"check\":\"role deployer: ref\",\"passed\":false,\"detail\":\"expected refs/heads/main\"}],"
+                        + "\"matching_roles\":[]}")));
+        Run r = run("explain", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.out())
+                .contains("token accepted", "ok   token-audience", "FAIL role deployer: ref", "matching roles: none");
+    }
+
+    @Test
+    void adminListsConnections() {
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams/default/connections"))
+                .withHeader("Authorization", equalTo("Bearer " + ADMIN_TOKEN))
+                .willReturn(FakeService.json(
+                        "[{\"name\":\"github\",\"provider\":\"github-actions\",\"state\":\"ACTIVE\"}]")));
+        Run r = run("admin", "connections", "list");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("github  provider=github-actions  state=ACTIVE");
+    }
+
+    @Test
+    void doctorShowsClaimsAndSkewButNotTheToken() {
+        service.wm.stubFor(get(urlPathEqualTo("/health")).willReturn(aResponse().withStatus(200)));
+        Run r = run("doctor", "--jwt-env", "MY_JWT");
+        assertThat(r.out())
+                .contains("token source:", "jwt-env (variable MY_JWT)", "sub:", "repo:acme/app", "clock skew:", "ssh:");
+    }
+
+    @Test
+    void unrelatedKeylessVariablesAreNotFlags() {
+        env.put("KEYLESS_VERSION", "1.2.3");
+        env.put("KEYLESS_FILE", "/nonexistent");
+        Run r = run("version");
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
+    void versionPrints() {
+        Run r = run("version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("keyless ");
+    }
+}

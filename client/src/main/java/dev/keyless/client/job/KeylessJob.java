@@ -1,0 +1,286 @@
+package dev.keyless.client.job;
+
+import dev.keyless.client.KeylessClient;
+import dev.keyless.client.Masker;
+import dev.keyless.client.http.RetryPolicy;
+import dev.keyless.client.ssh.JobSshConfig;
+import dev.keyless.client.ssh.SshAgent;
+import dev.keyless.client.ssh.SshHost;
+import dev.keyless.client.ssh.SshIdentity;
+import dev.keyless.client.ssh.SshKey;
+import dev.keyless.client.token.PlatformTokenSource;
+import dev.keyless.protocol.WorkloadRequests.AccessToken;
+import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One job's SSH access, from platform token to cleanup: {@link #open} fetches a fresh platform
+ * token, exchanges it, and for each server generates an in-memory key, gets a certificate and waits
+ * until the session is {@code READY}; then it starts the private ssh-agent and writes the job's
+ * ssh files. {@link #run} runs a command with that environment. {@link #close} always closes every
+ * session opened, stops the agent and deletes the private directory.
+ *
+ * <p>Cleanup also runs from a JVM shutdown hook, so it happens on SIGINT and SIGTERM too (a
+ * cancelled GitHub Actions job gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL): the hook stops
+ * the running command, then closes sessions with a short retry budget that fits in that window.
+ * SIGKILL cannot be handled; the sessions then end when their certificates expire.
+ *
+ * <p>Typical use:
+ *
+ * <pre>{@code
+ * JobSpec spec = JobSpec.of("github", audience, "deployer", List.of("web-01"));
+ * try (KeylessJob job = KeylessJob.open(client, source, spec, JobContext.of(System.getenv()))) {
+ *     int exit = job.run(List.of("sh", "-c", "ssh web-01 uptime"), System.getenv(), null);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe for {@link #close()} (idempotent, callable from any thread); {@link #run} is
+ * meant to be called from one thread at a time.
+ */
+public final class KeylessJob implements AutoCloseable {
+    /** Cleanup retry budget: must finish well inside the 7.5 s between SIGINT and SIGTERM. */
+    static final RetryPolicy CLEANUP_RETRY =
+            new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(4));
+
+    private final KeylessClient client;
+    private final JobListener listener;
+    private final Path directory;
+    private final List<ServerAccess> servers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private volatile AccessToken accessToken;
+    private volatile Duration exchangeLatency = Duration.ZERO;
+    private volatile SshAgent agent;
+    private volatile JobSshConfig sshFiles;
+    private volatile Process running;
+
+    private KeylessJob(KeylessClient client, JobListener listener, Path directory) {
+        this.client = client;
+        this.listener = listener;
+        this.directory = directory;
+        this.shutdownHook = new Thread(this::cleanup, "keyless-cleanup");
+    }
+
+    /**
+     * Exchanges a fresh platform token and prepares SSH access to every server of {@code spec}.
+     * On any failure, everything opened so far is cleaned up before the exception propagates.
+     *
+     * @param context the environment, the masker that learns every token, and the listener
+     */
+    public static KeylessJob open(KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context)
+            throws InterruptedException {
+        KeylessJob job = new KeylessJob(client, context.listener(), TempDirs.create(spec.tempRoot()));
+        Runtime.getRuntime().addShutdownHook(job.shutdownHook);
+        try {
+            job.prepare(tokens, spec, context);
+            return job;
+        } catch (RuntimeException | InterruptedException | Error e) {
+            job.close();
+            throw e;
+        }
+    }
+
+    private void prepare(PlatformTokenSource tokens, JobSpec spec, JobContext context) throws InterruptedException {
+        Masker masker = context.masker();
+        long t0 = System.nanoTime();
+        accessToken = client.authenticate(
+                spec.connection(),
+                () -> {
+                    long f0 = System.nanoTime();
+                    String token = masker.register(tokens.fetch(spec.audience()));
+                    listener.step("platform token fetched from " + tokens.name(), since(f0));
+                    return token;
+                },
+                spec.roleHint());
+        masker.register(accessToken.accessToken());
+        exchangeLatency = since(t0);
+        listener.step(
+                "exchanged at connection " + spec.connection() + " for role " + accessToken.role() + " ("
+                        + accessToken.principal() + ")",
+                exchangeLatency);
+        agent = SshAgent.start(directory.resolve("agent.sock"));
+        List<SshHost> hosts = new ArrayList<>();
+        LinkedHashSet<String> hostCas = new LinkedHashSet<>();
+        for (String server : spec.servers()) {
+            long c0 = System.nanoTime();
+            SshKey key = SshKey.generate("keyless:" + server);
+            CertificateResponse cert =
+                    client.requestCertificate(accessToken.accessToken(), server, key.publicKeyLine());
+            servers.add(new ServerAccess(
+                    server,
+                    cert.server().address(),
+                    cert.server().port(),
+                    cert.principal(),
+                    cert.sessionId(),
+                    cert.validBefore()));
+            listener.step("certificate for " + server + ", session " + cert.sessionId(), since(c0));
+            long r0 = System.nanoTime();
+            client.awaitReady(accessToken.accessToken(), cert.sessionId(), spec.readyTimeout());
+            listener.step("session " + cert.sessionId() + " READY", since(r0));
+            SshIdentity identity = new SshIdentity(key, cert.certificate());
+            agent.add(identity);
+            hosts.add(new SshHost(server, cert.server().address(), cert.server().port(), cert.principal(), identity));
+            if (cert.hostCaPublicKeys() != null) {
+                hostCas.addAll(cert.hostCaPublicKeys());
+            }
+        }
+        sshFiles = JobSshConfig.write(
+                directory,
+                agent.socket(),
+                hosts,
+                List.copyOf(hostCas),
+                context.env().get("PATH"));
+    }
+
+    /**
+     * Runs {@code command} with inherited stdin/stdout/stderr and {@code baseEnv} plus {@link
+     * #environment()}, and returns its exit code (128 + signal if a signal ended it).
+     *
+     * @param workingDirectory null for the current directory
+     */
+    public int run(List<String> command, Map<String, String> baseEnv, Path workingDirectory)
+            throws InterruptedException {
+        if (closed.get()) {
+            throw new IllegalStateException("the job is closed");
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
+        pb.environment().clear();
+        pb.environment().putAll(environment(baseEnv));
+        try {
+            running = pb.start();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("could not start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        try {
+            return running.waitFor();
+        } catch (InterruptedException e) {
+            stopCommand();
+            throw e;
+        } finally {
+            running = null;
+        }
+    }
+
+    /** {@code baseEnv} plus the variables that make ssh use this job's agent and files. */
+    public Map<String, String> environment(Map<String, String> baseEnv) {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv);
+        if (sshFiles != null) {
+            env.putAll(sshFiles.environment(baseEnv.get("PATH")));
+        } else if (agent != null) {
+            env.put("SSH_AUTH_SOCK", agent.socket().toString());
+        }
+        return env;
+    }
+
+    /** Only the variables this job adds: {@code SSH_AUTH_SOCK}, {@code KEYLESS_SSH_CONFIG}, ... */
+    public Map<String, String> environment() {
+        return sshFiles == null ? Map.of() : sshFiles.environment(null);
+    }
+
+    /** The access token; a secret, for callers that make their own calls (never print it). */
+    public String accessToken() {
+        return accessToken.accessToken();
+    }
+
+    public String role() {
+        return accessToken.role();
+    }
+
+    public String principal() {
+        return accessToken.principal();
+    }
+
+    public List<ServerAccess> servers() {
+        return List.copyOf(servers);
+    }
+
+    /** From the first token fetch to the access token, retries included. */
+    public Duration exchangeLatency() {
+        return exchangeLatency;
+    }
+
+    /** The job's private directory (agent socket, ssh files); gone after {@link #close()}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The job's {@code ssh_config}, for {@code ssh -F}. */
+    public Path sshConfig() {
+        return sshFiles == null ? null : sshFiles.configFile();
+    }
+
+    /** Cleans up; idempotent. Never throws: problems go to the listener as warnings. */
+    @Override
+    public void close() {
+        cleanup();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // Called from or during shutdown: the hook is running or has run.
+        }
+    }
+
+    private void cleanup() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopCommand();
+        KeylessClient quick = client.withRetryPolicy(CLEANUP_RETRY);
+        for (ServerAccess s : servers) {
+            long t0 = System.nanoTime();
+            try {
+                quick.closeSession(accessToken.accessToken(), s.sessionId());
+                listener.step("session " + s.sessionId() + " closed", since(t0));
+            } catch (RuntimeException e) {
+                listener.warn("could not close session " + s.sessionId() + " (it ends when its certificate"
+                        + " expires): " + e.getMessage());
+            }
+        }
+        if (agent != null) {
+            try {
+                agent.close();
+            } catch (RuntimeException e) {
+                listener.warn("could not stop the ssh-agent: " + e.getMessage());
+            }
+        }
+        try {
+            TempDirs.delete(directory);
+            listener.step("removed " + directory, Duration.ZERO);
+        } catch (RuntimeException e) {
+            listener.warn("could not remove " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private void stopCommand() {
+        Process p = running;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration since(long nanoStart) {
+        return Duration.ofNanos(System.nanoTime() - nanoStart);
+    }
+}

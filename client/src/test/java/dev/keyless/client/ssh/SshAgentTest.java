@@ -1,0 +1,112 @@
+package dev.keyless.client.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The agent protocol message by message (draft-miller-ssh-agent section 3). */
+class SshAgentTest {
+    private static final SshKey KEY = SshKey.generate("keyless:test");
+    private static final String CERT = "ssh-ed25519-cert-v01@openssh.com "
+            + Base64.getEncoder().encodeToString("certificate-blob".getBytes()) + " c";
+
+    @TempDir
+    static Path tmp;
+
+    private static SshAgent agent() {
+        SshAgent agent = SshAgent.start(tmp.resolve("a" + System.nanoTime() + ".sock"));
+        agent.add(new SshIdentity(KEY, CERT));
+        return agent;
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                Arguments.of(
+                        "add identity (17)",
+                        new SshWire.Writer().u8(17).string("ssh-ed25519").bytes()),
+                Arguments.of("remove all (19)", new byte[] {19}),
+                Arguments.of(
+                        "lock (22)", new SshWire.Writer().u8(22).string("pw").bytes()),
+                Arguments.of(
+                        "extension (27)",
+                        new SshWire.Writer()
+                                .u8(27)
+                                .string("session-bind@openssh.com")
+                                .bytes()),
+                Arguments.of(
+                        "sign with an unknown key",
+                        new SshWire.Writer()
+                                .u8(13)
+                                .string(SshKey.generate("other").publicKeyBlob())
+                                .string("d")
+                                .u32(0)
+                                .bytes()),
+                Arguments.of(
+                        "truncated sign request",
+                        new SshWire.Writer().u8(13).u32(1000).bytes()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refused")
+    void answersFailure(String name, byte[] request) {
+        try (SshAgent agent = agent()) {
+            assertThat(agent.handle(request)).containsExactly(SshAgent.FAILURE);
+        }
+    }
+
+    @Test
+    void listsCertificateThenKey() {
+        try (SshAgent agent = agent()) {
+            SshWire.Reader in = new SshWire.Reader(agent.handle(new byte[] {SshAgent.REQUEST_IDENTITIES}));
+            assertThat(in.u8()).isEqualTo(SshAgent.IDENTITIES_ANSWER);
+            assertThat(in.u32()).isEqualTo(2);
+            assertThat(in.string()).isEqualTo("certificate-blob".getBytes());
+            assertThat(new String(in.string())).isEqualTo("keyless:test");
+            assertThat(in.string()).isEqualTo(KEY.publicKeyBlob());
+        }
+    }
+
+    @Test
+    void signaturesVerifyWithThePublicKey() throws Exception {
+        byte[] data = "session-id-and-userauth-request".getBytes();
+        try (SshAgent agent = agent()) {
+            for (byte[] blob : new byte[][] {"certificate-blob".getBytes(), KEY.publicKeyBlob()}) {
+                SshWire.Reader in = new SshWire.Reader(agent.handle(new SshWire.Writer()
+                        .u8(13)
+                        .string(blob)
+                        .string(data)
+                        .u32(0)
+                        .bytes()));
+                assertThat(in.u8()).isEqualTo(SshAgent.SIGN_RESPONSE);
+                SshWire.Reader sig = new SshWire.Reader(in.string());
+                assertThat(new String(sig.string())).isEqualTo("ssh-ed25519");
+                Signature verifier = Signature.getInstance("Ed25519");
+                verifier.initVerify(publicKey(KEY));
+                verifier.update(data);
+                assertThat(verifier.verify(sig.string())).isTrue();
+            }
+        }
+    }
+
+    private static PublicKey publicKey(SshKey key) throws Exception {
+        SshWire.Reader in = new SshWire.Reader(key.publicKeyBlob());
+        in.string();
+        byte[] raw = in.string();
+        byte[] prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+        byte[] spki = Arrays.copyOf(prefix, prefix.length + raw.length);
+        System.arraycopy(raw, 0, spki, prefix.length, raw.length);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    }
+}
