@@ -34,8 +34,13 @@ final class AuditChain {
     }
 
     static AuditEvent withHash(AuditEvent e, String hash) {
+        return link(e, e.seq(), e.previousHash(), hash);
+    }
+
+    /** The event with its place in the chain: sequence number, previous hash and own hash. */
+    static AuditEvent link(AuditEvent e, long seq, String previousHash, String hash) {
         return new AuditEvent(
-                e.seq(),
+                seq,
                 e.id(),
                 e.time(),
                 e.type(),
@@ -55,7 +60,7 @@ final class AuditChain {
                 e.serial(),
                 e.reason(),
                 e.details(),
-                e.previousHash(),
+                previousHash,
                 hash);
     }
 }

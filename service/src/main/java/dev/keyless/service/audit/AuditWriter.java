@@ -105,29 +105,7 @@ final class AuditWriter {
         for (Pending p : events) {
             AuditEvent e = p.event();
             seq++;
-            AuditEvent placed = new AuditEvent(
-                    seq,
-                    e.id(),
-                    e.time(),
-                    e.type(),
-                    e.outcome(),
-                    e.actorType(),
-                    e.actorId(),
-                    e.team(),
-                    e.connection(),
-                    e.role(),
-                    e.subject(),
-                    e.claims(),
-                    e.clientIp(),
-                    e.tokenId(),
-                    e.tokenTtlSeconds(),
-                    e.server(),
-                    e.sessionId(),
-                    e.serial(),
-                    e.reason(),
-                    e.details(),
-                    previous,
-                    null);
+            AuditEvent placed = AuditChain.link(e, seq, previous, null);
             String hash = AuditChain.hash(previous, AuditChain.canonicalBody(placed));
             chained.add(AuditChain.withHash(placed, hash));
             previous = hash;

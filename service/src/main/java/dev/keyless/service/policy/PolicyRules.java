@@ -1,5 +1,6 @@
 package dev.keyless.service.policy;
 
+import dev.keyless.protocol.sudo.SudoCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

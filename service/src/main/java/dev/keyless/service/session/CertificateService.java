@@ -142,7 +142,7 @@ public class CertificateService {
                 who.subject(),
                 who.tokenId(),
                 decision.sudo().stream()
-                        .map(dev.keyless.service.policy.SudoCommand::text)
+                        .map(dev.keyless.protocol.sudo.SudoCommand::text)
                         .toList(),
                 now.minus(BACKDATE),
                 validBefore,

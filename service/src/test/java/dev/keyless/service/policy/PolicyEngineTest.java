@@ -2,6 +2,7 @@ package dev.keyless.service.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyless.protocol.sudo.SudoCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

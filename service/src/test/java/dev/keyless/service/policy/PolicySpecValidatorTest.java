@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.PolicyRequests.ServerSelector;
 import dev.keyless.protocol.PolicyRequests.SudoRule;
+import dev.keyless.protocol.sudo.SudoCommand;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;

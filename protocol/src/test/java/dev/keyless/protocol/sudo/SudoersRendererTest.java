@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.protocol.sudo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,7 +104,8 @@ class SudoersRendererTest {
     @Test
     void rejectsHostileRole() {
         assertThatThrownBy(() -> SudoersRenderer.render("s-1", "root ALL=(ALL) ALL", List.of()))
-                .isInstanceOf(InvalidNameException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("role " + RoleNames.RULE);
     }
 
     private Visudo visudo(String content) throws IOException, InterruptedException {
