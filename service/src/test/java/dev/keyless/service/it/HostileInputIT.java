@@ -188,6 +188,33 @@ class HostileInputIT {
         }
     }
 
+    @Test
+    void anIssuerOutageKeepsTheLastGoodKeysAndShowsInHealth() {
+        RSAKey key = TestKeys.rsa("outage-1");
+        try (dev.keyless.testkit.JwksServer jwks = new dev.keyless.testkit.JwksServer("/jwks", key.toPublicJWK())) {
+            Map<String, Object> spec = new HashMap<>(team.connectionSpec("flaky"));
+            spec.put("jwks_uri", jwks.jwksUri());
+            api.post(T + "/connections", team.devops, spec);
+            api.post(T + "/connections/flaky/activate", team.securityTwo, null);
+            team.role("flaky", "flaky", Map.of("repository", "acme-corp/deploy-svc"));
+            team.policy("flaky", List.of("flaky"), Map.of("names", List.of("web-01")), List.of());
+            assertThat(authenticate("flaky", TestTokens.sign(claims(), key)).status())
+                    .isEqualTo(200);
+
+            jwks.failWith(500);
+            // An unknown kid makes the source try the issuer, which fails: known keys keep working.
+            assertThat(authenticate("flaky", TestTokens.sign(claims(), TestKeys.rsa("outage-2")))
+                            .slug())
+                    .isEqualTo("token-key-unknown");
+            assertThat(authenticate("flaky", TestTokens.sign(claims(), key)).status())
+                    .isEqualTo(200);
+            Api.Response health = api.get("/health", null);
+            assertThat(health.status()).isEqualTo(200);
+            String jwksHealth = health.json().path("details").path("jwks").toString();
+            assertThat(jwksHealth).contains("acme/flaky").contains("last_error");
+        }
+    }
+
     private Api.Response authenticate(String connection, String token) {
         return api.post(T + "/workload/authenticate", null, Map.of("connection", connection, "token", token));
     }
