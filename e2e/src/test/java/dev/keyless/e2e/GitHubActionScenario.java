@@ -35,6 +35,7 @@ class GitHubActionScenario {
     static final String USER = "wl_" + ROLE;
     static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
+    final List<Path> tempDirs = new ArrayList<>();
     Stack stack;
     OidcRequestEndpoint oidc;
 
@@ -53,6 +54,14 @@ class GitHubActionScenario {
         if (stack != null) {
             stack.close();
         }
+        for (Path dir : tempDirs) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                System.err.println("could not remove " + dir + ": " + e);
+            }
+        }
     }
 
     Map<String, String> inputs(String run) {
@@ -69,7 +78,7 @@ class GitHubActionScenario {
 
     @Test
     void runsTheCommandsAsTheRoleUserAndLeaksNoToken() throws Exception {
-        ActionRunner runner = new ActionRunner(Files.createTempDirectory(stack.dir, "gh"));
+        ActionRunner runner = new ActionRunner(shortTempDir());
         int served = oidc.issued.size();
         ActionRunner.Step step =
                 runner.run(inputs("ssh web-01 whoami > whoami.txt; ssh web-01 sudo -n /usr/bin/true"), oidc.env());
@@ -169,7 +178,7 @@ class GitHubActionScenario {
 
     @Test
     void theDefaultAudienceIsRefusedWithOneAnnotationNamingTheCheck() throws Exception {
-        ActionRunner runner = new ActionRunner(Files.createTempDirectory(stack.dir, "gh"));
+        ActionRunner runner = new ActionRunner(shortTempDir());
         Map<String, String> in = inputs("echo never");
         in.remove("audience");
         ActionRunner.Step step = runner.run(in, oidc.env());
@@ -187,7 +196,7 @@ class GitHubActionScenario {
     void measuresStartToFirstRemoteCommand() throws Exception {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ActionRunner runner = new ActionRunner(Files.createTempDirectory(stack.dir, "gh"));
+            ActionRunner runner = new ActionRunner(shortTempDir());
             Map<String, String> in = inputs("ssh web-01 date +%s%N > remote-time.txt");
             in.put("debug", "false");
             ActionRunner.Step step = runner.run(in, oidc.env());
@@ -202,6 +211,16 @@ class GitHubActionScenario {
         List<Long> sorted = millis.stream().sorted().toList();
         System.out.println("gh-action: process start to first remote command, 5 runs " + millis + " ms, median "
                 + sorted.get(2) + " ms");
+    }
+
+    /**
+     * A temp dir short enough for the agent socket under RUNNER_TEMP, as on hosted runners
+     * ({@code /home/runner/work/_temp}); the action falls back to /tmp for deeper ones.
+     */
+    private Path shortTempDir() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "gh");
+        tempDirs.add(dir);
+        return dir;
     }
 
     private static Map<String, String> outputs(Path file) throws Exception {

@@ -72,7 +72,7 @@ final class KeylessAction {
                 in.role(),
                 in.servers(),
                 READY_TIMEOUT,
-                optionalPath(env.get("RUNNER_TEMP")));
+                tempRoot(optionalPath(env.get("RUNNER_TEMP"))));
         JobContext context = new JobContext(env, runner.masker(), listener());
         runner.debug("requesting the OIDC token for audience " + in.audience());
         KeylessJob job;
@@ -131,6 +131,20 @@ final class KeylessAction {
                 runner.warning(message);
             }
         };
+    }
+
+    /**
+     * {@code RUNNER_TEMP} (wiped by the runner after the job) when the agent socket path under it
+     * fits the Unix socket limit (104 bytes on macOS, 108 on Linux), else {@code java.io.tmpdir}:
+     * self-hosted runners often live in deep directories.
+     */
+    static Path tempRoot(Path runnerTemp) {
+        // "/keyless-" + up to 20 digits + "/agent.sock"
+        int suffix = 40;
+        if (runnerTemp == null || runnerTemp.toAbsolutePath().toString().length() + suffix >= 104) {
+            return null;
+        }
+        return runnerTemp;
     }
 
     private Path workspace() {
