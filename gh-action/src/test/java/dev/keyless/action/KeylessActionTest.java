@@ -14,7 +14,7 @@ class KeylessActionTest {
                     """
             hosted runner         | /home/runner/work/_temp                                       | true
             self-hosted, short    | /opt/actions-runner/_work/_temp                               | true
-            too deep for a socket | /srv/ci/actions-runner-with-a-long-name/builds/_work/_temp/xx | false
+            too deep for a socket | /srv/ci/actions-runner-with-a-rather-long-name/builds/acme/_work/_temp | false
             """)
     void usesRunnerTempOnlyWhenTheAgentSocketPathFits(String name, String runnerTemp, boolean used) {
         Path chosen = KeylessAction.tempRoot(Path.of(runnerTemp));
