@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ActionRunner {
     static final Path JAR = Path.of("../gh-action/target/keyless-action.jar");
+    static final Path ACTION_YML = Path.of("../gh-action/action.yml");
 
     final Path workspace;
     final Path runnerTemp;
@@ -37,8 +39,25 @@ final class ActionRunner {
     record Step(int exit, List<String> stdout, String stderr, Instant started) {}
 
     Step run(Map<String, String> inputs, Map<String, String> runnerEnv) throws Exception {
-        ProcessBuilder pb =
-                new ProcessBuilder("java", "-jar", JAR.toAbsolutePath().toString());
+        Instant started = Instant.now();
+        Process p = start(inputs, runnerEnv);
+        if (!p.waitFor(Duration.ofSeconds(120).toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the action did not finish in 120 s");
+        }
+        return new Step(
+                p.exitValue(),
+                Files.readAllLines(logs.resolve("stdout")),
+                Files.readString(logs.resolve("stderr")),
+                started);
+    }
+
+    /** Starts the step's process with the JVM flags {@code action.yml} uses; output to {@link #logs}. */
+    Process start(Map<String, String> inputs, Map<String, String> runnerEnv) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("java"));
+        argv.addAll(jvmFlags());
+        argv.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(argv);
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", System.getenv("PATH"));
@@ -56,12 +75,18 @@ final class ActionRunner {
         Path out = logs.resolve("stdout");
         Path err = logs.resolve("stderr");
         pb.directory(workspace.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Instant started = Instant.now();
-        Process p = pb.start();
-        if (!p.waitFor(Duration.ofSeconds(120).toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the action did not finish in 120 s");
+        return pb.start();
+    }
+
+    /** The flags between {@code java} and {@code -jar} in action.yml's run line. */
+    static List<String> jvmFlags() throws IOException {
+        for (String line : Files.readAllLines(ACTION_YML)) {
+            String l = line.strip();
+            if (l.startsWith("run: exec java ")) {
+                String flags = l.substring("run: exec java ".length(), l.indexOf(" -jar "));
+                return List.of(flags.strip().split("\\s+"));
+            }
         }
-        return new Step(p.exitValue(), Files.readAllLines(out), Files.readString(err), started);
+        throw new AssertionError("no 'run: exec java ... -jar' line in " + ACTION_YML);
     }
 }

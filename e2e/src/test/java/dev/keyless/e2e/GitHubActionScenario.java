@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -190,6 +191,32 @@ class GitHubActionScenario {
                 .startsWith("::error title=Keyless%3A token-audience-mismatch::")
                 .contains("set the 'audience' input");
         assertThat(Files.readString(runner.outputFile)).isEmpty();
+    }
+
+    @Test
+    void aCancelledStepClosesItsSessionOnSigint() throws Exception {
+        ActionRunner runner = new ActionRunner(shortTempDir());
+        Process step = runner.start(inputs("ssh web-01 sleep 60"), oidc.env());
+        assertThat(within(30_000, () -> processOf(USER)))
+                .as("remote command running")
+                .isTrue();
+        // A cancelled GitHub job: SIGINT to the step's process (action.yml execs java), SIGTERM 7.5 s later.
+        new ProcessBuilder("kill", "-INT", Long.toString(step.pid())).start().waitFor();
+        assertThat(step.waitFor(7_500, TimeUnit.MILLISECONDS))
+                .as("the step ends before the runner's SIGTERM")
+                .isTrue();
+        assertThat(within(2_000, () -> !LinuxUsers.exists(USER)))
+                .as("account removed within 2 s after the step")
+                .isTrue();
+        String sessionId = outputs(runner.outputFile).get("session-ids");
+        assertThat(auditTypes(sessionId)).contains("session.close");
+        try (Stream<Path> left = Files.list(runner.runnerTemp)) {
+            assertThat(left).as("job directory removed from RUNNER_TEMP").isEmpty();
+        }
+    }
+
+    private static boolean processOf(String user) {
+        return dev.keyless.testkit.Commands.run(List.of("pgrep", "-u", user)).exitCode() == 0;
     }
 
     @Test
