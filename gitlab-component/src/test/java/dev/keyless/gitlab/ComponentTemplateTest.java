@@ -3,6 +3,7 @@ package dev.keyless.gitlab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyless.testkit.gitlab.ComponentTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
