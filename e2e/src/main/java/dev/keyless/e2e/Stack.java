@@ -93,5 +93,24 @@ final class Stack implements AutoCloseable {
                 LinuxUsers.delete(u);
             }
         }
+        deleteTree(dir);
+    }
+
+    /** Deletes a directory tree, best effort (cleanup must not hide a test's own failure). */
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // left for the OS temp cleaner
+                }
+            });
+        } catch (java.io.IOException e) {
+            // left for the OS temp cleaner
+        }
     }
 }

@@ -63,7 +63,8 @@ class CliScenario {
 
     @BeforeEach
     void tempRoot() throws Exception {
-        tempRoot = Files.createTempDirectory(stack.dir, "runner-temp");
+        // short, like a hosted runner's RUNNER_TEMP, so the agent socket fits in sun_path
+        tempRoot = Files.createTempDirectory(Path.of("/tmp"), "krt");
     }
 
     @AfterEach
@@ -77,6 +78,7 @@ class CliScenario {
             c.close();
         }
         closeAfter.clear();
+        Stack.deleteTree(tempRoot);
     }
 
     @AfterAll
