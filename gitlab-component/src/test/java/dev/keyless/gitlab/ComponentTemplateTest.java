@@ -60,7 +60,7 @@ class ComponentTemplateTest {
                 .containsEntry("KEYLESS_SCRIPT", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime")
                 .containsEntry("KEYLESS_DEBUG", false);
         assertThat(job.get("script").toString())
-                .contains("exec --token-source gitlab")
+                .contains("exec --token-source gitlab --id-token-variable KEYLESS_ID_TOKEN")
                 .doesNotContain("$[[");
     }
 
