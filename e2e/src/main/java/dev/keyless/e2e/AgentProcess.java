@@ -26,6 +26,12 @@ final class AgentProcess implements AutoCloseable {
     final Path trustDir;
     private final SshdHarness sshd;
     private final Path log;
+    /**
+     * A uid range of its own: stacks of other test runs on this host (their agents allocate from the
+     * default 60000 up) share /etc/passwd, and an agent refuses a role uid another account holds.
+     */
+    private final String uidRange;
+
     private Process process;
 
     AgentProcess(Path dir, SshdHarness sshd) throws IOException {
@@ -34,6 +40,9 @@ final class AgentProcess implements AutoCloseable {
         this.trustDir = dir.resolve("trust");
         this.sshd = sshd;
         this.log = dir.resolve("agent.log");
+        int first =
+                61_000 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextInt(89);
+        this.uidRange = first + "-" + (first + 99);
     }
 
     /** Where the sshd must {@code Include} the agent's drop-in from. */
@@ -85,7 +94,9 @@ final class AgentProcess implements AutoCloseable {
                 "--trust-dir",
                 trustDir.toString(),
                 "--reconcile-seconds",
-                "2"));
+                "2",
+                "--uid-range",
+                uidRange));
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

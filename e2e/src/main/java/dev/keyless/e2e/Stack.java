@@ -24,6 +24,7 @@ final class Stack implements AutoCloseable {
     final AgentProcess agent;
     final KeylessClient client;
     final String user;
+    private final java.util.Set<String> users = new java.util.LinkedHashSet<>();
 
     private Stack(Path dir, ServiceProcess service, TeamSetup team, SshdHarness sshd, AgentProcess agent, String user) {
         this.dir = dir;
@@ -32,6 +33,7 @@ final class Stack implements AutoCloseable {
         this.sshd = sshd;
         this.agent = agent;
         this.user = user;
+        this.users.add(user);
         this.client = KeylessClient.create(service.uri(), TeamSetup.TEAM);
     }
 
@@ -61,6 +63,21 @@ final class Stack implements AutoCloseable {
         return new Stack(dir, service, team, sshd, agent, "wl_" + role);
     }
 
+    /**
+     * One more role, on {@code connection}, with the same access as the stack's role (web-01, sudo
+     * {@code /usr/bin/true}); its account {@code wl_<role>} is removed on close if still there.
+     */
+    String grant(String role, String connection, Map<String, Object> claims) {
+        team.role(role, connection, claims);
+        team.policy(
+                "e2e-" + role,
+                List.of(role),
+                Map.of("names", List.of("web-01")),
+                List.of(Map.of("command", "/usr/bin/true")));
+        users.add("wl_" + role);
+        return "wl_" + role;
+    }
+
     Workload job() throws Exception {
         return Workload.start(client, team, "web-01", dir);
     }
@@ -71,8 +88,29 @@ final class Stack implements AutoCloseable {
         sshd.close();
         team.close();
         service.close();
-        if (LinuxUsers.exists(user)) {
-            LinuxUsers.delete(user);
+        for (String u : users) {
+            if (LinuxUsers.exists(u)) {
+                LinuxUsers.delete(u);
+            }
+        }
+        deleteTree(dir);
+    }
+
+    /** Deletes a directory tree, best effort (cleanup must not hide a test's own failure). */
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // left for the OS temp cleaner
+                }
+            });
+        } catch (java.io.IOException e) {
+            // left for the OS temp cleaner
         }
     }
 }

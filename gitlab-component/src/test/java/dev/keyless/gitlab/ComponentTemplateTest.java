@@ -3,6 +3,7 @@ package dev.keyless.gitlab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyless.testkit.gitlab.ComponentTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,7 +60,7 @@ class ComponentTemplateTest {
                 .containsEntry("KEYLESS_SCRIPT", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime")
                 .containsEntry("KEYLESS_DEBUG", false);
         assertThat(job.get("script").toString())
-                .contains("exec --token-source gitlab")
+                .contains("exec --token-source gitlab --id-token-variable KEYLESS_ID_TOKEN")
                 .doesNotContain("$[[");
     }
 

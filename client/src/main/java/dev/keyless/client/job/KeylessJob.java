@@ -11,6 +11,7 @@ import dev.keyless.client.ssh.SshKey;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,12 +153,17 @@ public final class KeylessJob implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("the job is closed");
         }
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        Map<String, String> env = environment(baseEnv);
+        // ProcessBuilder looks a bare command name up in this JVM's PATH, not the child's: without
+        // this, `keyless exec -- ssh web-01` ran the system ssh instead of the job's wrapper.
+        List<String> argv = new ArrayList<>(command);
+        argv.set(0, onPath(command.get(0), env.get("PATH")));
+        ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
         if (workingDirectory != null) {
             pb.directory(workingDirectory.toFile());
         }
         pb.environment().clear();
-        pb.environment().putAll(environment(baseEnv));
+        pb.environment().putAll(env);
         try {
             running = pb.start();
         } catch (java.io.IOException e) {
@@ -171,6 +177,20 @@ public final class KeylessJob implements AutoCloseable {
         } finally {
             running = null;
         }
+    }
+
+    /** {@code name} as found on {@code path} (as execvp would), or unchanged when it has a slash or is not found. */
+    static String onPath(String name, String path) {
+        if (name.contains("/") || path == null) {
+            return name;
+        }
+        for (String dir : path.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return name;
     }
 
     /** {@code baseEnv} plus the variables that make ssh use this job's agent and files. */

@@ -58,10 +58,63 @@ public final class TeamSetup implements AutoCloseable {
 
     /** Creates (as devops) and activates (as the second security admin) a connection. */
     public void activeConnection(String name) {
-        Api.Response created = api.post(T + "/connections", devops, connectionSpec(name));
+        activeConnection(connectionSpec(name));
+    }
+
+    /** Creates (as devops) and activates (as the second security admin) the connection of this spec. */
+    public void activeConnection(Map<String, Object> spec) {
+        String name = (String) spec.get("name");
+        Api.Response created = api.post(T + "/connections", devops, spec);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Api.Response activated = api.post(T + "/connections/" + name + "/activate", securityTwo, null);
         assertThat(activated.status()).as(activated.body()).isEqualTo(200);
+    }
+
+    /**
+     * A GitLab connection whose instance is the loopback JWKS server ({@link #gitlabIssuer()}),
+     * restricted to the fixture's {@code platform} namespace; its keys are the GitHub connection's.
+     */
+    public Map<String, Object> gitlabConnectionSpec(String name) {
+        return Map.of(
+                "name", name,
+                "provider", "gitlab",
+                "issuer", gitlabIssuer(),
+                "jwks_uri", jwks.jwksUri(),
+                "audiences", List.of(AUDIENCE),
+                "required_claims", Map.of("namespace_path", "platform"));
+    }
+
+    /** A Jenkins (OIDC provider plugin) connection on the loopback JWKS server; its tokens have no jti. */
+    public Map<String, Object> jenkinsConnectionSpec(String name) {
+        return Map.of(
+                "name", name,
+                "provider", "jenkins",
+                "issuer", jenkinsIssuer(),
+                "jwks_uri", jwks.jwksUri(),
+                "audiences", List.of(AUDIENCE));
+    }
+
+    /** The GitLab instance URL of {@link #gitlabConnectionSpec}: the JWKS server's issuer. */
+    public String gitlabIssuer() {
+        return jwks.issuer();
+    }
+
+    public String jenkinsIssuer() {
+        return jwks.issuer() + "/oidc";
+    }
+
+    /** A GitLab-shaped {@code id_tokens} token for {@code audience} (fixture {@code gitlab}). */
+    public String gitlabToken(String audience, Map<String, Object> overrides) {
+        Map<String, Object> claims = TestTokens.claims("gitlab", gitlabIssuer(), audience, Instant.now());
+        claims.putAll(overrides);
+        return TestTokens.sign(claims, signingKey);
+    }
+
+    /** A Jenkins-shaped token (fixture {@code jenkins}: no {@code jti}). */
+    public String jenkinsToken(Map<String, Object> overrides) {
+        Map<String, Object> claims = TestTokens.claims("jenkins", jenkinsIssuer(), AUDIENCE, Instant.now());
+        claims.putAll(overrides);
+        return TestTokens.sign(claims, signingKey);
     }
 
     public void role(String name, String connection, Map<String, Object> claims) {

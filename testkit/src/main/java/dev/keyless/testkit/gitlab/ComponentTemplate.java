@@ -1,4 +1,4 @@
-package dev.keyless.gitlab;
+package dev.keyless.testkit.gitlab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,11 +21,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>GitLab is not available here, so this is a stand-in for its interpolation, written to its
  * documented rules; the rules it applies are the ones a pipeline would hit first.
  */
-final class ComponentTemplate {
+public final class ComponentTemplate {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\[\\[\\s*inputs\\.([A-Za-z0-9_-]+)\\s*]]");
 
-    final Map<String, Map<String, Object>> inputs;
-    final Map<String, Object> body;
+    public final Map<String, Map<String, Object>> inputs;
+    public final Map<String, Object> body;
 
     private ComponentTemplate(Map<String, Map<String, Object>> inputs, Map<String, Object> body) {
         this.inputs = inputs;
@@ -33,7 +33,7 @@ final class ComponentTemplate {
     }
 
     @SuppressWarnings("unchecked") // YAML documents are maps of maps, checked as they are used
-    static ComponentTemplate load(Path file) throws IOException {
+    public static ComponentTemplate load(Path file) throws IOException {
         List<Object> documents = new ArrayList<>();
         new Yaml(new SafeConstructor(new LoaderOptions()))
                 .loadAll(Files.readString(file))
@@ -47,7 +47,7 @@ final class ComponentTemplate {
     }
 
     /** The job document with the inputs interpolated; refuses inputs GitLab would refuse. */
-    Map<String, Object> render(Map<String, Object> given) {
+    public Map<String, Object> render(Map<String, Object> given) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (String name : given.keySet()) {
             if (!inputs.containsKey(name)) {
