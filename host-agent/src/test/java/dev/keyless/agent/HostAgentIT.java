@@ -111,6 +111,8 @@ class HostAgentIT {
                 endedBody.get("duration_ms").asLong());
         assertThat(endedBody.get("account_deleted").asBoolean()).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofSeconds(3));
+        // The seq is saved after the batch's reports went out, so give it a moment.
+        await(Duration.ofSeconds(2), () -> runtime.state().lastSeq == 2);
         assertThat(runtime.state().lastSeq).isEqualTo(2);
     }
 
