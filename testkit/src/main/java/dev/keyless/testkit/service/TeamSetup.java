@@ -25,6 +25,8 @@ public final class TeamSetup implements AutoCloseable {
     public final Api api;
     public final JwksServer jwks;
     public final RSAKey signingKey;
+    public final JwksServer jenkinsJwks;
+    public final RSAKey jenkinsKey;
     public final String security;
     public final String securityTwo;
     public final String devops;
@@ -35,6 +37,8 @@ public final class TeamSetup implements AutoCloseable {
         this.api = new Api(service);
         this.signingKey = TestKeys.rsa("gh-key-1");
         this.jwks = new JwksServer("/.well-known/jwks", signingKey.toPublicJWK());
+        this.jenkinsKey = TestKeys.rsa("jenkins-key-1");
+        this.jenkinsJwks = new JwksServer("/oidc/jwks", jenkinsKey.toPublicJWK());
         this.security = bootstrapToken;
         this.securityTwo = admin("sec-two", "security_admin");
         this.devops = admin("ops", "devops_admin");
@@ -58,7 +62,12 @@ public final class TeamSetup implements AutoCloseable {
 
     /** Creates (as devops) and activates (as the second security admin) a connection. */
     public void activeConnection(String name) {
-        Api.Response created = api.post(T + "/connections", devops, connectionSpec(name));
+        activeConnection(name, connectionSpec(name));
+    }
+
+    /** Creates (as devops) and activates (as the second security admin) a connection with this spec. */
+    public void activeConnection(String name, Map<String, Object> spec) {
+        Api.Response created = api.post(T + "/connections", devops, spec);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Api.Response activated = api.post(T + "/connections/" + name + "/activate", securityTwo, null);
         assertThat(activated.status()).as(activated.body()).isEqualTo(200);
@@ -110,8 +119,34 @@ public final class TeamSetup implements AutoCloseable {
                 TestTokens.times(claims, Instant.now().minusSeconds(5), Duration.ofMinutes(5)), signingKey);
     }
 
+    /**
+     * A Jenkins issuer (the OIDC provider plugin's shape: issuer {@code <jenkins>/oidc}, keys at
+     * {@code <issuer>/jwks}, RS256, no {@code jti}) on its own loopback JWKS server, and an active
+     * connection {@code name} of provider {@code jenkins} for it. Tokens come from {@link
+     * #jenkinsToken(String)}.
+     */
+    public void activeJenkinsConnection(String name) {
+        activeConnection(
+                name,
+                Map.of("name", name, "provider", "jenkins", "issuer", jenkinsIssuer(), "audiences", List.of(AUDIENCE)));
+    }
+
+    /** {@code http://127.0.0.1:<port>/oidc} of the Jenkins JWKS server. */
+    public String jenkinsIssuer() {
+        return jenkinsJwks.issuer() + "/oidc";
+    }
+
+    /** A fresh token shaped like the Jenkins "OpenID Connect id token" credential's, for this job URL. */
+    public String jenkinsToken(String jobUrl) {
+        Map<String, Object> claims = TestTokens.claims("jenkins", jenkinsIssuer(), AUDIENCE, Instant.now());
+        claims.put("sub", jobUrl);
+        return TestTokens.sign(
+                TestTokens.times(claims, Instant.now().minusSeconds(5), Duration.ofMinutes(5)), jenkinsKey);
+    }
+
     @Override
     public void close() {
+        jenkinsJwks.close();
         jwks.close();
     }
 }
