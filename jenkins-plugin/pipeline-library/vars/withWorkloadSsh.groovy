@@ -13,7 +13,9 @@ import groovy.transform.Field
 // ssh/scp/sftp wrappers) to a file and waits for a stop file. The block runs with that environment;
 // in `finally` the stop file ends the wrapped command and `keyless exec` closes every session, stops
 // its ssh-agent and deletes its private directory. With `script:` instead of a block, the script
-// runs directly as the command of `keyless exec`.
+// runs directly as the command of `keyless exec`. If `finally` never runs (a second abort while
+// closing, a killed agent JVM), the background command still ends after maxSeconds (default one
+// hour) or when its directory disappears, and keyless exec then closes the sessions.
 
 def call(Map args = [:], Closure body = null) {
     Map p = keylessParameters(args, body != null)
@@ -25,6 +27,7 @@ def call(Map args = [:], Closure body = null) {
         "KEYLESS_SERVERS=${p.servers.join(',')}",
         "KEYLESS_READY_TIMEOUT=${p.readyTimeout}",
         "KEYLESS_JAVA=${p.java}",
+        "KEYLESS_MAX_SECONDS=${p.maxSeconds}",
     ]
     if (p.audience) {
         settings << "KEYLESS_AUDIENCE=${p.audience}"
@@ -77,7 +80,7 @@ def call(Map args = [:], Closure body = null) {
 // Checks the parameters and fills in defaults; fails with one line naming what is wrong.
 Map keylessParameters(Map args, boolean hasBody) {
     List<String> known = ['serviceUrl', 'team', 'connection', 'role', 'servers', 'credentialsId', 'audience',
-                          'cliJar', 'cliUrl', 'cliSha256', 'script', 'readyTimeout', 'java']
+                          'cliJar', 'cliUrl', 'cliSha256', 'script', 'readyTimeout', 'maxSeconds', 'java']
     for (Object key : args.keySet()) {
         if (!known.contains(key as String)) {
             error("withWorkloadSsh: unknown parameter '${key}'; known: ${known.join(', ')}")
@@ -113,6 +116,7 @@ Map keylessParameters(Map args, boolean hasBody) {
             cliSha256   : args.cliSha256 as String,
             script      : args.script as String,
             readyTimeout: (args.readyTimeout ?: 60) as int,
+            maxSeconds  : (args.maxSeconds ?: 3600) as int,
             java        : (args.java ?: 'java') as String]
 }
 
@@ -144,7 +148,10 @@ echo "keyless: opening sessions for $KEYLESS_SERVERS as role $KEYLESS_ROLE"
       { echo "SSH_AUTH_SOCK=$SSH_AUTH_SOCK"; echo "KEYLESS_SSH_CONFIG=$KEYLESS_SSH_CONFIG";
         echo "GIT_SSH_COMMAND=$GIT_SSH_COMMAND"; echo "KEYLESS_BIN=${PATH%%:*}"; } > "$KEYLESS_SESSION_DIR/env.tmp"
       mv "$KEYLESS_SESSION_DIR/env.tmp" "$KEYLESS_SESSION_DIR/env"
-      while [ ! -e "$KEYLESS_SESSION_DIR/stop" ]; do sleep 0.2; done' &
+      end=$(( $(date +%s) + KEYLESS_MAX_SECONDS ))
+      while [ -d "$KEYLESS_SESSION_DIR" ] && [ ! -e "$KEYLESS_SESSION_DIR/stop" ] && [ "$(date +%s)" -lt "$end" ]; do
+        sleep 0.2
+      done' &
   echo $! > "$d/pid"
   rc=0
   wait $! || rc=$?
