@@ -57,7 +57,7 @@ final class NodeSessions {
                     .build();
             JobSpec spec = new JobSpec(
                     request.connection(),
-                    request.audience() == null ? request.serviceUrl() : request.audience(),
+                    request.audience(), // the credential fixes the token's audience
                     request.role(),
                     request.servers(),
                     Duration.ofSeconds(request.timeoutSeconds()),
