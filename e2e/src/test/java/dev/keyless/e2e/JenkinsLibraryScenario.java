@@ -7,6 +7,8 @@ import dev.keyless.e2e.pipeline.PipelineHarness;
 import dev.keyless.testkit.LinuxUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -116,6 +118,30 @@ class JenkinsLibraryScenario {
     }
 
     @Test
+    void aFetchedCliIsUsedOnlyWhenItsChecksumMatches() throws Exception {
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(CLI)));
+        String fetch = "cliUrl: '" + CLI.toUri() + "', cliSha256: '%s'";
+
+        Path refusedWorkspace = Files.createTempDirectory(stack.dir, "ws");
+        PipelineHarness refused = harness(refusedWorkspace);
+        assertThatThrownBy(() -> refused.run(jenkinsfile(null, fetch.formatted("0".repeat(64)), "script: 'true'")))
+                .hasMessage("script returned exit code 2");
+        assertThat(refused.log()).contains("keyless: the CLI from " + CLI.toUri() + " does not match cliSha256");
+        assertThat(leftovers(refusedWorkspace)).isEmpty();
+
+        Path workspace = Files.createTempDirectory(stack.dir, "ws");
+        PipelineHarness pipeline = harness(workspace);
+        pipeline.run(jenkinsfile(null, fetch.formatted(sha256), "script: 'ssh web-01 whoami > whoami.txt'"));
+        assertThat(Files.readString(workspace.resolve("whoami.txt")).trim())
+                .as(pipeline.log())
+                .isEqualTo(USER);
+        assertNoSecret(pipeline.log());
+        assertThat(HostAgentScenario.within(2_000, () -> !LinuxUsers.exists(USER)))
+                .isTrue();
+    }
+
+    @Test
     void missingParametersFailWithOneLineNamingThem() throws Exception {
         PipelineHarness pipeline = harness(Files.createTempDirectory(stack.dir, "ws"));
         assertThatThrownBy(() -> pipeline.run("withWorkloadSsh(serviceUrl: 'https://x', role: 'r') { }"))
@@ -132,9 +158,13 @@ class JenkinsLibraryScenario {
     }
 
     private String jenkinsfile(String block, String script) {
+        return jenkinsfile(block, "cliJar: '" + CLI + "'", script);
+    }
+
+    private String jenkinsfile(String block, String cli, String script) {
         return "withWorkloadSsh(serviceUrl: '" + stack.service.uri() + "', team: 'acme', connection: 'jenkins',"
                 + " role: '" + ROLE + "', servers: ['web-01'], credentialsId: 'keyless-oidc',"
-                + " audience: 'https://keyless.example.com', cliJar: '" + CLI + "'"
+                + " audience: 'https://keyless.example.com', " + cli
                 + (script == null ? ") " + block : ", " + script + ")");
     }
 
