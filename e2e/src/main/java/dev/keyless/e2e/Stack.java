@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything a job touches, for real: the service jar, a team configured over HTTP, an sshd on a
@@ -39,13 +40,23 @@ final class Stack implements AutoCloseable {
 
     /** A stack whose only role, {@code role}, may run {@code /usr/bin/true} with sudo on web-01. */
     static Stack start(String role) throws Exception {
+        return start(role, team -> {
+            team.activeConnection("github");
+            team.role(role, "github", Map.of("repository", "acme-corp/deploy-svc"));
+        });
+    }
+
+    /**
+     * A stack whose connection and only role {@code role} are created by {@code connectionAndRole};
+     * the server, policy and agent are as in {@link #start(String)}.
+     */
+    static Stack start(String role, Consumer<TeamSetup> connectionAndRole) throws Exception {
         // sshd opens AuthorizedPrincipalsFile as the login user, who must be able to reach it.
         Path dir = Files.createTempDirectory(
                 "keyless-e2e", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         ServiceProcess service = ServiceProcess.start(dir, Map.of());
         TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
-        team.activeConnection("github");
-        team.role(role, "github", Map.of("repository", "acme-corp/deploy-svc"));
+        connectionAndRole.accept(team);
         SshdHarness sshd = SshdHarness.builder()
                 .include(AgentProcess.dropInGlob(dir).toString())
                 .start();

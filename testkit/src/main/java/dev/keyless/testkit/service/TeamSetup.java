@@ -25,6 +25,8 @@ public final class TeamSetup implements AutoCloseable {
     public final Api api;
     public final JwksServer jwks;
     public final RSAKey signingKey;
+    public final JwksServer jenkinsJwks;
+    public final RSAKey jenkinsKey;
     public final String security;
     public final String securityTwo;
     public final String devops;
@@ -35,6 +37,8 @@ public final class TeamSetup implements AutoCloseable {
         this.api = new Api(service);
         this.signingKey = TestKeys.rsa("gh-key-1");
         this.jwks = new JwksServer("/.well-known/jwks", signingKey.toPublicJWK());
+        this.jenkinsKey = TestKeys.rsa("jenkins-key-1");
+        this.jenkinsJwks = new JwksServer("/oidc/jwks", jenkinsKey.toPublicJWK());
         this.security = bootstrapToken;
         this.securityTwo = admin("sec-two", "security_admin");
         this.devops = admin("ops", "devops_admin");
@@ -117,6 +121,13 @@ public final class TeamSetup implements AutoCloseable {
         return TestTokens.sign(claims, signingKey);
     }
 
+    /** The same, naming the connection apart from its spec. */
+    public void activeConnection(String name, Map<String, Object> spec) {
+        Map<String, Object> named = new java.util.HashMap<>(spec);
+        named.put("name", name);
+        activeConnection(named);
+    }
+
     public void role(String name, String connection, Map<String, Object> claims) {
         Api.Response r =
                 api.post(T + "/roles", security, Map.of("name", name, "connection", connection, "claims", claims));
@@ -163,8 +174,42 @@ public final class TeamSetup implements AutoCloseable {
                 TestTokens.times(claims, Instant.now().minusSeconds(5), Duration.ofMinutes(5)), signingKey);
     }
 
+    /**
+     * A Jenkins issuer (the OIDC provider plugin's shape: issuer {@code <jenkins>/oidc}, keys at
+     * {@code <issuer>/jwks}, RS256, no {@code jti}) on its own loopback JWKS server, and an active
+     * connection {@code name} of provider {@code jenkins} for it. Tokens come from {@link
+     * #jenkinsToken(String)}.
+     */
+    public void activeJenkinsConnection(String name) {
+        activeConnection(
+                name,
+                Map.of(
+                        "name",
+                        name,
+                        "provider",
+                        "jenkins",
+                        "issuer",
+                        jenkinsOidcIssuer(),
+                        "audiences",
+                        List.of(AUDIENCE)));
+    }
+
+    /** {@code http://127.0.0.1:<port>/oidc} of the Jenkins JWKS server, keys at {@code <issuer>/jwks}. */
+    public String jenkinsOidcIssuer() {
+        return jenkinsJwks.issuer() + "/oidc";
+    }
+
+    /** A fresh token shaped like the Jenkins "OpenID Connect id token" credential's, for this job URL. */
+    public String jenkinsToken(String jobUrl) {
+        Map<String, Object> claims = TestTokens.claims("jenkins", jenkinsOidcIssuer(), AUDIENCE, Instant.now());
+        claims.put("sub", jobUrl);
+        return TestTokens.sign(
+                TestTokens.times(claims, Instant.now().minusSeconds(5), Duration.ofMinutes(5)), jenkinsKey);
+    }
+
     @Override
     public void close() {
+        jenkinsJwks.close();
         jwks.close();
     }
 }
