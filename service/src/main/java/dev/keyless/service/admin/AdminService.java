@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /** A team's admins: creation (security admins only) and authentication of admin tokens. */
@@ -95,8 +94,7 @@ public class AdminService {
     static AdminRole parseRole(String role) {
         if (role != null) {
             for (AdminRole r : AdminRole.values()) {
-                if (r.wireName().equals(role.toLowerCase(Locale.ROOT))
-                        && r.wireName().equals(role)) {
+                if (r.wireName().equals(role)) {
                     return r;
                 }
             }

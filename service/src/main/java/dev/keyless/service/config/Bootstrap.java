@@ -11,7 +11,6 @@ import dev.keyless.service.ca.CaService;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.team.TeamService;
-import dev.keyless.service.workload.AccessTokens;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -45,8 +44,7 @@ final class Bootstrap {
             AdminService admins,
             CaService cas,
             AuditService audit,
-            SecureRandom random,
-            AccessTokens accessTokens) {
+            SecureRandom random) {
         this.settings = settings;
         this.db = db;
         this.teams = teams;
@@ -55,7 +53,6 @@ final class Bootstrap {
         this.audit = audit;
         this.random = random;
         this.console = System.out;
-        accessTokens.issuer(); // created eagerly: the signing key exists before the first request
     }
 
     @EventListener

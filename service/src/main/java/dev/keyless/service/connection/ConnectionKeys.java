@@ -29,6 +29,7 @@ public class ConnectionKeys {
 
     private final JwkSetSources sources;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
+    private final Map<String, ParsedSettings> settings = new ConcurrentHashMap<>();
 
     ConnectionKeys(KeylessSettings settings, Clock clock) {
         this.sources = new JwkSetSources(clock, JwksFetchSettings.defaults().withMaxStale(settings.jwksStaleTtl()));
@@ -50,7 +51,23 @@ public class ConnectionKeys {
                         .jwks());
     }
 
-    public static VerificationSettings settingsOf(WorkloadConnection c) {
+    /**
+     * The verification settings of the connection, built once per content hash: parsing the claim
+     * conditions again on every exchange was hot-path work with an unchanging result.
+     */
+    public VerificationSettings settingsOf(WorkloadConnection c) {
+        String id = c.team() + "/" + c.name();
+        ParsedSettings cached = settings.get(id);
+        if (cached == null || !cached.contentHash().equals(c.contentHash())) {
+            cached = new ParsedSettings(c.contentHash(), parse(c));
+            settings.put(id, cached);
+        }
+        return cached.settings();
+    }
+
+    private record ParsedSettings(String contentHash, VerificationSettings settings) {}
+
+    private static VerificationSettings parse(WorkloadConnection c) {
         Set<SigningAlgorithm> algorithms = EnumSet.noneOf(SigningAlgorithm.class);
         c.algorithms().forEach(a -> SigningAlgorithm.fromJose(a).ifPresent(algorithms::add));
         return new VerificationSettings(

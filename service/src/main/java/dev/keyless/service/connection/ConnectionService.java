@@ -63,7 +63,7 @@ public class ConnectionService {
 
     public ConnectionView create(AdminPrincipal by, ConnectionSpec spec) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
-        ConnectionSettings settings = specs.normalize(spec, true);
+        ConnectionSettings settings = specs.normalize(spec);
         Instant now = clock.instant();
         WorkloadConnection created = db.write(c -> {
             TeamService.configVersion(c, by.team());
@@ -99,7 +99,7 @@ public class ConnectionService {
         if (spec.name() != null && !spec.name().equals(name)) {
             throw KeylessException.invalid("name", "must be absent or equal to the name in the path");
         }
-        ConnectionSettings settings = specs.normalize(withName(spec, name), false);
+        ConnectionSettings settings = specs.normalize(withName(spec, name));
         WorkloadConnection[] before = new WorkloadConnection[1];
         WorkloadConnection after = db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "changed");

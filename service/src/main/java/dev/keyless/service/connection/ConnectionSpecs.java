@@ -36,7 +36,7 @@ final class ConnectionSpecs {
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_PINNED_KEYS = 20;
 
-    ConnectionSettings normalize(ConnectionSpec spec, boolean creating) {
+    ConnectionSettings normalize(ConnectionSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         String name = attempt(errors, () -> Names.connection("name", spec.name()));
         ProviderPreset preset = attempt(errors, () -> ProviderPreset.fromId(spec.provider()));

@@ -59,8 +59,8 @@ final class ConnectionTester {
         WorkloadConnection connection = connections
                 .find(by.team(), version, name)
                 .orElseThrow(() -> KeylessException.notFound("connection", name));
-        TokenReport report = verifier.report(
-                request.token(), ConnectionKeys.settingsOf(connection), keys.keysOf(connection), clock.instant());
+        TokenReport report =
+                verifier.report(request.token(), keys.settingsOf(connection), keys.keysOf(connection), clock.instant());
         List<CheckResult> checks = new ArrayList<>(report.checks());
         List<String> matching = new ArrayList<>();
         report.verifiedClaims()

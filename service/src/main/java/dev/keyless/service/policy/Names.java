@@ -1,5 +1,6 @@
 package dev.keyless.service.policy;
 
+import dev.keyless.protocol.sudo.RoleNames;
 import java.util.regex.Pattern;
 
 /**
@@ -14,9 +15,8 @@ public final class Names {
      * characters is 33, one more than useradd accepts (utmp's 32-byte {@code ut_user}); the stated
      * intent is a valid Linux user, so the last character is taken off here.
      */
-    private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,28}");
-
     private static final Pattern RESOURCE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
     private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,62}");
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._-]{0,63}");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -29,7 +29,14 @@ public final class Names {
 
     /** A role name; it becomes the Unix user {@code wl_<role>}, so it follows useradd's rules. */
     public static String role(String field, String value) {
-        return match(field, value, ROLE, "must match [a-z][a-z0-9_-]{0,28}");
+        if (value == null) {
+            throw new InvalidNameException(field, "is required");
+        }
+        // One grammar for service and agent: the agent re-checks with the same RoleNames.
+        if (!RoleNames.isRole(value)) {
+            throw new InvalidNameException(field, RoleNames.RULE);
+        }
+        return value;
     }
 
     /** The Unix user and certificate principal of a role: {@code wl_<role>}. */

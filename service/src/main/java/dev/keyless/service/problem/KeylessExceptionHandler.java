@@ -1,7 +1,6 @@
 package dev.keyless.service.problem;
 
 import dev.keyless.protocol.Problem;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -12,7 +11,6 @@ import jakarta.inject.Singleton;
 /** Turns every {@link KeylessException} into its problem response; controllers never do. */
 @Produces(ProblemJson.MEDIA_TYPE)
 @Singleton
-@Requires(classes = {KeylessException.class, ExceptionHandler.class})
 final class KeylessExceptionHandler implements ExceptionHandler<KeylessException, HttpResponse<Problem>> {
 
     @Override

@@ -129,27 +129,28 @@ public class CertificateService {
             builder.criticalOption("source-address", String.join(",", decision.sourceAddresses()));
         }
         SignedSshCertificate certificate = builder.sign(cas.signer(who.team(), CaKind.USER));
-        boolean managed = db.read(c -> AgentRepository.exists(c, who.team(), server.name()));
-        SshSession session = new SshSession(
-                sessionId,
-                who.team(),
-                who.connection(),
-                who.role(),
-                server.name(),
-                principal,
-                Long.toUnsignedString(serial),
-                managed ? SessionState.PENDING : SessionState.READY,
-                who.subject(),
-                who.tokenId(),
-                decision.sudo().stream()
-                        .map(dev.keyless.protocol.sudo.SudoCommand::text)
-                        .toList(),
-                now.minus(BACKDATE),
-                validBefore,
-                now,
-                null,
-                null);
-        db.write(c -> {
+        // One transaction: whether the server has an agent decides the state the session starts in.
+        SshSession session = db.write(c -> {
+            boolean hasAgent = AgentRepository.exists(c, who.team(), server.name());
+            SshSession created = new SshSession(
+                    sessionId,
+                    who.team(),
+                    who.connection(),
+                    who.role(),
+                    server.name(),
+                    principal,
+                    Long.toUnsignedString(serial),
+                    hasAgent ? SessionState.PENDING : SessionState.READY,
+                    who.subject(),
+                    who.tokenId(),
+                    decision.sudo().stream()
+                            .map(dev.keyless.protocol.sudo.SudoCommand::text)
+                            .toList(),
+                    now.minus(BACKDATE),
+                    validBefore,
+                    now,
+                    null,
+                    null);
             if (decision.maxConcurrentSessions() != null) {
                 // Serialize session starts of this role so the limit holds across replicas.
                 Db.queryOne(
@@ -165,12 +166,13 @@ public class CertificateService {
                                     + " live session(s)");
                 }
             }
-            SessionRepository.insert(c, session);
-            if (managed) {
+            SessionRepository.insert(c, created);
+            if (hasAgent) {
                 agentEvents.append(c, who.team(), server.name(), AgentEventQueue.SESSION_START, sessionId);
             }
-            return null;
+            return created;
         });
+        boolean managed = session.state() == SessionState.PENDING;
         audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
                 .actor("workload", who.subject())
                 .connection(who.connection())

@@ -6,7 +6,7 @@ import dev.keyless.service.access.Ed25519KeyMaterial;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.secret.SecretBox;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * The service's access-token signing key, shared by every replica through the database: the first
  * replica to start creates it, the others read it. It is stored sealed under the master key.
  */
-@Singleton
+@Context // created at start-up: the signing key exists before the first request
 public class AccessTokens {
     private static final String KEY_ID = "access-token-v1";
 
@@ -24,16 +24,17 @@ public class AccessTokens {
 
     AccessTokens(Db db, SecretBox secrets, SecureRandom random, Clock clock, KeylessSettings settings) {
         Ed25519KeyMaterial key = db.write(c -> {
-            Db.insertIfAbsent(
-                    c,
-                    "INSERT INTO service_key (key_id, purpose, sealed_private, created_at) VALUES (?, ?, ?, ?)",
-                    KEY_ID,
-                    "access-token",
-                    secrets.seal(Ed25519KeyMaterial.generate(random).seed(), KEY_ID),
-                    clock.instant());
-            String sealed = Db.queryOne(
-                            c, "SELECT sealed_private FROM service_key WHERE key_id = ?", rs -> rs.getString(1), KEY_ID)
-                    .orElseThrow();
+            if (sealedKey(c).isEmpty()) {
+                // Two replicas starting at once may both get here; the primary key keeps the first.
+                Db.insertIfAbsent(
+                        c,
+                        "INSERT INTO service_key (key_id, purpose, sealed_private, created_at) VALUES (?, ?, ?, ?)",
+                        KEY_ID,
+                        "access-token",
+                        secrets.seal(Ed25519KeyMaterial.generate(random).seed(), KEY_ID),
+                        clock.instant());
+            }
+            String sealed = sealedKey(c).orElseThrow();
             byte[] seed = secrets.open(sealed, KEY_ID);
             try {
                 return Ed25519KeyMaterial.fromSeed(seed);
@@ -43,6 +44,10 @@ public class AccessTokens {
         });
         this.issuer = new AccessTokenIssuer(key, settings.issuer(), clock, random);
         this.verifier = new AccessTokenVerifier(settings.issuer(), java.util.List.of(key.publicKey()), clock);
+    }
+
+    private static java.util.Optional<String> sealedKey(java.sql.Connection c) throws java.sql.SQLException {
+        return Db.queryOne(c, "SELECT sealed_private FROM service_key WHERE key_id = ?", rs -> rs.getString(1), KEY_ID);
     }
 
     public AccessTokenIssuer issuer() {

@@ -128,8 +128,7 @@ public class ExchangeService {
                     "This is a Keyless access token; exchange the platform's own OIDC token instead");
         }
         Instant now = clock.instant();
-        VerifiedToken verified =
-                verifier.verify(token, ConnectionKeys.settingsOf(connection), keys.keysOf(connection), now);
+        VerifiedToken verified = verifier.verify(token, keys.settingsOf(connection), keys.keysOf(connection), now);
         attempt.token = verified;
         WorkloadRole role = pickRole(roles.all(team, version), connection, verified, hint);
         attempt.role = role.name();
