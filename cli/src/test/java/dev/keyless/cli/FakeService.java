@@ -32,18 +32,21 @@ final class FakeService implements AutoCloseable {
         wm.stubFor(post(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
                 .willReturn(json("{\"access_token\":\"" + ACCESS_TOKEN + "\",\"token_type\":\"Bearer\","
                         + "\"expires_in\":300,\"role\":\"deployer\",\"principal\":\"wl_deployer\"}")));
-        wm.stubFor(post(urlPathEqualTo("/v1/teams/default/ssh/certificates"))
-                .willReturn(
-                        json("{\"session_id\":\"s-1\",\"certificate\":\"" + CERT + "\",\"principal\":\"wl_deployer\","
-                                + "\"valid_after\":\"2026-01-01T00:00:00Z\",\"valid_before\":\"2036-01-01T00:00:00Z\","
-                                + "\"server\":{\"name\":\"web-01\",\"address\":\"127.0.0.1\",\"port\":2222},"
-                                + "\"host_ca_public_keys\":[\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostCa host-ca\"],"
-                                + "\"state\":\"PENDING\"}")));
+        wm.stubFor(post(urlPathEqualTo("/v1/teams/default/ssh/certificates")).willReturn(certificate()));
         wm.stubFor(get(urlPathEqualTo("/v1/teams/default/sessions/s-1"))
                 .willReturn(json("{\"session_id\":\"s-1\",\"state\":\"READY\",\"server\":\"web-01\"}")));
         wm.stubFor(post(urlPathMatching("/v1/teams/default/sessions/.*/close"))
                 .willReturn(json("{\"session_id\":\"s-1\",\"state\":\"CLOSED\"}")));
         wm.stubFor(get(urlPathEqualTo("/health")).willReturn(json("{\"status\":\"UP\"}")));
+    }
+
+    /** The certificate response for web-01, session {@code s-1}. */
+    static ResponseDefinitionBuilder certificate() {
+        return json("{\"session_id\":\"s-1\",\"certificate\":\"" + CERT + "\",\"principal\":\"wl_deployer\","
+                + "\"valid_after\":\"2026-01-01T00:00:00Z\",\"valid_before\":\"2036-01-01T00:00:00Z\","
+                + "\"server\":{\"name\":\"web-01\",\"address\":\"127.0.0.1\",\"port\":2222},"
+                + "\"host_ca_public_keys\":[\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostCa host-ca\"],"
+                + "\"state\":\"PENDING\"}");
     }
 
     static ResponseDefinitionBuilder json(String body) {

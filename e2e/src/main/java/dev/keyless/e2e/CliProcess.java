@@ -2,6 +2,7 @@ package dev.keyless.e2e;
 
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.DefaultSignals;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The built {@code keyless} jar run as a pipeline runs it: {@code java -jar keyless.jar ...} in its
+ * The built {@code keyless} jar run as a pipeline runs it: {@code java -XX:TieredStopAtLevel=1
+ * -XX:+UseSerialGC -jar keyless.jar ...} (the flags the component, the Jenkins step and the action use) in its
  * own process, with only the variables a CI job would have (the test JVM's own environment, which
  * may itself be a CI job's, is not passed on).
  */
@@ -34,8 +36,12 @@ final class CliProcess {
     }
 
     static List<String> argv(List<String> args) {
-        List<String> argv =
-                new ArrayList<>(List.of("java", "-jar", JAR.toAbsolutePath().toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
+                JAR.toAbsolutePath().toString()));
         argv.addAll(args);
         return argv;
     }
@@ -50,7 +56,7 @@ final class CliProcess {
 
     /** Starts without waiting, output to {@code log}; for a run that must be interrupted. */
     static Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv(args))
+        ProcessBuilder pb = new ProcessBuilder(DefaultSignals.argv(argv(args)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -1,5 +1,6 @@
 package dev.keyless.e2e;
 
+import dev.keyless.testkit.DefaultSignals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class ActionRunner {
         List<String> argv = new ArrayList<>(List.of("java"));
         argv.addAll(jvmFlags());
         argv.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        ProcessBuilder pb = new ProcessBuilder(DefaultSignals.argv(argv));
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", System.getenv("PATH"));

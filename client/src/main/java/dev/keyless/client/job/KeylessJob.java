@@ -20,8 +20,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One job's SSH access, from platform token to cleanup: {@link #open} fetches a fresh platform
@@ -33,7 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Cleanup also runs from a JVM shutdown hook, so it happens on SIGINT and SIGTERM too (a
  * cancelled GitHub Actions job gets SIGINT, then SIGTERM 7.5 s later, then SIGKILL): the hook stops
  * the running command, then closes sessions with a short retry budget that fits in that window.
- * SIGKILL cannot be handled; the sessions then end when their certificates expire.
+ * SIGKILL cannot be handled; the sessions then end when their certificates expire. A signal
+ * during {@link #open} is handled too: cleanup waits (briefly) for a certificate request in flight
+ * and closes the session it created, and {@code open} stops at its next step. Whichever thread
+ * starts cleanup first does it; the other waits for it, because the JVM halts as soon as the
+ * shutdown hook returns.
  *
  * <p>Typical use:
  *
@@ -52,11 +59,25 @@ public final class KeylessJob implements AutoCloseable {
     static final RetryPolicy CLEANUP_RETRY =
             new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(4));
 
+    /**
+     * How long a second closer (say, the shutdown hook) waits for the first one to finish: longer
+     * than a whole cleanup (2 s to stop the command, 3 s for a request in flight, 4 s per session),
+     * since a hook that stops waiting lets the JVM halt mid-cleanup.
+     */
+    static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
+
+    /** How long cleanup waits for a certificate request in flight, so it can close that session too. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(3);
+
     private final KeylessClient client;
     private final JobListener listener;
     private final Path directory;
     private final List<ServerAccess> servers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    /** Held by each step of {@link #open} that creates something cleanup must undo. */
+    private final ReentrantLock creating = new ReentrantLock();
+
     private final Thread shutdownHook;
     private volatile AccessToken accessToken;
     private volatile Duration exchangeLatency = Duration.ZERO;
@@ -108,21 +129,24 @@ public final class KeylessJob implements AutoCloseable {
                 "exchanged at connection " + spec.connection() + " for role " + accessToken.role() + " ("
                         + accessToken.principal() + ")",
                 exchangeLatency);
-        agent = SshAgent.start(directory.resolve("agent.sock"));
+        agent = whileOpen(() -> SshAgent.start(directory.resolve("agent.sock")));
         List<SshHost> hosts = new ArrayList<>();
         LinkedHashSet<String> hostCas = new LinkedHashSet<>();
         for (String server : spec.servers()) {
             long c0 = System.nanoTime();
             SshKey key = SshKey.generate("keyless:" + server);
-            CertificateResponse cert =
-                    client.requestCertificate(accessToken.accessToken(), server, key.publicKeyLine());
-            servers.add(new ServerAccess(
-                    server,
-                    cert.server().address(),
-                    cert.server().port(),
-                    cert.principal(),
-                    cert.sessionId(),
-                    cert.validBefore()));
+            CertificateResponse cert = whileOpen(() -> {
+                CertificateResponse issued =
+                        client.requestCertificate(accessToken.accessToken(), server, key.publicKeyLine());
+                servers.add(new ServerAccess(
+                        server,
+                        issued.server().address(),
+                        issued.server().port(),
+                        issued.principal(),
+                        issued.sessionId(),
+                        issued.validBefore()));
+                return issued;
+            });
             listener.step("certificate for " + server + ", session " + cert.sessionId(), since(c0));
             long r0 = System.nanoTime();
             client.awaitReady(accessToken.accessToken(), cert.sessionId(), spec.readyTimeout());
@@ -134,12 +158,29 @@ public final class KeylessJob implements AutoCloseable {
                 hostCas.addAll(cert.hostCaPublicKeys());
             }
         }
-        sshFiles = JobSshConfig.write(
+        sshFiles = whileOpen(() -> JobSshConfig.write(
                 directory,
                 agent.socket(),
                 hosts,
                 List.copyOf(hostCas),
-                context.env().get("PATH"));
+                context.env().get("PATH")));
+    }
+
+    /**
+     * One step of {@link #open} that creates something cleanup must undo, run under the lock
+     * cleanup waits for (so a cleanup that starts meanwhile, SIGINT during open, sees what the step
+     * created, a certificate request's session included) and only while the job is not closed.
+     */
+    private <T> T whileOpen(Supplier<T> step) {
+        creating.lock();
+        try {
+            if (closed.get()) {
+                throw new IllegalStateException("the job was closed while it was being opened (cancelled)");
+            }
+            return step.get();
+        } finally {
+            creating.unlock();
+        }
     }
 
     /**
@@ -254,9 +295,59 @@ public final class KeylessJob implements AutoCloseable {
 
     private void cleanup() {
         if (!closed.compareAndSet(false, true)) {
+            awaitCleanup();
             return;
         }
+        try {
+            closeAll();
+        } finally {
+            cleanedUp.countDown();
+        }
+    }
+
+    /**
+     * Waits for the thread that won the race to finish cleaning up. The JVM halts as soon as its
+     * shutdown hooks return, whatever other threads are doing: if the main thread began closing
+     * (the command ended as the signal came, e.g. a Ctrl-C sent to the whole process group) and
+     * the hook returned at once, the JVM stopped mid-request and the session stayed open.
+     */
+    private void awaitCleanup() {
+        try {
+            if (!cleanedUp.await(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                listener.warn("cleanup still running after " + CLEANUP_WAIT.toSeconds() + " s; not waiting longer");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeAll() {
         stopCommand();
+        boolean locked = awaitInFlight();
+        try {
+            closeSessionsAndFiles();
+        } finally {
+            if (locked) {
+                creating.unlock();
+            }
+        }
+    }
+
+    /** Waits for a step of {@link #open} in flight (a certificate request); true if it now holds the lock. */
+    private boolean awaitInFlight() {
+        try {
+            if (creating.tryLock(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        listener.warn("a certificate request was still in flight after " + IN_FLIGHT_WAIT.toSeconds()
+                + " s; its session, if one was created, ends when its certificate expires");
+        return false;
+    }
+
+    private void closeSessionsAndFiles() {
         KeylessClient quick = client.withRetryPolicy(CLEANUP_RETRY);
         for (ServerAccess s : servers) {
             long t0 = System.nanoTime();

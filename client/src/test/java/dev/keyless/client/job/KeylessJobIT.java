@@ -24,8 +24,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,7 +48,7 @@ class KeylessJobIT {
             + Base64.getEncoder().encodeToString("not-a-real-certificate".getBytes()) + " keyless";
 
     private WireMockServer wm;
-    private final List<String> steps = new ArrayList<>();
+    private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
     private final Masker masker = new Masker();
 
     @TempDir
@@ -222,5 +224,36 @@ class KeylessJobIT {
             assertThat(job.servers()).hasSize(1);
         }
         assertThat(steps).anyMatch(s -> s.startsWith("WARN could not close session s-web-01"));
+    }
+
+    /**
+     * The shutdown hook and the main thread can both close: the JVM halts when the hook returns, so
+     * a closer that loses the race must wait for the winner rather than return while the winner's
+     * close request is still in flight (that left sessions open on SIGINT).
+     */
+    @Test
+    void aSecondCloseWaitsUntilTheFirstHasFinished() throws Exception {
+        wm.stubFor(post(urlPathMatching("/v1/teams/default/sessions/.*/close"))
+                .willReturn(json("{\"state\":\"CLOSED\"}").withFixedDelay(800)));
+        KeylessJob job = KeylessJob.open(client(), source(), spec("web-01"), context());
+        Path dir = job.directory();
+        Thread first = new Thread(job::close, "first-closer");
+        first.start();
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (wm.findAll(postRequestedFor(urlPathMatching("/v1/teams/default/sessions/.*/close")))
+                .isEmpty()) {
+            assertThat(Instant.now()).as("first close request sent").isBefore(deadline);
+            Thread.sleep(5);
+        }
+
+        job.close();
+
+        assertThat(dir)
+                .as("second close returned only after the first removed the directory")
+                .doesNotExist();
+        assertThat(steps).contains("session s-web-01 closed");
+        first.join(5_000);
+        assertThat(wm.findAll(postRequestedFor(urlPathMatching("/v1/teams/default/sessions/.*/close"))))
+                .hasSize(1);
     }
 }
