@@ -33,7 +33,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
         String audience = audienceOf(cmd);
         if (e instanceof KeylessProblemException p) {
-            report("refused: " + p.getMessage(), Hints.forProblem(p, ctx.env(), audience));
+            report("refused: " + p.getMessage(), Hints.forProblem(p, ctx.env(), audience, sourceOf(cmd)));
             return p.status() >= 500 ? ExitCodes.FAULT : ExitCodes.REFUSED;
         }
         if (e instanceof TokenSourceException t) {
@@ -68,6 +68,10 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         if (hint != null) {
             ctx.error("hint: " + hint);
         }
+    }
+
+    private static String sourceOf(CommandLine cmd) {
+        return cmd.getCommand() instanceof WorkloadCommand w ? w.pickedSource() : null;
     }
 
     private static String audienceOf(CommandLine cmd) {

@@ -10,17 +10,13 @@ final class Hints {
 
     /**
      * @param audience the audience this run requested, or null
+     * @param source the name of the token source this run used, or null if none was picked yet
      */
-    static String forProblem(KeylessProblemException e, Map<String, String> env, String audience) {
+    static String forProblem(KeylessProblemException e, Map<String, String> env, String audience, String source) {
         Problem p = e.problem();
         String check = e.check();
         return switch (check) {
-            case "token-audience-mismatch" -> "the token was requested for audience '"
-                    + (audience == null ? "(platform default)" : audience)
-                    + "' but the connection expects "
-                    + (p.expected() != null ? "'" + p.expected() + "'" : "another one")
-                    + ": set --audience / KEYLESS_AUDIENCE"
-                    + (isGitLab(env) ? " and the aud of the job's id_tokens entry" : "");
+            case "token-audience-mismatch" -> audienceHint(p, env, audience, source);
             case "token-expired",
                     "token-not-yet-valid",
                     "token-too-old" -> "check this machine's clock ('keyless doctor'"
@@ -33,7 +29,8 @@ final class Hints {
             case "role-ambiguous" -> "several roles match: pick one with --role / KEYLESS_ROLE";
             case "connection-not-found" -> "check --connection / KEYLESS_CONNECTION and --team / KEYLESS_TEAM";
             case "connection-not-active" -> "the connection is not ACTIVE: a security admin must activate it";
-            case "token-replayed" -> "a platform token can be exchanged once; GitLab and CircleCI give one per job,"
+            case "token-replayed" -> "a platform token can be exchanged once; GitLab and CircleCI give one per job"
+                    + " and a Kubernetes projected token changes only when the kubelet rotates it,"
                     + " so use one 'keyless exec' for all servers";
             case "token-issuer-mismatch",
                     "token-key-unknown",
@@ -44,6 +41,36 @@ final class Hints {
             case "session-limit-reached" -> "too many open sessions for this role; close finished ones with 'keyless sessions close'";
             default -> e.status() >= 500 ? "the service failed; retry later or report the request id" : null;
         };
+    }
+
+    /**
+     * Where the audience comes from: the request ({@code --audience}) for the sources that ask for a
+     * token per audience, the platform's own configuration for the others, where {@code --audience}
+     * changes nothing.
+     */
+    private static String audienceHint(Problem p, Map<String, String> env, String audience, String source) {
+        String expected = p.expected() != null ? "'" + p.expected() + "'" : "another one";
+        String fixed =
+                switch (source == null ? "" : source) {
+                    case "kubernetes" -> "the audience of a projected token is set in the pod spec: set the volume's"
+                            + " serviceAccountToken.audience to " + expected;
+                    case "circleci" -> "CircleCI's CIRCLE_OIDC_TOKEN_V2 always has the organization id as its audience:"
+                            + " the connection must allow it (it expects " + expected + ")";
+                    case "azure-devops" -> "Azure DevOps tokens always have the audience api://AzureADTokenExchange:"
+                            + " the connection must allow it (it expects " + expected + ")";
+                    case "jenkins" -> "the audience is set on the Jenkins OIDC credential: set it to " + expected;
+                    case "gitlab" -> "the audience is the aud of the job's id_tokens entry: set it to " + expected;
+                    default -> null;
+                };
+        if (fixed != null) {
+            return fixed + " (--audience does not change a " + source + " token)";
+        }
+        return "the token was requested for audience '"
+                + (audience == null ? "(platform default)" : audience)
+                + "' but the connection expects "
+                + expected
+                + ": set --audience / KEYLESS_AUDIENCE"
+                + (isGitLab(env) ? " and the aud of the job's id_tokens entry" : "");
     }
 
     private static boolean isGitLab(Map<String, String> env) {

@@ -36,7 +36,9 @@ public final class TokenOptions {
     @Option(
             names = "--token-source",
             paramLabel = "NAME",
-            description = "Token source instead of detection: ${COMPLETION-CANDIDATES} (env KEYLESS_TOKEN_SOURCE).",
+            description = "Token source instead of detection: ${COMPLETION-CANDIDATES} (env KEYLESS_TOKEN_SOURCE)."
+                    + " kubernetes reads the file in KEYLESS_KUBERNETES_TOKEN_FILE (default "
+                    + "/var/run/secrets/tokens/keyless), jenkins the binding variable or KEYLESS_ID_TOKEN_FILE.",
             completionCandidates = SourceNames.class)
     String tokenSource;
 
@@ -73,12 +75,8 @@ public final class TokenOptions {
 
     PlatformTokenSource source(Context ctx) {
         TokenSources defaults = TokenSources.fromEnv(ctx.env());
-        TokenSources.Settings base = defaults.settings();
         TokenSources sources = new TokenSources(
-                ctx.env(),
-                TokenHttp.fromEnv(ctx.env()),
-                new TokenSources.Settings(
-                        idTokenVariable, base.jenkinsTokenFile(), base.kubernetesTokenFile(), base.gcpMetadataBase()));
+                ctx.env(), TokenHttp.fromEnv(ctx.env()), defaults.settings().withIdTokenVariable(idTokenVariable));
         return sources.select(tokenSource, jwtEnv, jwtFile);
     }
 }

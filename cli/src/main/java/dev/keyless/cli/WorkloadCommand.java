@@ -18,6 +18,9 @@ abstract class WorkloadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The source this run picked, once it has; for error hints. */
+    private PlatformTokenSource picked;
+
     Context ctx() {
         return KeylessCli.context(spec);
     }
@@ -35,8 +38,14 @@ abstract class WorkloadCommand implements Callable<Integer> {
         return service.client(ctx());
     }
 
+    /** The name of the token source this run picked, or null before it has; for error hints. */
+    String pickedSource() {
+        return picked == null ? null : picked.name();
+    }
+
     PlatformTokenSource source() {
         PlatformTokenSource source = token.source(ctx());
+        picked = source;
         ctx().debug("token source: " + source.describe(), java.time.Duration.ZERO);
         return source;
     }

@@ -117,19 +117,40 @@ class KeylessCliTest {
                 .withRequestBody(matchingJsonPath("$.token", equalTo(PLATFORM_TOKEN))));
     }
 
+    /** The service refuses the exchange: the connection expects https://keyless.example.com. */
+    private void refuseWithAudienceMismatch() {
+        service.wm.stubFor(post(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
+                .willReturn(FakeService.problem(
+                        401,
+                        "{\"type\":\"urn:keyless:problem:token-audience-mismatch\",\"status\":401,"
+                                + "\"check\":\"token-audience-mismatch\",\"detail\":\"The token's audience is not"
+                                + " allowed\",\"claim\":\"aud\",\"expected\":\"https://keyless.example.com\"}")));
+    }
+
     @Test
     void audienceMismatchShowsBothValuesAndExits3() {
-        service.wm.stubFor(
-                post(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
-                        .willReturn(
-                                FakeService.problem(
-                                        401,
-                                        "{\"type\":\"urn:keyless:problem:token-audience-mismatch\",\"status\":401,\"check\":\"token-audience-mismatch\","
-                                                + "\"detail\":\"The token's audience is not allowed\",\"claim\":\"aud\",\"expected\":\"https://keyless.example.com\"}")));
+        refuseWithAudienceMismatch();
         Run r = run("authenticate", "--jwt-env", "MY_JWT", "--audience", "https://wrong.example.com");
         assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(r.err().lines().findFirst().orElseThrow()).startsWith("keyless: refused: token-audience-mismatch");
         assertThat(r.err()).contains("'https://wrong.example.com'", "'https://keyless.example.com'");
+    }
+
+    @Test
+    void audienceMismatchOfAPlatformSetAudienceSaysWhereToSetIt() throws Exception {
+        refuseWithAudienceMismatch();
+        env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+        env.put(
+                "KEYLESS_KUBERNETES_TOKEN_FILE",
+                Files.writeString(tmp.resolve("token"), PLATFORM_TOKEN).toString());
+        Run r = run("authenticate", "--audience", "https://wrong.example.com");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err().lines().findFirst().orElseThrow()).startsWith("keyless: refused: token-audience-mismatch");
+        assertThat(r.err())
+                .contains("hint: the audience of a projected token is set in the pod spec")
+                .contains("serviceAccountToken.audience to 'https://keyless.example.com'")
+                .doesNotContain("wrong.example.com")
+                .doesNotContain("set --audience");
     }
 
     @Test
@@ -241,6 +262,16 @@ class KeylessCliTest {
         Run r = run("doctor", "--jwt-env", "MY_JWT");
         assertThat(r.out())
                 .contains("token source:", "jwt-env (variable MY_JWT)", "sub:", "repo:acme/app", "clock skew:", "ssh:");
+    }
+
+    @Test
+    void doctorReadsTheKubernetesTokenWhereTheVariablePoints() throws Exception {
+        service.wm.stubFor(get(urlPathEqualTo("/health")).willReturn(aResponse().withStatus(200)));
+        Path token = Files.writeString(tmp.resolve("projected-token"), PLATFORM_TOKEN);
+        env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+        env.put("KEYLESS_KUBERNETES_TOKEN_FILE", token.toString());
+        Run r = run("doctor");
+        assertThat(r.out()).contains("kubernetes (file " + token + ")", "sub:", "repo:acme/app");
     }
 
     @Test

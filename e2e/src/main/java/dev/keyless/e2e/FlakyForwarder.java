@@ -20,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback HTTP forwarder in front of the real service that fails the first requests to one path
  * with the queued statuses (a 429 with {@code Retry-After}), then forwards everything. It records
- * every request to that path with its arrival time and the status it answered.
+ * every request to that path with its arrival time and the status it answered. An optional action
+ * runs on each failure before it is answered, e.g. to rotate a token file between two attempts.
  */
 final class FlakyForwarder implements AutoCloseable {
     /** One answer the forwarder gives instead of forwarding; {@code retryAfter} null for none. */
@@ -38,9 +39,16 @@ final class FlakyForwarder implements AutoCloseable {
     private final URI target;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Runnable onFailure;
 
     FlakyForwarder(URI target, String flakyPath, List<Failure> failures) throws IOException {
+        this(target, flakyPath, failures, () -> {});
+    }
+
+    /** @param onFailure runs on every failure before the failure is answered */
+    FlakyForwarder(URI target, String flakyPath, List<Failure> failures, Runnable onFailure) throws IOException {
         this.target = target;
+        this.onFailure = onFailure;
         this.flakyPath = flakyPath;
         this.failures = new ArrayDeque<>(failures);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -62,6 +70,7 @@ final class FlakyForwarder implements AutoCloseable {
             }
             if (failure != null) {
                 seen.add(new Seen(System.nanoTime(), failure.status()));
+                onFailure.run();
                 byte[] problem = ("{\"type\":\"about:blank\",\"title\":\"flaky\",\"status\":" + failure.status() + "}")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/problem+json");

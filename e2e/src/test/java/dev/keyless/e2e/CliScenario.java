@@ -105,8 +105,15 @@ class CliScenario {
         return args;
     }
 
-    /** The job ran as {@code user}, exit 0, left nothing behind and showed no token. */
     void assertRanAs(CommandResult r, String user, Collection<String> secrets) throws Exception {
+        assertRanAs(r, user, secrets, tempRoot);
+    }
+
+    /**
+     * The job ran as {@code user}, exit 0, showed no token, and left nothing behind: the account
+     * gone within 2 s and its private directory removed from {@code tempRoot}.
+     */
+    static void assertRanAs(CommandResult r, String user, Collection<String> secrets, Path tempRoot) throws Exception {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout().strip()).as(r.stderr()).isEqualTo(user);
         assertNoSecret(r, secrets);

@@ -1,6 +1,7 @@
 package dev.keyless.client.token;
 
 import dev.keyless.client.token.TokenSourceException.Reason;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,13 @@ import java.util.Optional;
 public final class TokenSources {
     public static final String DEFAULT_ID_TOKEN_VARIABLE = "KEYLESS_ID_TOKEN";
     public static final Path DEFAULT_KUBERNETES_TOKEN = Path.of("/var/run/secrets/tokens/keyless");
+    /** What Google's own client libraries read to tell a GCE VM (or GKE node) without a variable. */
+    public static final Path DEFAULT_GCP_PRODUCT_FILE = Path.of("/sys/class/dmi/id/product_name");
+    /** Where the projected Kubernetes token is mounted, when not at {@link #DEFAULT_KUBERNETES_TOKEN}. */
+    public static final String KUBERNETES_TOKEN_FILE_VARIABLE = "KEYLESS_KUBERNETES_TOKEN_FILE";
+    /** A Jenkins file credential's path. */
+    public static final String ID_TOKEN_FILE_VARIABLE = "KEYLESS_ID_TOKEN_FILE";
+
     public static final List<String> NAMES =
             List.of("github-actions", "gitlab", "azure-devops", "circleci", "jenkins", "kubernetes", "gcp");
 
@@ -35,11 +43,25 @@ public final class TokenSources {
      * @param jenkinsTokenFile a Jenkins file credential; null for none
      * @param kubernetesTokenFile the projected token path
      * @param gcpMetadataBase the metadata server's base URL
+     * @param gcpProductFile the DMI product name, "Google Compute Engine" on GCE VMs and GKE nodes
      */
     public record Settings(
-            String idTokenVariable, Path jenkinsTokenFile, Path kubernetesTokenFile, URI gcpMetadataBase) {
+            String idTokenVariable,
+            Path jenkinsTokenFile,
+            Path kubernetesTokenFile,
+            URI gcpMetadataBase,
+            Path gcpProductFile) {
         public static final Settings DEFAULT = new Settings(
-                DEFAULT_ID_TOKEN_VARIABLE, null, DEFAULT_KUBERNETES_TOKEN, GcpMetadataTokenSource.DEFAULT_BASE);
+                DEFAULT_ID_TOKEN_VARIABLE,
+                null,
+                DEFAULT_KUBERNETES_TOKEN,
+                GcpMetadataTokenSource.DEFAULT_BASE,
+                DEFAULT_GCP_PRODUCT_FILE);
+
+        /** The same settings with another GitLab {@code id_tokens} / Jenkins variable name. */
+        public Settings withIdTokenVariable(String name) {
+            return new Settings(name, jenkinsTokenFile, kubernetesTokenFile, gcpMetadataBase, gcpProductFile);
+        }
     }
 
     public TokenSources(Map<String, String> env, TokenHttp http, Settings settings) {
@@ -48,21 +70,32 @@ public final class TokenSources {
         this.settings = settings;
     }
 
-    /** Proxies from {@code env}, default settings ({@code GCE_METADATA_HOST} honoured). */
+    /**
+     * Proxies and settings from {@code env}: {@code KEYLESS_ID_TOKEN_FILE} (a Jenkins file
+     * credential), {@code KEYLESS_KUBERNETES_TOKEN_FILE} (the projected token's path, default {@link
+     * #DEFAULT_KUBERNETES_TOKEN}) and {@code GCE_METADATA_HOST}.
+     */
     public static TokenSources fromEnv(Map<String, String> env) {
         String metadataHost = env.get("GCE_METADATA_HOST");
         URI gcp = metadataHost == null || metadataHost.isBlank()
                 ? GcpMetadataTokenSource.DEFAULT_BASE
                 : URI.create("http://" + metadataHost.strip());
-        String jenkinsFile = env.get("KEYLESS_ID_TOKEN_FILE");
+        Path jenkinsFile = path(env, ID_TOKEN_FILE_VARIABLE);
+        Path kubernetesFile = path(env, KUBERNETES_TOKEN_FILE_VARIABLE);
         return new TokenSources(
                 env,
                 TokenHttp.fromEnv(env),
                 new Settings(
                         DEFAULT_ID_TOKEN_VARIABLE,
-                        jenkinsFile == null || jenkinsFile.isBlank() ? null : Path.of(jenkinsFile),
-                        DEFAULT_KUBERNETES_TOKEN,
-                        gcp));
+                        jenkinsFile,
+                        kubernetesFile == null ? DEFAULT_KUBERNETES_TOKEN : kubernetesFile,
+                        gcp,
+                        DEFAULT_GCP_PRODUCT_FILE));
+    }
+
+    private static Path path(Map<String, String> env, String variable) {
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? null : Path.of(value.strip());
     }
 
     public Settings settings() {
@@ -105,7 +138,8 @@ public final class TokenSources {
                     "kubernetes",
                     settings.kubernetesTokenFile(),
                     "mount a projected serviceAccountToken volume with the service's audience at "
-                            + settings.kubernetesTokenFile());
+                            + settings.kubernetesTokenFile() + ", or set " + KUBERNETES_TOKEN_FILE_VARIABLE
+                            + " to where it is mounted");
             case "gcp" -> new GcpMetadataTokenSource(settings.gcpMetadataBase(), http);
             default -> throw new TokenSourceException(
                     Reason.NOT_CONFIGURED,
@@ -124,7 +158,9 @@ public final class TokenSources {
                                 + "), Azure DevOps (SYSTEM_OIDCREQUESTURI),"
                                 + " CircleCI (CIRCLECI, CIRCLE_OIDC_TOKEN_V2), Jenkins (JENKINS_URL, "
                                 + settings.idTokenVariable() + "), Kubernetes (KUBERNETES_SERVICE_HOST, "
-                                + settings.kubernetesTokenFile() + "), GCP (GCE_METADATA_HOST, K_SERVICE)",
+                                + settings.kubernetesTokenFile() + " or " + KUBERNETES_TOKEN_FILE_VARIABLE
+                                + "), GCP (GCE_METADATA_HOST, K_SERVICE, CLOUD_RUN_JOB, "
+                                + settings.gcpProductFile() + " naming Google)",
                         "pass --jwt-env NAME, --jwt-file PATH or --token-source NAME"));
     }
 
@@ -147,7 +183,7 @@ public final class TokenSources {
         if (has("KUBERNETES_SERVICE_HOST") && Files.isRegularFile(settings.kubernetesTokenFile())) {
             return Optional.of(named("kubernetes"));
         }
-        if (has("GCE_METADATA_HOST") || has("K_SERVICE") || has("CLOUD_RUN_JOB")) {
+        if (has("GCE_METADATA_HOST") || has("K_SERVICE") || has("CLOUD_RUN_JOB") || onGoogleCompute()) {
             return Optional.of(named("gcp"));
         }
         return Optional.empty();
@@ -164,6 +200,18 @@ public final class TokenSources {
 
     private String gitlabHint() {
         return "declare the token in the job: id_tokens: { " + settings.idTokenVariable() + ": { aud: <audience> } }";
+    }
+
+    /** A GCE VM or GKE node, which sets no variable: its DMI product name says so. */
+    private boolean onGoogleCompute() {
+        Path file = settings.gcpProductFile();
+        try {
+            return file != null
+                    && Files.isRegularFile(file)
+                    && Files.readString(file).strip().startsWith("Google");
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable (containers, other OSes): not a reason to fail detection
+        }
     }
 
     private boolean has(String name) {

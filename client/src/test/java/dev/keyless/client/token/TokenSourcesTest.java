@@ -1,12 +1,14 @@
 package dev.keyless.client.token;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -29,6 +31,8 @@ class TokenSourcesTest {
     private static final String AUD = "https://keyless.example.com";
     private static final String JWT = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJrIn0.c2ln";
     private static final String REQUEST_TOKEN = "runner-request-token-xyz";
+    private static final String SERVICE_CONNECTION = "2f1e0d9c-8b7a-4c6d-9e5f-0a1b2c3d4e5f";
+    private static final String SERVICE_CONNECTION_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYzovL2EvYi9jIn0.c2ln";
 
     private WireMockServer wm;
 
@@ -47,10 +51,20 @@ class TokenSourcesTest {
                         .withBody("{\"count\":1,\"value\":\"" + JWT + "\"}")));
         wm.stubFor(post(urlPathEqualTo("/azure/oidc"))
                 .withQueryParam("api-version", equalTo("7.1"))
+                .withQueryParam("serviceConnectionId", absent())
                 .withHeader("Authorization", equalTo("Bearer " + REQUEST_TOKEN))
+                .withHeader("X-TFS-FedAuthRedirect", equalTo("Suppress"))
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"oidcToken\":\"" + JWT + "\"}")));
+        wm.stubFor(post(urlPathEqualTo("/azure/oidc"))
+                .withQueryParam("api-version", equalTo("7.1"))
+                .withQueryParam("serviceConnectionId", equalTo(SERVICE_CONNECTION))
+                .withHeader("Authorization", equalTo("Bearer " + REQUEST_TOKEN))
+                .withHeader("X-TFS-FedAuthRedirect", equalTo("Suppress"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"oidcToken\":\"" + SERVICE_CONNECTION_JWT + "\"}")));
         wm.stubFor(get(urlPathEqualTo("/computeMetadata/v1/instance/service-accounts/default/identity"))
                 .withQueryParam("audience", equalTo(AUD))
                 .withQueryParam("format", equalTo("full"))
@@ -68,7 +82,11 @@ class TokenSourcesTest {
                 env,
                 TokenHttp.fromEnv(Map.of()),
                 new TokenSources.Settings(
-                        TokenSources.DEFAULT_ID_TOKEN_VARIABLE, null, k8sFile, URI.create(wm.baseUrl())));
+                        TokenSources.DEFAULT_ID_TOKEN_VARIABLE,
+                        null,
+                        k8sFile,
+                        URI.create(wm.baseUrl()),
+                        tmp.resolve("no-dmi-product-name")));
     }
 
     static Stream<Arguments> platforms() {
@@ -146,6 +164,27 @@ class TokenSourcesTest {
     }
 
     @Test
+    void aGoogleComputeEngineMachineIsDetectedByItsDmiProductName() throws Exception {
+        Path product = Files.writeString(tmp.resolve("product_name"), "Google Compute Engine\n");
+        TokenSources onGce = new TokenSources(
+                Map.of(),
+                TokenHttp.fromEnv(Map.of()),
+                new TokenSources.Settings(
+                        TokenSources.DEFAULT_ID_TOKEN_VARIABLE,
+                        null,
+                        tmp.resolve("no-k8s-token"),
+                        URI.create(wm.baseUrl()),
+                        product));
+        assertThat(onGce.detect().name()).isEqualTo("gcp");
+
+        Files.writeString(product, "Standard PC (Q35 + ICH9, 2009)\n");
+        assertThatThrownBy(onGce::detect)
+                .isInstanceOf(TokenSourceException.class)
+                .hasMessageContaining("no platform token found")
+                .hasMessageContaining(product + " naming Google");
+    }
+
+    @Test
     void genericSourcesTakePrecedenceOverDetection() throws Exception {
         Map<String, String> env = Map.of("GITLAB_CI", "true", "MY_JWT", JWT);
         assertThat(sources(env, tmp).select(null, "MY_JWT", null).fetch(null)).isEqualTo(JWT);
@@ -162,6 +201,67 @@ class TokenSourcesTest {
         String rotated = "eyJhbGciOiJSUzI1NiJ9.eyJyb3RhdGVkIjp0cnVlfQ.c2ln";
         Files.writeString(file, rotated);
         assertThat(source.fetch(null)).isEqualTo(rotated);
+    }
+
+    @Test
+    void azureDevOpsAsksForTheServiceConnectionsTokenWhenOneIsNamed() {
+        Map<String, String> env = Map.of(
+                "TF_BUILD",
+                "True",
+                "SYSTEM_OIDCREQUESTURI",
+                wm.baseUrl() + "/azure/oidc",
+                "SYSTEM_ACCESSTOKEN",
+                REQUEST_TOKEN,
+                "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID",
+                SERVICE_CONNECTION);
+        PlatformTokenSource source = sources(env, tmp).select(null, null, null);
+        assertThat(source.fetch(AUD)).isEqualTo(SERVICE_CONNECTION_JWT);
+        assertThat(source.describe()).contains("service connection " + SERVICE_CONNECTION);
+    }
+
+    @Test
+    void kubernetesTokenPathFromTheEnvironment() throws Exception {
+        Path mounted = Files.writeString(tmp.resolve("keyless-token"), JWT + "\n");
+        Map<String, String> env =
+                Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KEYLESS_KUBERNETES_TOKEN_FILE", mounted.toString());
+        TokenSources sources = TokenSources.fromEnv(env);
+        assertThat(sources.settings().kubernetesTokenFile()).isEqualTo(mounted);
+        // detected without --jwt-file, and re-read from the variable's path on every fetch
+        PlatformTokenSource source = sources.select(null, null, null);
+        assertThat(source.name()).isEqualTo("kubernetes");
+        assertThat(source.describe()).contains(mounted.toString()).doesNotContain(JWT);
+        assertThat(source.fetch(null)).isEqualTo(JWT);
+        String rotated = "eyJhbGciOiJSUzI1NiJ9.eyJyb3RhdGVkIjp0cnVlfQ.c2ln";
+        Files.writeString(mounted, rotated);
+        assertThat(source.fetch(null)).isEqualTo(rotated);
+    }
+
+    @Test
+    void kubernetesTokenPathDefaultsWhenTheVariableIsUnsetOrBlank() {
+        assertThat(TokenSources.fromEnv(Map.of()).settings().kubernetesTokenFile())
+                .isEqualTo(TokenSources.DEFAULT_KUBERNETES_TOKEN);
+        assertThat(TokenSources.fromEnv(Map.of("KEYLESS_KUBERNETES_TOKEN_FILE", "  "))
+                        .settings()
+                        .kubernetesTokenFile())
+                .isEqualTo(TokenSources.DEFAULT_KUBERNETES_TOKEN);
+    }
+
+    @Test
+    void aMissingKubernetesTokenNamesThePathAndTheVariable() {
+        Path missing = tmp.resolve("not-mounted");
+        Map<String, String> env =
+                Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KEYLESS_KUBERNETES_TOKEN_FILE", missing.toString());
+        // nothing mounted there: detection does not pick Kubernetes and says where it looked
+        TokenSourceException notDetected = catchThrowableOfType(
+                TokenSourceException.class, () -> TokenSources.fromEnv(env).select(null, null, null));
+        assertThat(notDetected.getMessage()).contains(missing.toString()).contains("KEYLESS_KUBERNETES_TOKEN_FILE");
+        // named explicitly, the read fails naming the file, and the hint the variable
+        TokenSourceException named = catchThrowableOfType(
+                TokenSourceException.class,
+                () -> TokenSources.fromEnv(env).named("kubernetes").fetch(null));
+        assertThat(named.reason()).isEqualTo(TokenSourceException.Reason.NOT_CONFIGURED);
+        assertThat(named.getMessage()).contains(missing.toString());
+        assertThat(named.hint()).contains("KEYLESS_KUBERNETES_TOKEN_FILE");
     }
 
     @Test
