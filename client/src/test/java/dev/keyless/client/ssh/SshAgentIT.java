@@ -98,6 +98,30 @@ class SshAgentIT {
                     env,
                     Duration.ofSeconds(30));
             assertThat(scp.stdout().strip()).as(scp.stderr()).isEqualTo("copied");
+
+            CommandResult rsync = Commands.run(
+                    List.of(
+                            "sh",
+                            "-c",
+                            "rsync -e ssh " + payload + " web-01:rsynced.txt && ssh web-01 cat rsynced.txt"),
+                    env,
+                    Duration.ofSeconds(30));
+            assertThat(rsync.stdout().strip()).as(rsync.stderr()).isEqualTo("copied");
+
+            // A real git over GIT_SSH_COMMAND: push to and clone from a bare repository on the server.
+            Path work = Files.createDirectory(tmp.resolve("git-work"));
+            CommandResult git = Commands.run(
+                    List.of(
+                            "sh",
+                            "-c",
+                            "set -e; ssh web-01 git init -q --bare repo.git; cd " + work
+                                    + "; git init -q src; cd src; echo deployed > app.txt; git add app.txt;"
+                                    + " git -c user.name=ci -c user.email=ci@example.com commit -q -m deploy;"
+                                    + " git push -q web-01:repo.git HEAD:refs/heads/main; cd ..;"
+                                    + " git clone -q -b main web-01:repo.git copy; cat copy/app.txt"),
+                    env,
+                    Duration.ofSeconds(60));
+            assertThat(git.stdout().strip()).as(git.stderr()).isEqualTo("deployed");
         }
     }
 
