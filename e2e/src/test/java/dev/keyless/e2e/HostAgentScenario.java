@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keyless.client.KeylessClient;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import dev.keyless.testkit.CommandResult;
+import dev.keyless.testkit.Commands;
 import dev.keyless.testkit.LinuxUsers;
 import dev.keyless.testkit.SshdHarness;
 import dev.keyless.testkit.service.TeamSetup;
@@ -70,6 +71,49 @@ class HostAgentScenario {
         assertThat(Path.of("/home", USER)).doesNotExist();
         assertThat(sudoersFiles(job.certificate.sessionId())).isEmpty();
         assertThat(agent.trustDir.resolve("principals").resolve(USER)).doesNotExist();
+    }
+
+    @Test
+    void statusShowsTheEnrolmentTheServiceAndTheLiveSession() throws Exception {
+        Workload job = stack.job();
+        assertThat(job.awaitReady()).as(agent.log()).isEqualTo("READY");
+        String sessionId = job.certificate.sessionId();
+
+        CommandResult status = agentStatus(agent.stateDir);
+
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout())
+                .containsPattern("enrolment: agent \\S+, server web-01, team " + TeamSetup.TEAM + ", service "
+                        + java.util.regex.Pattern.quote(stack.service.uri().toString()))
+                .contains("service: reachable, 1 live session(s) for this server")
+                .contains("sessions on this host: 1")
+                .containsPattern("  " + sessionId + " " + USER + " serial \\d+ valid before \\S+")
+                .containsPattern("wl_ accounts: .*\\b" + USER + "\\b");
+        String agentKey = Files.readString(agent.stateDir.resolve("agent.key")).strip();
+        assertThat(status.stdout() + status.stderr())
+                .as("the agent's key never printed")
+                .doesNotContain(agentKey);
+
+        job.close();
+        assertThat(within(2_000, () -> !LinuxUsers.exists(USER))).isTrue();
+        CommandResult after = agentStatus(agent.stateDir);
+        assertThat(after.stdout())
+                .contains("service: reachable, 0 live session(s) for this server")
+                .contains("sessions on this host: 0");
+
+        CommandResult notEnrolled = agentStatus(stack.dir.resolve("no-such-state"));
+        assertThat(notEnrolled.exitCode()).isEqualTo(1);
+        assertThat(notEnrolled.stdout()).startsWith("enrolment: not enrolled");
+    }
+
+    private static CommandResult agentStatus(Path stateDir) {
+        return Commands.run(List.of(
+                "java",
+                "-jar",
+                AgentProcess.JAR.toAbsolutePath().toString(),
+                "status",
+                "--state-dir",
+                stateDir.toString()));
     }
 
     @Test

@@ -98,18 +98,27 @@ public final class OpenSshTrust implements SshdTrust {
         return users;
     }
 
-    /** The drop-in's text. */
+    /**
+     * The drop-in's text. Paths are double-quoted, as sshd_config allows for arguments with spaces:
+     * unquoted, a trust directory such as {@code /srv/keyless trust} made the drop-in invalid.
+     */
     public String dropIn() {
         List<String> lines = new ArrayList<>(List.of(
                 "# Managed by keyless-agent: rewritten on every start, do not edit.",
-                "TrustedUserCAKeys " + settings.userCaKeys(),
-                "AuthorizedPrincipalsFile " + settings.principalsDir() + "/%u",
-                "RevokedKeys " + settings.krl(),
+                "TrustedUserCAKeys " + quoted(settings.userCaKeys()),
+                // %u is sshd's token for the login user; the directory part is checked like the rest.
+                "AuthorizedPrincipalsFile \"" + TrustSettings.requireConfigSafe(settings.principalsDir()) + "/%u\"",
+                "RevokedKeys " + quoted(settings.krl()),
                 "ExposeAuthInfo yes"));
         if (settings.hostCertificate() != null) {
-            lines.add("HostCertificate " + settings.hostCertificate());
+            lines.add("HostCertificate " + quoted(settings.hostCertificate()));
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /** A path as one sshd_config argument; {@link TrustSettings} refuses what quoting cannot carry. */
+    static String quoted(Path path) {
+        return "\"" + TrustSettings.requireConfigSafe(path) + "\"";
     }
 
     private void installDropIn(String content) {

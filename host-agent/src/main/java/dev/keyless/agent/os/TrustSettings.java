@@ -24,6 +24,33 @@ public record TrustSettings(
         List<String> reloadCommand) {
     public TrustSettings {
         reloadCommand = reloadCommand == null ? List.of() : List.copyOf(reloadCommand);
+        requireConfigSafe(trustDir);
+        if (hostCertificate != null) {
+            requireConfigSafe(hostCertificate);
+        }
+    }
+
+    /**
+     * {@code path}, if sshd_config can carry it as one double-quoted argument: absolute, with no
+     * double quote, no control character and no {@code %} (sshd expands {@code %} tokens in these
+     * options).
+     *
+     * @throws IllegalArgumentException naming the path and what is wrong with it
+     */
+    public static Path requireConfigSafe(Path path) {
+        String text = path.toString();
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("path for sshd must be absolute: " + text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' || ch == '%' || Character.isISOControl(ch)) {
+                throw new IllegalArgumentException(
+                        "path for sshd contains a character sshd_config cannot carry (\", % or a control"
+                                + " character): " + text.replaceAll("\\p{Cntrl}", "?"));
+            }
+        }
+        return path;
     }
 
     public Path userCaKeys() {
