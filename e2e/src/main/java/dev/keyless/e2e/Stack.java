@@ -9,6 +9,8 @@ import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,10 +42,17 @@ final class Stack implements AutoCloseable {
 
     /** A stack whose only role, {@code role}, may run {@code /usr/bin/true} with sudo on web-01. */
     static Stack start(String role) throws Exception {
-        return start(role, team -> {
-            team.activeConnection("github");
-            team.role(role, "github", Map.of("repository", "acme-corp/deploy-svc"));
-        });
+        return withSshd(role, sshd -> {});
+    }
+
+    /** As {@link #start(String)}, with extra sshd settings applied to the harness builder. */
+    static Stack withSshd(String role, Consumer<SshdHarness.Builder> sshdOptions) throws Exception {
+        return start(role, team -> githubRole(team, role), sshdOptions);
+    }
+
+    private static void githubRole(TeamSetup team, String role) {
+        team.activeConnection("github");
+        team.role(role, "github", Map.of("repository", "acme-corp/deploy-svc"));
     }
 
     /**
@@ -51,27 +60,59 @@ final class Stack implements AutoCloseable {
      * the server, policy and agent are as in {@link #start(String)}.
      */
     static Stack start(String role, Consumer<TeamSetup> connectionAndRole) throws Exception {
+        return start(role, connectionAndRole, sshd -> {});
+    }
+
+    /**
+     * As {@link #start(String, Consumer)}, with extra sshd settings ({@code sshdOptions} is applied to
+     * the harness builder after the agent's drop-in include).
+     */
+    static Stack start(String role, Consumer<TeamSetup> connectionAndRole, Consumer<SshdHarness.Builder> sshdOptions)
+            throws Exception {
         // sshd opens AuthorizedPrincipalsFile as the login user, who must be able to reach it.
         Path dir = Files.createTempDirectory(
                 "keyless-e2e", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        ServiceProcess service = ServiceProcess.start(dir, Map.of());
-        TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
-        connectionAndRole.accept(team);
-        SshdHarness sshd = SshdHarness.builder()
-                .include(AgentProcess.dropInGlob(dir).toString())
-                .start();
-        team.server("web-01", sshd.port(), Map.of("env", "e2e"));
-        team.policy(
-                "e2e", List.of(role), Map.of("names", List.of("web-01")), List.of(Map.of("command", "/usr/bin/true")));
-        AgentProcess agent = new AgentProcess(dir, sshd);
-        String token = team.api
-                .post(T + "/servers/web-01/enrollment-tokens", team.devops, null)
-                .json()
-                .get("token")
-                .asText();
-        agent.enroll(service.uri(), "web-01", token);
-        agent.start();
-        return new Stack(dir, service, team, sshd, agent, "wl_" + role);
+        // What started so far, stopped in reverse if a later step fails: a half-started stack would
+        // otherwise leave a service, an sshd (and its PAM file) and an agent running.
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            ServiceProcess service = ServiceProcess.start(dir, Map.of());
+            started.push(service);
+            TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
+            started.push(team);
+            connectionAndRole.accept(team);
+            SshdHarness.Builder sshdBuilder =
+                    SshdHarness.builder().include(AgentProcess.dropInGlob(dir).toString());
+            sshdOptions.accept(sshdBuilder);
+            SshdHarness sshd = sshdBuilder.start();
+            started.push(sshd);
+            team.server("web-01", sshd.port(), Map.of("env", "e2e"));
+            team.policy(
+                    "e2e",
+                    List.of(role),
+                    Map.of("names", List.of("web-01")),
+                    List.of(Map.of("command", "/usr/bin/true")));
+            AgentProcess agent = new AgentProcess(dir, sshd);
+            started.push(agent);
+            String token = team.api
+                    .post(T + "/servers/web-01/enrollment-tokens", team.devops, null)
+                    .json()
+                    .get("token")
+                    .asText();
+            agent.enroll(service.uri(), "web-01", token);
+            agent.start();
+            return new Stack(dir, service, team, sshd, agent, "wl_" + role);
+        } catch (Exception | Error e) {
+            for (AutoCloseable part : started) {
+                try {
+                    part.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            deleteTree(dir);
+            throw e;
+        }
     }
 
     /**

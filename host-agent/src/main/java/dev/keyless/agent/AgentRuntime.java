@@ -17,6 +17,7 @@ import dev.keyless.agent.state.StateStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires an enrolled agent from its state dir and settings: the signed API client, the real OS
@@ -53,11 +54,17 @@ public final class AgentRuntime {
 
     /** The signed client of an enrolled agent. */
     public static AgentApi api(Path stateDir, AgentState state, Clock clock) {
+        return api(stateDir, state, clock, AgentApi.DEFAULT_TIMEOUT);
+    }
+
+    /** The signed client of an enrolled agent whose calls each take at most {@code timeout}. */
+    public static AgentApi api(Path stateDir, AgentState state, Clock clock, Duration timeout) {
         AgentKey key = AgentKey.load(stateDir);
         return new AgentApi(
                 URI.create(state.serviceUrl),
                 state.team,
-                new AgentRequestSigner(key, state.agentId, state.team, state.server, clock));
+                new AgentRequestSigner(key, state.agentId, state.team, state.server, clock),
+                timeout);
     }
 
     public StateStore store() {

@@ -23,51 +23,65 @@ import java.time.Duration;
  * {@link #enroll} is signed by {@link AgentRequestSigner}. Thread-safe.
  */
 public final class AgentApi {
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** How long a call may take (on top of a long poll's wait) unless the caller chose otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final String base;
     private final String teamPath;
     private final AgentRequestSigner signer;
     private final HttpClient http;
+    private final Duration timeout;
 
     public AgentApi(URI service, String team, AgentRequestSigner signer) {
+        this(service, team, signer, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * With {@code timeout} as the bound of every call (connecting included) but the long poll, which
+     * waits {@code timeout} on top of its own wait. The PAM hook uses a short one: a login waits for it.
+     */
+    public AgentApi(URI service, String team, AgentRequestSigner signer, Duration timeout) {
         String url = service.toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.teamPath = "/v1/teams/" + encode(team);
         this.signer = signer; // null only for an agent that has yet to enroll
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT)
+                .build();
     }
 
     /** Unsigned: the enrolment token in the body authenticates the call. */
     public Enrolled enroll(Enroll request) {
-        return send("POST", "/agents/enroll", "", request, Enrolled.class, TIMEOUT, false);
+        return send("POST", "/agents/enroll", "", request, Enrolled.class, timeout, false);
     }
 
     /** Long-polls for events after {@code after}, waiting up to {@code wait} on the service. */
     public EventBatch events(long after, Duration wait) {
         String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
-        return send("GET", "/agents/events", query, null, EventBatch.class, wait.plus(TIMEOUT), true);
+        return send("GET", "/agents/events", query, null, EventBatch.class, wait.plus(timeout), true);
     }
 
     public LiveSessions liveSessions() {
-        return send("GET", "/agents/sessions", "", null, LiveSessions.class, TIMEOUT, true);
+        return send("GET", "/agents/sessions", "", null, LiveSessions.class, timeout, true);
     }
 
     public void ready(String sessionId, Ready body) {
-        send("POST", "/agents/sessions/" + encode(sessionId) + "/ready", "", body, JsonNode.class, TIMEOUT, true);
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/ready", "", body, JsonNode.class, timeout, true);
     }
 
     public void failed(String sessionId, Failed body) {
-        send("POST", "/agents/sessions/" + encode(sessionId) + "/failed", "", body, JsonNode.class, TIMEOUT, true);
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/failed", "", body, JsonNode.class, timeout, true);
     }
 
     public void ended(String sessionId, Ended body) {
-        send("POST", "/agents/sessions/" + encode(sessionId) + "/ended", "", body, JsonNode.class, TIMEOUT, true);
+        send("POST", "/agents/sessions/" + encode(sessionId) + "/ended", "", body, JsonNode.class, timeout, true);
     }
 
     public void login(Login body) {
-        send("POST", "/agents/logins", "", body, JsonNode.class, TIMEOUT, true);
+        send("POST", "/agents/logins", "", body, JsonNode.class, timeout, true);
     }
 
     private <T> T send(

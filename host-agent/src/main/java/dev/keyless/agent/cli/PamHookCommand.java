@@ -8,6 +8,7 @@ import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.sudo.RoleNames;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Option;
  * Run by pam_exec in sshd's session stack: reports a {@code wl_} login or logout with the
  * certificate's serial and key id (from {@code SSH_AUTH_INFO_0}, set by ExposeAuthInfo). Always
  * exits 0 for other users; a report failure exits 0 too unless {@code --strict}, so a service
- * outage never blocks a login the certificate already allowed.
+ * outage never blocks a login the certificate already allowed. pam_exec waits for the hook, and
+ * sshd for pam_exec before it starts the login's shell, so the report is bounded by {@code
+ * --timeout-seconds}: a service that accepts connections but does not answer delays a login by
+ * that much (plus the JVM start), not by the agent's general 15 s request timeout.
  */
 @Command(name = "pam-hook", description = "Report a login/logout to the service (pam_exec, session stack).")
 public final class PamHookCommand implements Callable<Integer> {
@@ -31,6 +35,12 @@ public final class PamHookCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "exit 1 when the report fails")
     boolean strict;
 
+    @Option(
+            names = "--timeout-seconds",
+            defaultValue = "3",
+            description = "give up reporting after this long (default 3; a login waits for the hook)")
+    int timeoutSeconds;
+
     Map<String, String> environment = System.getenv();
 
     @Override
@@ -41,7 +51,8 @@ public final class PamHookCommand implements Callable<Integer> {
         }
         try {
             StateStore store = new StateStore(stateDir);
-            AgentRuntime.api(stateDir, store.load(), Clock.systemUTC()).login(login.get());
+            AgentRuntime.api(stateDir, store.load(), Clock.systemUTC(), Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+                    .login(login.get());
             return 0;
         } catch (RuntimeException e) {
             System.err.println("keyless-agent pam-hook: could not report the "
