@@ -76,7 +76,7 @@ class GitLabComponentScenario {
     }
 
     /** A job's run: what the runner printed and what the project directory holds afterwards. */
-    record JobRun(CommandResult result, Path projectDir, List<String> secrets) {}
+    record JobRun(CommandResult result, Path projectDir, Path tmpDir, List<String> secrets) {}
 
     /**
      * Renders the component and runs its job like a shell runner: each {@code script} entry in one
@@ -110,8 +110,9 @@ class GitLabComponentScenario {
         env.put("CI_COMMIT_REF_NAME", "main");
         env.put("CI_COMMIT_SHA", "4f2c9a1e0b7d6c5a4b3f2e1d0c9b8a7f6e5d4c3b");
         env.put("CI_BUILDS_DIR", stack.dir.toString());
-        env.put("TMPDIR", Files.createTempDirectory(stack.dir, "tmp").toString());
-        // the job's variables (GitLab passes every value as a string), then its id_tokens
+        Path tmpDir = Files.createTempDirectory(stack.dir, "tmp");
+        env.put("TMPDIR", tmpDir.toString());
+        // the job's variables (the renderer has checked they are text or numbers), then its id_tokens
         ((Map<String, Object>) job.get("variables")).forEach((k, v) -> env.put(k, String.valueOf(v)));
         env.put("KEYLESS_ID_TOKEN", idToken);
         env.putAll(extraEnv);
@@ -123,7 +124,7 @@ class GitLabComponentScenario {
         full.putAll(env);
         List<String> argv = List.of("bash", "-c", "cd \"$CI_PROJECT_DIR\" && " + shell);
         CommandResult result = Commands.run(argv, full, Duration.ofSeconds(120));
-        return new JobRun(result, projectDir, List.of(idToken, jobToken));
+        return new JobRun(result, projectDir, tmpDir, List.of(idToken, jobToken));
     }
 
     static void assertNoSecret(JobRun run) throws Exception {
@@ -143,14 +144,19 @@ class GitLabComponentScenario {
 
     @Test
     void theRenderedJobRunsTheScriptAsTheRoleWithTheBuiltCli() throws Exception {
+        Map<String, Object> inputs = inputs(cliSha256);
+        inputs.put("debug", true);
         JobRun run = runJob(
-                inputs(cliSha256),
+                inputs,
                 Map.of("KEYLESS_CLI_JAR", CliProcess.JAR.toAbsolutePath().toString()));
         assertThat(run.result().exitCode())
                 .as(run.result().stdout() + run.result().stderr())
                 .isZero();
         assertThat(Files.readString(run.projectDir().resolve("out.txt")).strip())
                 .isEqualTo(USER);
+        assertThat(run.result().stderr())
+                .as("debug: true shows the steps")
+                .contains("exchanged at connection gitlab-prod");
         assertNoSecret(run);
         assertThat(within(2_000, () -> !LinuxUsers.exists(USER)))
                 .as("account removed after the job")
@@ -181,7 +187,9 @@ class GitLabComponentScenario {
             assertThat(downloads.get()).isEqualTo(1);
             assertThat(Files.readString(run.projectDir().resolve("out.txt")).strip())
                     .isEqualTo(USER);
+            assertThat(run.result().stderr()).as("no debug by default").doesNotContain("exchanged at connection");
             assertNoSecret(run);
+            assertThat(run.tmpDir()).as("downloaded jar removed").isEmptyDirectory();
 
             Map<String, Object> tampered = inputs(HexFormat.of().formatHex(new byte[32]));
             tampered.put("cli_url", url);
@@ -189,6 +197,7 @@ class GitLabComponentScenario {
             assertThat(refused.result().exitCode()).isNotZero();
             assertThat(refused.projectDir().resolve("out.txt")).doesNotExist();
             assertNoSecret(refused);
+            assertThat(refused.tmpDir()).as("refused jar removed too").isEmptyDirectory();
         } finally {
             downloadsServer.stop(0);
         }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,11 +58,46 @@ class ComponentTemplateTest {
                 .containsEntry("KEYLESS_ROLE", "deployer")
                 .containsEntry("KEYLESS_SERVERS", "web-01 web-02")
                 .containsEntry("KEYLESS_TEAM", "default")
-                .containsEntry("KEYLESS_SCRIPT", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime")
-                .containsEntry("KEYLESS_DEBUG", false);
+                .containsEntry("KEYLESS_SCRIPT", "ssh web-01 sudo systemctl restart app\nssh web-02 uptime");
+        assertThat(variables.values())
+                .as("GitLab takes variable values as text")
+                .allMatch(String.class::isInstance);
         assertThat(job.get("script").toString())
                 .contains("exec --token-source gitlab --id-token-variable KEYLESS_ID_TOKEN")
+                .contains("if [ \"false\" = \"true\" ]; then set -- \"$@\" --debug; fi")
                 .doesNotContain("$[[");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBooleanDebugInputBecomesTextInTheScriptNotAVariable() {
+        Map<String, Object> inputs = required();
+        inputs.put("debug", true);
+        Map<String, Object> job = (Map<String, Object>) template.render(inputs).get("keyless-ssh");
+        assertThat(job.get("script").toString()).contains("if [ \"true\" = \"true\" ]; then set -- \"$@\" --debug; fi");
+    }
+
+    @Test
+    void refusesATemplateThatPutsABooleanIntoAVariable(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yml");
+        Files.writeString(
+                file,
+                """
+                spec:
+                  inputs:
+                    debug:
+                      type: boolean
+                      default: false
+                ---
+                job:
+                  variables:
+                    DEBUG: $[[ inputs.debug ]]
+                  script: [echo]
+                """);
+        assertThatThrownBy(() -> ComponentTemplate.load(file).render(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("variables")
+                .hasMessageContaining("DEBUG");
     }
 
     @Test

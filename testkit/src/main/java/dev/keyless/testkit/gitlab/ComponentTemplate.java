@@ -57,7 +57,27 @@ public final class ComponentTemplate {
         inputs.forEach((name, def) -> values.put(name, value(name, def, given)));
         @SuppressWarnings("unchecked")
         Map<String, Object> rendered = (Map<String, Object>) interpolate(body, values);
+        rendered.forEach(ComponentTemplate::checkVariables);
         return rendered;
+    }
+
+    /**
+     * GitLab refuses a job whose variable values are not text or numbers ("variables config should
+     * be a hash of key value pairs"). An input that is a variable's whole value keeps its type, so a
+     * boolean or array input placed there breaks every pipeline that includes the component.
+     */
+    private static void checkVariables(String job, Object definition) {
+        if (!(definition instanceof Map<?, ?> map) || !(map.get("variables") instanceof Map<?, ?> variables)) {
+            return;
+        }
+        variables.forEach((name, value) -> {
+            Object plain = value instanceof Map<?, ?> expanded ? expanded.get("value") : value;
+            if (!(plain instanceof String || plain instanceof Number)) {
+                throw new IllegalArgumentException("jobs:" + job + ":variables:" + name
+                        + " config should be a string or a number, not "
+                        + (plain == null ? "null" : plain.getClass().getSimpleName()));
+            }
+        });
     }
 
     private static Object value(String name, Map<String, Object> def, Map<String, Object> given) {
