@@ -3,7 +3,8 @@
 # and sshd on this machine. Run as root (the agent creates accounts); needs openssh-server, sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -DskipTests install -pl e2e -am
+# One reactor build: the project's own modules resolve to their target/ dirs, nothing goes to ~/.m2.
+./mvnw -B -q -DskipTests -pl e2e -am package dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
 cd e2e
-../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
 java -cp "target/classes:$(cat target/bench.classpath)" dev.keyless.e2e.SessionLifecycleBench "${1:-100}"

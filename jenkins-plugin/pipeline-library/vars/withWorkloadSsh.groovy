@@ -131,7 +131,7 @@ fi
 
 // script: form. The script runs as the command of keyless exec, without the OIDC token variable.
 @Field static final String EXEC_SCRIPT = '''
-"$KEYLESS_JAVA" -jar "$KEYLESS_CLI_JAR" exec --token-source jenkins --id-token-variable KEYLESS_JENKINS_TOKEN \\
+"$KEYLESS_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$KEYLESS_CLI_JAR" exec --token-source jenkins --id-token-variable KEYLESS_JENKINS_TOKEN \\
   -- env -u KEYLESS_JENKINS_TOKEN -u KEYLESS_SCRIPT sh -c "$KEYLESS_SCRIPT"
 '''
 
@@ -142,7 +142,7 @@ set +x
 d="$KEYLESS_SESSION_DIR"
 echo "keyless: opening sessions for $KEYLESS_SERVERS as role $KEYLESS_ROLE"
 (
-  JENKINS_NODE_COOKIE=dontKillMe BUILD_ID=dontKillMe nohup "$KEYLESS_JAVA" -jar "$KEYLESS_CLI_JAR" exec \\
+  JENKINS_NODE_COOKIE=dontKillMe BUILD_ID=dontKillMe nohup "$KEYLESS_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$KEYLESS_CLI_JAR" exec \\
     --token-source jenkins --id-token-variable KEYLESS_JENKINS_TOKEN \\
     -- env -u KEYLESS_JENKINS_TOKEN sh -c '
       { echo "SSH_AUTH_SOCK=$SSH_AUTH_SOCK"; echo "KEYLESS_SSH_CONFIG=$KEYLESS_SSH_CONFIG";
