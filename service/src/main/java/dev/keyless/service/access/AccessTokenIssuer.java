@@ -36,12 +36,22 @@ public final class AccessTokenIssuer {
     private final String issuer;
     private final Clock clock;
     private final SecureRandom random;
+    private final KnownAccessTokens known;
 
     /**
      * @param key the current signing key
      * @param issuer the service's {@code iss}, e.g. {@code keyless}
      */
     public AccessTokenIssuer(Ed25519KeyMaterial key, String issuer, Clock clock, SecureRandom random) {
+        this(key, issuer, clock, random, KnownAccessTokens.none());
+    }
+
+    /**
+     * @param known where issued tokens are remembered, shared with this service's {@link
+     *     AccessTokenVerifier} so it need not check their signatures again
+     */
+    public AccessTokenIssuer(
+            Ed25519KeyMaterial key, String issuer, Clock clock, SecureRandom random, KnownAccessTokens known) {
         this.signer = BouncyCastleEdDsa.signer(key.privateParameters());
         this.header = new JWSHeader.Builder(JWSAlgorithm.EdDSA)
                 .type(new JOSEObjectType(TYPE))
@@ -50,6 +60,7 @@ public final class AccessTokenIssuer {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.known = Objects.requireNonNull(known, "known");
     }
 
     public AccessTokenIssuer(Ed25519KeyMaterial key, String issuer) {
@@ -80,7 +91,9 @@ public final class AccessTokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing an access token failed", e);
         }
-        return new IssuedAccessToken(jwt.serialize(), claims);
+        String token = jwt.serialize();
+        known.remember(token, claims);
+        return new IssuedAccessToken(token, claims);
     }
 
     private JWTClaimsSet toJwt(AccessClaims claims) {

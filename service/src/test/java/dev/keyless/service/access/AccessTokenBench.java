@@ -41,6 +41,14 @@ public final class AccessTokenBench {
                 () -> (int) verifier.verify(tokens[next[0]++ % BATCH], "acme").roleGeneration();
         IntSupplier both = () ->
                 (int) verifier.verify(issuer.issue(request).token(), "acme").roleGeneration();
+        // As the service wires them: the verifier knows what the issuer issued.
+        KnownAccessTokens known = new KnownAccessTokens(50_000);
+        AccessTokenIssuer knownIssuer = new AccessTokenIssuer(
+                key, "keyless", java.time.Clock.systemUTC(), new java.security.SecureRandom(), known);
+        AccessTokenVerifier knownVerifier = new AccessTokenVerifier(
+                "keyless", java.util.List.of(key.publicKey()), java.time.Clock.systemUTC(), known);
+        IntSupplier bothKnown = () -> (int)
+                knownVerifier.verify(knownIssuer.issue(request).token(), "acme").roleGeneration();
         byte[] message = tokens[0].substring(0, tokens[0].lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
         byte[] signature = rawSign(key, message);
         IntSupplier rawBoth = () -> rawVerify(key, message, rawSign(key, message)) ? 1 : 0;
@@ -52,6 +60,8 @@ public final class AccessTokenBench {
         run("issue", issue, length);
         run("verify", verify, length);
         run("issue+verify", both, length);
+        run("warm-up issue+verify, known", bothKnown, Duration.ofSeconds(2));
+        run("issue+verify, known (service)", bothKnown, length);
     }
 
     /** The floor: BouncyCastle Ed25519 alone over a token-sized message, no JOSE work. */

@@ -190,6 +190,62 @@ class AccessTokenTest {
                 });
     }
 
+    /** The same table with the untouched token known (issued by an issuer sharing the verifier's memory). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejections")
+    void rejectionsAreTheSameWhenTheOriginalTokenIsKnown(String name, Function<String, String> mutate, String message) {
+        KnownAccessTokens known = new KnownAccessTokens(100);
+        String original = new AccessTokenIssuer(KEY, "keyless", fixed(NOW), new SecureRandom(), known)
+                .issue(REQUEST)
+                .token();
+        AccessTokenVerifier verifier =
+                new AccessTokenVerifier("keyless", List.of(KEY.publicKey()), fixed(NOW.plusSeconds(10)), known);
+        assertThat(verifier.verify(original, "acme").role()).isEqualTo("deploy");
+        String token = mutate.apply(original);
+        assertThatThrownBy(() -> verifier.verify(token, "acme"))
+                .isInstanceOfSatisfying(AccessTokenRejectedException.class, e -> {
+                    assertThat(e.problemType()).isEqualTo(ACCESS_TOKEN_INVALID);
+                    assertThat(e.getMessage()).isEqualTo(message);
+                });
+    }
+
+    @Test
+    void aKnownTokenSkipsOnlyTheSignatureCheck() {
+        KnownAccessTokens known = new KnownAccessTokens(100);
+        String token = new AccessTokenIssuer(KEY, "keyless", fixed(NOW), new SecureRandom(), known)
+                .issue(REQUEST)
+                .token();
+        // A verifier that does not even hold the signing key accepts it: the signature was not checked.
+        AccessTokenVerifier otherKey =
+                new AccessTokenVerifier("keyless", List.of(OTHER_KEY.publicKey()), fixed(NOW.plusSeconds(10)), known);
+        assertThat(otherKey.verify(token, "acme").role()).isEqualTo("deploy");
+        // Team and expiry still are.
+        assertThatThrownBy(() -> otherKey.verify(token, "globex"))
+                .hasMessage("access token was issued for another team");
+        AccessTokenVerifier late = new AccessTokenVerifier(
+                "keyless", List.of(OTHER_KEY.publicKey()), fixed(NOW.plus(Duration.ofMinutes(5))), known);
+        assertThatThrownBy(() -> late.verify(token, "acme")).hasMessage("access token has expired");
+        assertThat(late.verifyIgnoringExpiry(token, "acme").role()).isEqualTo("deploy");
+    }
+
+    @Test
+    void fullyVerifiedTokensAreRememberedAndTheOldestGoFirst() {
+        KnownAccessTokens known = new KnownAccessTokens(2);
+        AccessTokenVerifier verifier =
+                new AccessTokenVerifier("keyless", List.of(KEY.publicKey()), fixed(NOW.plusSeconds(10)), known);
+        List<String> tokens =
+                Stream.generate(() -> ISSUER.issue(REQUEST).token()).limit(3).toList();
+        tokens.forEach(t -> verifier.verify(t, "acme"));
+        assertThat(known.size()).isEqualTo(2);
+
+        AccessTokenVerifier withoutKey =
+                new AccessTokenVerifier("keyless", List.of(OTHER_KEY.publicKey()), fixed(NOW.plusSeconds(10)), known);
+        assertThatThrownBy(() -> withoutKey.verify(tokens.get(0), "acme"))
+                .as("the oldest fell out and is verified in full")
+                .hasMessage("access token key is not a current service key");
+        assertThat(withoutKey.verify(tokens.get(2), "acme").role()).isEqualTo("deploy");
+    }
+
     static Stream<Arguments> looksLikeAccessToken() {
         String ours = ISSUER.issue(REQUEST).token();
         String body = ours.substring(ours.indexOf('.'));
