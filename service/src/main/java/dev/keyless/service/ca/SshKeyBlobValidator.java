@@ -70,8 +70,11 @@ final class SshKeyBlobValidator {
         if (point.length != 32) {
             throw invalid("Ed25519 public key is not 32 bytes");
         }
-        // Full validation also refuses small-order points, which no honest key generator produces.
-        if (!Ed25519.validatePublicKeyFull(point, 0)) {
+        // Refuses non-canonical encodings, non-points and every small-order point (the keys that
+        // would make any signature verify). validatePublicKeyFull would also refuse points with a
+        // small-order component, which cannot be forged with either, at ten times the cost
+        // (~50 us against ~5 us, once per certificate request).
+        if (!Ed25519.validatePublicKeyPartial(point, 0)) {
             throw invalid("Ed25519 public key is not a valid curve point");
         }
     }

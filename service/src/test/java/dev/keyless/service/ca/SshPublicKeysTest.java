@@ -156,6 +156,44 @@ class SshPublicKeysTest {
                 .hasMessage(message);
     }
 
+    /**
+     * The encodings of the eight points of small order (canonical, with the sign bit set, and y = p
+     * or p + 1, which are not canonical), as libsodium lists them, and y = 2, for which no x exists.
+     * A certificate for such a key would let anyone sign as its holder.
+     */
+    @ParameterizedTest
+    @MethodSource("smallOrderAndNonPoints")
+    void rejectsEd25519KeysThatAreNotPointsOfPrimeOrder(String hex) {
+        byte[] point = java.util.HexFormat.of().parseHex(hex);
+        String line = "ssh-ed25519 "
+                + base64(new SshWireWriter(64)
+                        .writeString("ssh-ed25519")
+                        .writeString(point)
+                        .toByteArray());
+
+        assertThatThrownBy(() -> SshPublicKeys.parse(line))
+                .isInstanceOfSatisfying(PublicKeyRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(Reason.INVALID))
+                .hasMessage("Ed25519 public key is not a valid curve point");
+    }
+
+    static Stream<String> smallOrderAndNonPoints() {
+        return Stream.of(
+                "0100000000000000000000000000000000000000000000000000000000000000",
+                "0100000000000000000000000000000000000000000000000000000000000080",
+                "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                "0000000000000000000000000000000000000000000000000000000000000000",
+                "0000000000000000000000000000000000000000000000000000000000000080",
+                "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+                "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+                "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+                "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+                "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                "0200000000000000000000000000000000000000000000000000000000000000");
+    }
+
     @Test
     void rejectsDsaKeyAsWeak() throws IOException {
         Assumptions.assumeTrue(SshKeygen.canGenerate(keys, "dsa", 0), "this ssh-keygen cannot make DSA keys");
