@@ -5,7 +5,8 @@ import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
-import dev.keyless.service.workload.ClosingWorkload;
+import dev.keyless.service.workload.WorkloadAuthenticator;
+import dev.keyless.service.workload.WorkloadBearer;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -22,30 +23,34 @@ import java.util.Map;
 final class SessionController {
     private final CertificateService certificates;
     private final SessionService sessions;
+    private final WorkloadAuthenticator workloads;
 
-    SessionController(CertificateService certificates, SessionService sessions) {
+    SessionController(CertificateService certificates, SessionService sessions, WorkloadAuthenticator workloads) {
         this.certificates = certificates;
         this.sessions = sessions;
+        this.workloads = workloads;
     }
 
     @Post("/ssh/certificates")
     HttpResponse<CertificateResponse> certificate(
-            String team, WorkloadPrincipal workload, @Body CertificateRequest request, HttpRequest<?> http) {
-        return HttpResponse.created(certificates.issue(workload, request, ClientAddress.of(http)));
+            String team, WorkloadBearer workload, @Body CertificateRequest request, HttpRequest<?> http) {
+        return HttpResponse.created(
+                certificates.issue(workloads.authenticate(workload), request, ClientAddress.of(http)));
     }
 
     @Get("/sessions/{id}")
     SessionView get(
             String team,
             String id,
-            WorkloadPrincipal workload,
+            WorkloadBearer workload,
             @Nullable @QueryValue("wait_seconds") Integer waitSeconds) {
+        WorkloadPrincipal who = workloads.authenticate(workload);
         int wait = waitSeconds == null ? 0 : waitSeconds;
         if (wait < 0 || wait > SessionService.MAX_WAIT.toSeconds()) {
             throw KeylessException.invalid(
                     "wait_seconds", "must be between 0 and " + SessionService.MAX_WAIT.toSeconds());
         }
-        return sessions.get(workload, id, Duration.ofSeconds(wait));
+        return sessions.get(who, id, Duration.ofSeconds(wait));
     }
 
     @Post("/sessions/{id}/revoke")
@@ -59,7 +64,7 @@ final class SessionController {
     }
 
     @Post("/sessions/{id}/close")
-    SessionView close(String team, String id, ClosingWorkload workload) {
-        return sessions.close(workload.principal(), id);
+    SessionView close(String team, String id, WorkloadBearer workload) {
+        return sessions.close(workloads.authenticateForClose(workload), id);
     }
 }

@@ -3,34 +3,27 @@ package dev.keyless.service.workload;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.access.AccessClaims;
 import dev.keyless.service.access.AccessTokenRejectedException;
-import dev.keyless.service.admin.PathTeam;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.role.RoleService;
 import dev.keyless.service.team.TeamService;
-import io.micronaut.core.convert.ArgumentConversionContext;
-import io.micronaut.core.type.Argument;
-import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.HttpRequest;
-import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import jakarta.inject.Singleton;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Lets a controller take a {@link WorkloadPrincipal}: the access token is verified, and its
- * connection and role generations are checked against the current configuration, so that
+ * Turns a {@link WorkloadBearer} into a {@link WorkloadPrincipal}: the access token is verified,
+ * and its connection and role generations are checked against the current configuration, so that
  * deactivating a connection or deleting a role or policy cuts off every token issued before.
  */
 @Singleton
-final class WorkloadPrincipalBinder implements TypedRequestArgumentBinder<WorkloadPrincipal> {
+public final class WorkloadAuthenticator {
     private final AccessTokens accessTokens;
     private final TeamService teams;
     private final ConnectionService connections;
     private final RoleService roles;
 
-    WorkloadPrincipalBinder(
+    WorkloadAuthenticator(
             AccessTokens accessTokens, TeamService teams, ConnectionService connections, RoleService roles) {
         this.accessTokens = accessTokens;
         this.teams = teams;
@@ -38,22 +31,11 @@ final class WorkloadPrincipalBinder implements TypedRequestArgumentBinder<Worklo
         this.roles = roles;
     }
 
-    @Override
-    public Argument<WorkloadPrincipal> argumentType() {
-        return Argument.of(WorkloadPrincipal.class);
-    }
-
-    @Override
-    public BindingResult<WorkloadPrincipal> bind(
-            ArgumentConversionContext<WorkloadPrincipal> context, HttpRequest<?> source) {
-        WorkloadPrincipal principal =
-                authenticate(PathTeam.of(source), source.getHeaders().get(HttpHeaders.AUTHORIZATION));
-        return () -> Optional.of(principal);
-    }
-
-    WorkloadPrincipal authenticate(String team, String authorization) {
+    /** A workload with a live access token whose connection and role are still current. */
+    public WorkloadPrincipal authenticate(WorkloadBearer bearer) {
+        String team = bearer.team();
         AccessClaims claims =
-                claims(authorization, token -> accessTokens.verifier().verify(token, team));
+                claims(bearer.authorization(), token -> accessTokens.verifier().verify(token, team));
         long version = teams.configVersion(team);
         boolean connectionCurrent = connections
                 .find(team, version, claims.connection())
@@ -72,10 +54,15 @@ final class WorkloadPrincipalBinder implements TypedRequestArgumentBinder<Worklo
         return principal(team, claims, version);
     }
 
-    /** For closing the token's own sessions: expiry and retired generations do not matter. */
-    WorkloadPrincipal authenticateForClose(String team, String authorization) {
+    /**
+     * A workload allowed to end its own sessions: its access token verifies but may have expired,
+     * and its connection or role may have been retired since. Ending a session only takes access
+     * away, so a job that outlived its access token can still clean up.
+     */
+    public WorkloadPrincipal authenticateForClose(WorkloadBearer bearer) {
+        String team = bearer.team();
         AccessClaims claims =
-                claims(authorization, token -> accessTokens.verifier().verifyIgnoringExpiry(token, team));
+                claims(bearer.authorization(), token -> accessTokens.verifier().verifyIgnoringExpiry(token, team));
         return principal(team, claims, teams.configVersion(team));
     }
 
