@@ -19,6 +19,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import java.util.concurrent.CompletableFuture;
 
 @Controller("/v1/teams/{team}")
 final class AgentController {
@@ -41,7 +42,7 @@ final class AgentController {
     }
 
     @Get("/agents/events")
-    EventBatch events(
+    CompletableFuture<EventBatch> events(
             String team,
             AgentPrincipal agent,
             @Nullable @QueryValue Long after,

@@ -5,35 +5,61 @@ import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Json;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-server event queue agents long-poll. Events live in the database, ordered under a head
- * row lock, so any replica can append and any replica can answer the poll; a local monitor wakes
- * pollers on the appending replica at once, others see the event on their next short re-query.
+ * row lock, so any replica can append and any replica can answer the poll.
+ *
+ * <p>A poll that finds nothing holds no thread while it waits: it is a future, completed when an
+ * event for its server commits on this replica (at once), when the periodic check sees another
+ * replica's event (one query of the queue heads every 200 ms, however many agents wait), or empty
+ * at its deadline. A fleet of agents each long-polling would otherwise occupy as many request
+ * threads, and a few hundred servers would starve every workload request.
  */
 @Singleton
 public class AgentEventQueue {
     public static final String SESSION_START = "session.start";
     public static final String SESSION_END = "session.end";
-    private static final Duration REQUERY = Duration.ofMillis(200);
+    private static final Logger LOG = LoggerFactory.getLogger(AgentEventQueue.class);
+    private static final Duration RECHECK = Duration.ofMillis(200);
     private static final int PAGE = 100;
+
+    /** A long poll waiting for an event of its server after {@code after}. */
+    private record Waiter(
+            String team, String server, long after, Instant deadline, CompletableFuture<List<AgentEvent>> result) {}
 
     private final Db db;
     private final Clock clock;
-    private final Map<String, Object> monitors = new ConcurrentHashMap<>();
+    private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService checker;
 
     AgentEventQueue(Db db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "keyless-agent-polls");
+            t.setDaemon(true);
+            return t;
+        });
+        checker.scheduleWithFixedDelay(this::checkAll, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Queues an event for the server's agent, inside the caller's transaction. */
@@ -57,28 +83,93 @@ public class AgentEventQueue {
                 sessionId,
                 clock.instant());
         Db.update(c, "UPDATE agent_event_head SET seq = ? WHERE team = ? AND server = ?", seq, team, server);
-        wake(team, server);
+        // Pollers can read the event only once it has committed.
+        db.afterCommit(() -> wake(team, server));
     }
 
-    /** Events after {@code after}, waiting up to {@code wait} for the first one. */
-    List<AgentEvent> poll(String team, String server, long after, Duration wait) {
-        Instant deadline = clock.instant().plus(wait);
-        Object monitor = monitor(team, server);
-        while (true) {
-            List<AgentEvent> events = db.read(c -> page(c, team, server, after));
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (!events.isEmpty() || left.isNegative() || left.isZero()) {
-                return events;
-            }
-            synchronized (monitor) {
-                try {
-                    monitor.wait(Math.max(1, Math.min(left.toMillis(), REQUERY.toMillis())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return List.of();
+    /** Events after {@code after}; if there are none yet, completes with the first ones within {@code wait}. */
+    CompletableFuture<List<AgentEvent>> poll(String team, String server, long after, Duration wait) {
+        List<AgentEvent> events = db.read(c -> page(c, team, server, after));
+        if (!events.isEmpty() || wait.isZero() || wait.isNegative()) {
+            return CompletableFuture.completedFuture(events);
+        }
+        Waiter waiter = new Waiter(team, server, after, clock.instant().plus(wait), new CompletableFuture<>());
+        waiting.computeIfAbsent(key(team, server), k -> ConcurrentHashMap.newKeySet())
+                .add(waiter);
+        // An event that committed between the query above and the registration would otherwise
+        // wait for the next periodic check.
+        wake(team, server);
+        return waiter.result();
+    }
+
+    private void wake(String team, String server) {
+        try {
+            checker.execute(() -> check(key(team, server)));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // shutting down: stop() answers every waiting poll
+        }
+    }
+
+    /** Answers the waiting polls of one server that now have events. */
+    private void check(String key) {
+        Set<Waiter> waiters = waiting.get(key);
+        if (waiters == null) {
+            return;
+        }
+        for (Waiter w : waiters) {
+            try {
+                List<AgentEvent> events = db.read(c -> page(c, w.team(), w.server(), w.after()));
+                if (!events.isEmpty()) {
+                    finish(key, w, events);
                 }
+            } catch (RuntimeException e) {
+                waiters.remove(w);
+                w.result().completeExceptionally(e);
             }
         }
+    }
+
+    /** The periodic pass: ends polls past their deadline and finds events other replicas queued. */
+    private void checkAll() {
+        try {
+            Instant now = clock.instant();
+            waiting.forEach((key, waiters) -> waiters.forEach(w -> {
+                if (!now.isBefore(w.deadline())) {
+                    finish(key, w, List.of());
+                }
+            }));
+            if (waiting.values().stream().allMatch(Set::isEmpty)) {
+                return;
+            }
+            Map<String, Long> heads = new HashMap<>();
+            db.read(c -> Db.query(
+                            c,
+                            "SELECT team, server, seq FROM agent_event_head",
+                            rs -> Map.entry(key(rs.getString(1), rs.getString(2)), rs.getLong(3))))
+                    .forEach(head -> heads.put(head.getKey(), head.getValue()));
+            waiting.forEach((key, waiters) -> {
+                long head = heads.getOrDefault(key, 0L);
+                if (waiters.stream().anyMatch(w -> w.after() < head)) {
+                    check(key);
+                }
+            });
+        } catch (RuntimeException e) {
+            // The next pass tries again; a poll still ends at its deadline.
+            LOG.warn("checking the agents' event queues failed: {}", e.toString());
+        }
+    }
+
+    private void finish(String key, Waiter w, List<AgentEvent> events) {
+        // The (possibly empty) set stays in the map: removing it could race with a poll adding to it.
+        waiting.get(key).remove(w);
+        w.result().complete(events);
+    }
+
+    @PreDestroy
+    void stop() {
+        checker.shutdownNow();
+        waiting.forEach((key, waiters) -> waiters.forEach(w -> w.result().complete(List.of())));
+        waiting.clear();
     }
 
     private static List<AgentEvent> page(Connection c, String team, String server, long after) throws SQLException {
@@ -103,14 +194,7 @@ public class AgentEventQueue {
                 after);
     }
 
-    private Object monitor(String team, String server) {
-        return monitors.computeIfAbsent(team + "/" + server, k -> new Object());
-    }
-
-    private void wake(String team, String server) {
-        Object monitor = monitor(team, server);
-        synchronized (monitor) {
-            monitor.notifyAll();
-        }
+    private static String key(String team, String server) {
+        return team + "/" + server;
     }
 }

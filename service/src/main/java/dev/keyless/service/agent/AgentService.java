@@ -14,8 +14,12 @@ import dev.keyless.service.ca.CaService;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.session.SessionService;
 import dev.keyless.service.session.SshSession;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 
 /** What an enrolled agent may do, always for its own server only. */
@@ -28,25 +32,39 @@ public class AgentService {
     private final SessionService sessions;
     private final CaService cas;
     private final AuditService audit;
+    private final ExecutorService blocking;
 
-    AgentService(AgentEventQueue events, SessionService sessions, CaService cas, AuditService audit) {
+    AgentService(
+            AgentEventQueue events,
+            SessionService sessions,
+            CaService cas,
+            AuditService audit,
+            @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.events = events;
         this.sessions = sessions;
         this.cas = cas;
         this.audit = audit;
+        this.blocking = blocking;
     }
 
-    public EventBatch events(AgentPrincipal agent, long after, int waitSeconds) {
+    /**
+     * The server's events after {@code after}, waiting up to {@code waitSeconds} for the first one
+     * without holding a thread; the CA keys and revoked serials are read when the answer is ready.
+     */
+    public CompletableFuture<EventBatch> events(AgentPrincipal agent, long after, int waitSeconds) {
         if (after < 0) {
             throw KeylessException.invalid("after", "must not be negative");
         }
         if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
             throw KeylessException.invalid("wait_seconds", "must be between 0 and " + MAX_WAIT_SECONDS);
         }
-        return new EventBatch(
-                events.poll(agent.team(), agent.server(), after, Duration.ofSeconds(waitSeconds)),
-                cas.publicKeys(agent.team(), CaKind.USER),
-                sessions.revokedSerials(agent.team()));
+        return events.poll(agent.team(), agent.server(), after, Duration.ofSeconds(waitSeconds))
+                .thenApplyAsync(
+                        found -> new EventBatch(
+                                found,
+                                cas.publicKeys(agent.team(), CaKind.USER),
+                                sessions.revokedSerials(agent.team())),
+                        blocking);
     }
 
     public LiveSessions live(AgentPrincipal agent) {

@@ -1,6 +1,7 @@
 package dev.keyless.service.db;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.support.TransactionSynchronization;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +37,23 @@ public class Db {
     /** Runs {@code work} in a read-only transaction. */
     public <T> T read(SqlWork<T> work) {
         return transactions.executeRead(status -> call(work, status.getConnection()));
+    }
+
+    /**
+     * Runs {@code action} once the current transaction has committed, or at once outside one: for
+     * telling other threads about rows they can only see after the commit.
+     */
+    public void afterCommit(Runnable action) {
+        transactions
+                .findTransactionStatus()
+                .ifPresentOrElse(
+                        status -> status.registerSynchronization(new TransactionSynchronization() {
+                            @Override
+                            public void afterCommit() {
+                                action.run();
+                            }
+                        }),
+                        action);
     }
 
     private static <T> T call(SqlWork<T> work, Connection connection) {

@@ -50,32 +50,7 @@ class AgentApiIT {
     }
 
     TestAgent enrolled(String server) throws Exception {
-        TestAgent a = new TestAgent(service.uri(), RunningService.TEAM, server);
-        String token = api.post(T + "/servers/" + server + "/enrollment-tokens", team.devops, null)
-                .json()
-                .get("token")
-                .asText();
-        Path hostKey = SshKeygen.generate(dir, "host-" + server, "ed25519", 0, "host");
-        Api.Response r = a.call(
-                "POST",
-                T + "/agents/enroll",
-                Map.of(
-                        "server",
-                        server,
-                        "enrollment_token",
-                        token,
-                        "agent_public_key",
-                        a.publicKeyLine(),
-                        "host_public_key",
-                        Files.readString(Path.of(hostKey + ".pub")).trim()),
-                null);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        a.agentId = r.json().get("agent_id").asText();
-        Path cert = Path.of(hostKey + "-cert.pub");
-        Files.writeString(cert, r.json().get("host_certificate").asText() + "\n");
-        String listing = SshKeygen.listCertificate(cert).stdout();
-        assertThat(listing).contains("host certificate").contains(server);
-        return a;
+        return TestAgent.enroll(service, team, server, dir);
     }
 
     CertificateResponse certificate(String server) throws Exception {

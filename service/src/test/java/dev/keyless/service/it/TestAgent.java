@@ -1,13 +1,20 @@
 package dev.keyless.service.it;
 
+import static dev.keyless.testkit.service.TeamSetup.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
+import dev.keyless.testkit.service.TeamSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +43,37 @@ final class TestAgent {
         this.base = base;
         this.team = team;
         this.server = server;
+    }
+
+    /** Enrols a new agent for {@code server} with a one-time token and checks its host certificate. */
+    static TestAgent enroll(RunningService service, TeamSetup team, String server, Path dir) throws Exception {
+        TestAgent a = new TestAgent(service.uri(), RunningService.TEAM, server);
+        String token = team.api
+                .post(T + "/servers/" + server + "/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        Path hostKey = SshKeygen.generate(dir, "host-" + server, "ed25519", 0, "host");
+        Api.Response r = a.call(
+                "POST",
+                T + "/agents/enroll",
+                Map.of(
+                        "server",
+                        server,
+                        "enrollment_token",
+                        token,
+                        "agent_public_key",
+                        a.publicKeyLine(),
+                        "host_public_key",
+                        Files.readString(Path.of(hostKey + ".pub")).trim()),
+                null);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        a.agentId = r.json().get("agent_id").asText();
+        Path cert = Path.of(hostKey + "-cert.pub");
+        Files.writeString(cert, r.json().get("host_certificate").asText() + "\n");
+        String listing = SshKeygen.listCertificate(cert).stdout();
+        assertThat(listing).contains("host certificate").contains(server);
+        return a;
     }
 
     /** The agent's public key as an OpenSSH line. */
