@@ -54,6 +54,12 @@ class AgentApiIT {
     }
 
     CertificateResponse certificate(String server) throws Exception {
+        return certificate(client, team, dir, server);
+    }
+
+    /** A GitHub job's exchange and a certificate for {@code server}, with a fresh key in {@code dir}. */
+    static CertificateResponse certificate(KeylessClient client, TeamSetup team, Path dir, String server)
+            throws Exception {
         AccessToken access = client.authenticate("github", team.githubToken(), null);
         Path key = SshKeygen.generate(dir, "job-" + System.nanoTime(), "ed25519", 0, "job");
         return client.requestCertificate(

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.client.KeylessClient;
-import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
-import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
@@ -123,11 +121,6 @@ class AgentLongPollIT {
     }
 
     private CertificateResponse certificate(String server) throws Exception {
-        AccessToken access = client.authenticate("github", team.githubToken(), null);
-        Path key = SshKeygen.generate(dir, "job-" + System.nanoTime(), "ed25519", 0, "job");
-        return client.requestCertificate(
-                access.accessToken(),
-                server,
-                Files.readString(Path.of(key + ".pub")).trim());
+        return AgentApiIT.certificate(client, team, dir, server);
     }
 }
