@@ -5,13 +5,13 @@ import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshClientArgs;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.TeamSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -97,24 +97,8 @@ final class Workload {
     }
 
     private List<String> sshArgv(String... command) {
-        List<String> argv = new ArrayList<>(List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
-                "-i",
-                key.toString(),
-                "-o",
-                "CertificateFile=" + key + "-cert.pub",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "UserKnownHostsFile=" + knownHosts,
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
+        List<String> argv = SshClientArgs.of(key, Path.of(key + "-cert.pub"), knownHosts);
+        argv.addAll(List.of(
                 "-o",
                 "ConnectTimeout=10",
                 "-p",

@@ -21,6 +21,7 @@ import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshClientArgs;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.SshdHarness;
 import java.nio.charset.StandardCharsets;
@@ -221,26 +222,10 @@ final class AgentFixture implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        List<String> argv = new ArrayList<>(List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
+        List<String> argv = SshClientArgs.of(key, Path.of(key + "-cert.pub"), knownHosts);
+        argv.addAll(List.of(
                 "-p",
                 Integer.toString(sshd.port()),
-                "-i",
-                key.toString(),
-                "-o",
-                "CertificateFile=" + key + "-cert.pub",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "UserKnownHostsFile=" + knownHosts,
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
                 "-o",
                 "PreferredAuthentications=publickey",
                 "-o",

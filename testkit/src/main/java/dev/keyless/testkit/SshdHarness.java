@@ -341,24 +341,10 @@ public final class SshdHarness implements AutoCloseable {
      * certificates are in place.
      */
     public CommandResult ssh(String user, Path privateKey, Path certificate, String... command) {
-        List<String> argv = new ArrayList<>(List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
+        List<String> argv = SshClientArgs.of(privateKey, certificate, null);
+        argv.addAll(List.of(
                 "-p",
                 Integer.toString(port),
-                "-i",
-                privateKey.toString(),
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
                 "-o",
                 "PreferredAuthentications=publickey",
                 "-o",
@@ -368,9 +354,6 @@ public final class SshdHarness implements AutoCloseable {
                 "-l",
                 user,
                 "127.0.0.1"));
-        if (certificate != null) {
-            argv.addAll(1, List.of("-o", "CertificateFile=" + certificate));
-        }
         argv.addAll(List.of(command));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SSH_AUTH_SOCK", null); // an agent would offer keys other than the one under test
