@@ -44,6 +44,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
+        bootstrap = extraEnv.getOrDefault("KEYLESS_BOOTSTRAP_TOKEN", bootstrap);
         env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
         env.put(
@@ -90,6 +91,12 @@ final class ServiceProcess implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(log);
+    }
+
+    /** {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     @Override

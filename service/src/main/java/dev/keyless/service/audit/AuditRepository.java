@@ -9,44 +9,89 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Audit rows. The head row per team is the lock that orders writers across replicas. */
+/**
+ * Audit rows. An event is inserted unchained ({@code seq}, hashes null) inside the transaction of
+ * the change it records; {@link AuditChainer} later gives it its place in the team's chain under
+ * the head row's lock, which only chainers take, so no request waits on a hot row.
+ */
 final class AuditRepository {
     private AuditRepository() {}
 
     record Head(long seq, String hash) {}
 
-    /** Locks the team's chain head for the rest of the transaction. */
+    /** An event waiting for its place in the chain. */
+    record Pending(String id, String body) {}
+
+    static void insertPending(Connection c, AuditEvent e, long order) throws SQLException {
+        Db.update(
+                c,
+                "INSERT INTO audit_event (id, team, seq, event_order, event_time, type, outcome, role, server,"
+                        + " session_id, body, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                e.id(),
+                e.team(),
+                order,
+                e.time(),
+                e.type(),
+                e.outcome(),
+                e.role(),
+                e.server(),
+                e.sessionId(),
+                Json.write(e));
+    }
+
+    /** Teams with events waiting to be chained. */
+    static List<String> teamsWithPending(Connection c) throws SQLException {
+        return Db.query(c, "SELECT DISTINCT team FROM audit_event WHERE seq IS NULL", rs -> rs.getString(1));
+    }
+
+    /** Locks the team's chain head for the rest of the transaction, creating it for a new team. */
     static Head lockHead(Connection c, String team) throws SQLException {
+        Optional<Head> head = selectHeadForUpdate(c, team);
+        if (head.isPresent()) {
+            return head.get();
+        }
         Db.insertIfAbsent(c, "INSERT INTO audit_head (team, seq, hash) VALUES (?, 0, ?)", team, AuditChain.GENESIS);
-        return Db.queryOne(
-                        c,
-                        "SELECT seq, hash FROM audit_head WHERE team = ? FOR UPDATE",
-                        rs -> new Head(rs.getLong(1), rs.getString(2)),
-                        team)
+        return selectHeadForUpdate(c, team)
                 .orElseThrow(() -> new IllegalStateException("audit head vanished inside its transaction"));
     }
 
-    static void insert(Connection c, List<AuditEvent> events) throws SQLException {
+    private static Optional<Head> selectHeadForUpdate(Connection c, String team) throws SQLException {
+        return Db.queryOne(
+                c,
+                "SELECT seq, hash FROM audit_head WHERE team = ? FOR UPDATE",
+                rs -> new Head(rs.getLong(1), rs.getString(2)),
+                team);
+    }
+
+    /** The oldest unchained events of a team, in the order they were recorded. */
+    static List<Pending> pending(Connection c, String team, int limit) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT id, body FROM audit_event WHERE team = ? AND seq IS NULL"
+                        + " ORDER BY event_time, event_order, id LIMIT " + limit,
+                rs -> new Pending(rs.getString(1), rs.getString(2)),
+                team);
+    }
+
+    /** Gives pending events their place; an event another chainer placed meanwhile is left alone. */
+    static void link(Connection c, List<AuditEvent> chained) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO audit_event (team, seq, id, event_time, type, outcome, role, server, session_id, body,"
-                        + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (AuditEvent e : events) {
-                ps.setString(1, e.team());
-                ps.setLong(2, e.seq());
-                ps.setString(3, e.id());
-                ps.setLong(4, e.time().toEpochMilli());
-                ps.setString(5, e.type());
-                ps.setString(6, e.outcome());
-                ps.setString(7, e.role());
-                ps.setString(8, e.server());
-                ps.setString(9, e.sessionId());
-                ps.setString(10, AuditChain.canonicalBody(e));
-                ps.setString(11, e.previousHash());
-                ps.setString(12, e.hash());
+                "UPDATE audit_event SET seq = ?, body = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL")) {
+            for (AuditEvent e : chained) {
+                ps.setLong(1, e.seq());
+                ps.setString(2, AuditChain.canonicalBody(e));
+                ps.setString(3, e.previousHash());
+                ps.setString(4, e.hash());
+                ps.setString(5, e.id());
                 ps.addBatch();
             }
-            ps.executeBatch();
+            for (int updated : ps.executeBatch()) {
+                if (updated == 0) {
+                    throw new IllegalStateException("an audit event was chained twice; the chain pass is abandoned");
+                }
+            }
         }
     }
 
@@ -56,7 +101,7 @@ final class AuditRepository {
 
     /** Filters map to indexed columns; the returned events come from the hashed body. */
     static List<AuditEvent> find(Connection c, String team, AuditQuery q) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT body, hash FROM audit_event WHERE team = ?");
+        StringBuilder sql = new StringBuilder("SELECT body, hash FROM audit_event WHERE team = ? AND seq IS NOT NULL");
         List<Object> params = new ArrayList<>();
         params.add(team);
         condition(

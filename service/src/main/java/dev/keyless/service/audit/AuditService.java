@@ -12,28 +12,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The audit trail: append (durable before the caller goes on), query, verify. */
 @Singleton
 public class AuditService {
     private static final int VERIFY_PAGE = 1000;
 
-    private final AuditWriter writer;
+    private final AuditChainer chainer;
     private final Db db;
     private final Clock clock;
+    private final AtomicLong order = new AtomicLong();
 
-    AuditService(AuditWriter writer, Db db, Clock clock) {
-        this.writer = writer;
+    AuditService(AuditChainer chainer, Db db, Clock clock) {
+        this.chainer = chainer;
         this.db = db;
         this.clock = clock;
     }
 
     /**
-     * Appends an event and waits until it is stored. If the trail cannot be written the caller's
-     * action fails too: nothing is granted without its audit event.
+     * Records an event in the caller's transaction (or its own, outside one): it commits with the
+     * change it records or not at all, so nothing is granted without its event and a failed request
+     * leaves none. The returned event is not chained yet; the chainer links it right after commit.
      */
     public AuditEvent record(AuditEntry entry) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -60,14 +60,13 @@ public class AuditService {
                 nullIfEmpty(entry.details),
                 null,
                 null);
-        try {
-            return writer.submit(event).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the audit trail", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the audit trail could not be written", e);
-        }
+        long recorded = order.incrementAndGet();
+        db.write(c -> {
+            AuditRepository.insertPending(c, event, recorded);
+            db.afterCommit(chainer::wake);
+            return null;
+        });
+        return event;
     }
 
     private static Map<String, String> nullIfEmpty(Map<String, String> map) {
@@ -75,11 +74,13 @@ public class AuditService {
     }
 
     public List<AuditEvent> find(String team, AuditQuery query) {
+        chainer.catchUp(team);
         return db.read(c -> AuditRepository.find(c, team, query));
     }
 
     /** Recomputes the whole chain and reports the first broken link. */
     public AuditVerification verify(String team) {
+        chainer.catchUp(team);
         return db.read(c -> {
             String previous = AuditChain.GENESIS;
             long expectedSeq = 1;

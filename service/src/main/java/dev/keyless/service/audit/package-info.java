@@ -1,2 +1,2 @@
-/** The hash-chained audit trail: group-committed appends, queries and chain verification. */
+/** The hash-chained audit trail: events written in the transaction of their change, chained after commit; queries and verification. */
 package dev.keyless.service.audit;

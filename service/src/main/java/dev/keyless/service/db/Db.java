@@ -1,5 +1,6 @@
 package dev.keyless.service.db;
 
+import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.support.TransactionSynchronization;
 import jakarta.inject.Singleton;
@@ -9,9 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Portable SQL over Micronaut Data's JDBC transaction manager.
@@ -23,20 +28,93 @@ import java.util.Optional;
  */
 @Singleton
 public class Db {
+    private static final Logger LOG = LoggerFactory.getLogger(Db.class);
+    /** Attempts of one transaction that lost races (deadlock, lock wait, Galera certification). */
+    static final int MAX_ATTEMPTS = 8;
+    /** How long a request keeps retrying a database that is unreachable or not ready. */
+    static final Duration UNAVAILABLE_BUDGET = Duration.ofMillis(800);
+
+    private static final TransactionDefinition READ_COMMITTED = new TransactionDefinition() {
+        @Override
+        public Optional<Isolation> getIsolationLevel() {
+            return Optional.of(Isolation.READ_COMMITTED);
+        }
+    };
+
     private final TransactionOperations<Connection> transactions;
 
     public Db(TransactionOperations<Connection> transactions) {
         this.transactions = transactions;
     }
 
-    /** Runs {@code work} in a read-write transaction. */
+    /**
+     * Runs {@code work} in a read-write transaction. Inside another transaction it joins it; as the
+     * outermost transaction it is retried, whole, when it loses a race with another transaction
+     * (so {@code work} must not have effects outside the database, except through {@link
+     * #afterCommit}). A database that stays unreachable, or conflicts that outlast the retries, end
+     * as {@link DatabaseUnavailableException}: the transaction rolled back, nothing is half-written.
+     */
     public <T> T write(SqlWork<T> work) {
-        return transactions.executeWrite(status -> call(work, status.getConnection()));
+        return run(TransactionDefinition.DEFAULT, work);
     }
 
-    /** Runs {@code work} in a read-only transaction. */
+    /** As {@link #write}, at READ COMMITTED: for a writer that must see rows committed while it waited. */
+    public <T> T writeReadCommitted(SqlWork<T> work) {
+        return run(READ_COMMITTED, work);
+    }
+
+    /** Runs {@code work} in a read-only transaction, retried as {@link #write} is. */
     public <T> T read(SqlWork<T> work) {
-        return transactions.executeRead(status -> call(work, status.getConnection()));
+        return run(TransactionDefinition.READ_ONLY, work);
+    }
+
+    private <T> T run(TransactionDefinition definition, SqlWork<T> work) {
+        if (transactions.findTransactionStatus().isPresent()) {
+            return transactions.execute(definition, status -> call(work, status.getConnection()));
+        }
+        long started = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactions.execute(definition, status -> call(work, status.getConnection()));
+            } catch (RuntimeException e) {
+                SqlFailures.Kind kind = SqlFailures.classify(e);
+                if (kind == SqlFailures.Kind.OTHER) {
+                    throw e;
+                }
+                Duration spent = Duration.ofNanos(System.nanoTime() - started);
+                boolean again = kind == SqlFailures.Kind.CONFLICT
+                        ? attempt < MAX_ATTEMPTS
+                        : spent.compareTo(UNAVAILABLE_BUDGET) < 0;
+                if (!again) {
+                    throw unavailable(kind, attempt, e);
+                }
+                pause(kind, attempt);
+            }
+        }
+    }
+
+    private static DatabaseUnavailableException unavailable(SqlFailures.Kind kind, int attempts, RuntimeException e) {
+        LOG.warn(
+                "database {} after {} attempt(s): {}",
+                kind == SqlFailures.Kind.CONFLICT ? "conflicts outlasted the retries" : "unavailable",
+                attempts,
+                SqlFailures.describe(e));
+        return new DatabaseUnavailableException(
+                kind == SqlFailures.Kind.CONFLICT
+                        ? "The database is overloaded with conflicting writes; nothing was changed, retry shortly"
+                        : "The database is not reachable; nothing was changed, retry shortly");
+    }
+
+    /** Exponential backoff with full jitter, so that the transactions that collided spread out. */
+    private static void pause(SqlFailures.Kind kind, int attempt) {
+        long capMillis = kind == SqlFailures.Kind.CONFLICT ? Math.min(100, 2L << attempt) : 250;
+        long millis = ThreadLocalRandom.current().nextLong(1, capMillis + 1);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("Interrupted while waiting to retry; nothing was changed");
+        }
     }
 
     /**

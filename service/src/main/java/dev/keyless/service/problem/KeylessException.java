@@ -59,6 +59,11 @@ public class KeylessException extends RuntimeException {
         return type;
     }
 
+    /** How long the client should wait before the same request may succeed; null when it will not. */
+    public java.time.Duration retryAfter() {
+        return null;
+    }
+
     public Problem toProblem() {
         return new Problem(
                 type.type(),

@@ -1,9 +1,11 @@
 package dev.keyless.service.problem;
 
 import dev.keyless.protocol.Problem;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -17,8 +19,14 @@ final class KeylessExceptionHandler implements ExceptionHandler<KeylessException
     @SuppressWarnings("rawtypes") // the interface declares the raw type
     public HttpResponse<Problem> handle(HttpRequest request, KeylessException exception) {
         Problem problem = exception.toProblem();
-        return HttpResponse.<Problem>status(HttpStatus.valueOf(problem.status()))
+        MutableHttpResponse<Problem> response = HttpResponse.<Problem>status(HttpStatus.valueOf(problem.status()))
                 .contentType(ProblemJson.MEDIA_TYPE)
                 .body(problem);
+        if (exception.retryAfter() != null) {
+            response.header(
+                    HttpHeaders.RETRY_AFTER,
+                    Long.toString(exception.retryAfter().toSeconds()));
+        }
+        return response;
     }
 }

@@ -12,6 +12,8 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.connection.ConnectionKeys;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
+import dev.keyless.service.db.DatabaseUnavailableException;
+import dev.keyless.service.db.Db;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyEngine;
@@ -53,6 +55,7 @@ public class ExchangeService {
     private final AuditService audit;
     private final PlatformTokenVerifier verifier;
     private final Clock clock;
+    private final Db db;
 
     ExchangeService(
             TeamService teams,
@@ -63,7 +66,8 @@ public class ExchangeService {
             ReplayGuard replay,
             AccessTokens accessTokens,
             AuditService audit,
-            Clock clock) {
+            Clock clock,
+            Db db) {
         this.teams = teams;
         this.connections = connections;
         this.keys = keys;
@@ -73,6 +77,7 @@ public class ExchangeService {
         this.accessTokens = accessTokens;
         this.audit = audit;
         this.clock = clock;
+        this.db = db;
         this.verifier = new PlatformTokenVerifier();
     }
 
@@ -88,6 +93,8 @@ public class ExchangeService {
         Attempt attempt = new Attempt();
         try {
             return exchange(team, version, request, attempt, clientIp);
+        } catch (DatabaseUnavailableException e) {
+            throw e; // not a verdict on the token: nothing to audit, the client retries
         } catch (KeylessException e) {
             refused(team, attempt, e.type(), clientIp);
             throw e;
@@ -138,31 +145,37 @@ public class ExchangeService {
                     ProblemType.ROLE_WITHOUT_POLICY, "Role '" + role.name() + "' is not granted by any policy");
         }
         Instant keepUntil = verified.expiresAt().plus(connection.clockSkew());
-        if (!replay.firstUse(team, verified.issuer() + " " + verified.replayKey(), keepUntil)) {
-            throw new KeylessException(
-                    ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
-        }
         Duration ttl = PolicyEngine.accessTokenTtl(role.name(), rules).orElseThrow();
         String runId = RunClaims.runId(verified.claims());
-        IssuedAccessToken issued = accessTokens
-                .issuer()
-                .issue(new AccessTokenRequest(
-                        team,
-                        connection.name(),
-                        role.name(),
-                        verified.subject(),
-                        connection.generation(),
-                        role.generation(),
-                        runId,
-                        ttl));
-        audit.record(AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
-                .actor("workload", verified.subject())
-                .connection(connection.name())
-                .role(role.name())
-                .subject(verified.subject())
-                .claims(RunClaims.audited(verified.claims()))
-                .clientIp(clientIp)
-                .token(issued.claims().tokenId(), ttl.toSeconds()));
+        // The replay row and the audit event commit together or not at all: a token is burned only
+        // by an exchange that happened and was recorded. A lost race is retried by Db, and then finds
+        // the winner's row: the correct token-replayed, not a server fault.
+        IssuedAccessToken issued = db.write(c -> {
+            if (!replay.firstUse(team, verified.issuer() + " " + verified.replayKey(), keepUntil)) {
+                throw new KeylessException(
+                        ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
+            }
+            IssuedAccessToken minted = accessTokens
+                    .issuer()
+                    .issue(new AccessTokenRequest(
+                            team,
+                            connection.name(),
+                            role.name(),
+                            verified.subject(),
+                            connection.generation(),
+                            role.generation(),
+                            runId,
+                            ttl));
+            audit.record(AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
+                    .actor("workload", verified.subject())
+                    .connection(connection.name())
+                    .role(role.name())
+                    .subject(verified.subject())
+                    .claims(RunClaims.audited(verified.claims()))
+                    .clientIp(clientIp)
+                    .token(minted.claims().tokenId(), ttl.toSeconds()));
+            return minted;
+        });
         return new AccessToken(issued.token(), "Bearer", ttl.toSeconds(), role.name(), role.principal());
     }
 
