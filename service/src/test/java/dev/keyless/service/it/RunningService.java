@@ -37,8 +37,14 @@ public final class RunningService implements AutoCloseable {
     }
 
     public static RunningService start(TestDatabase kind, Map<String, Object> extra) throws IOException, SQLException {
+        return start(kind, 3306, extra);
+    }
+
+    /** A service that reaches MariaDB on {@code mariadbPort}, e.g. through a proxy that can cut it off. */
+    public static RunningService start(TestDatabase kind, int mariadbPort, Map<String, Object> extra)
+            throws IOException, SQLException {
         Path dataDir = Files.createTempDirectory("keyless-it");
-        TestDatabase.Prepared database = kind.prepare(dataDir);
+        TestDatabase.Prepared database = kind.prepare(dataDir, mariadbPort);
         SecureRandom random = new SecureRandom();
         byte[] master = new byte[32];
         random.nextBytes(master);

@@ -43,6 +43,11 @@ public enum TestDatabase {
     }
 
     public Prepared prepare(Path dataDir) throws SQLException {
+        return prepare(dataDir, 3306);
+    }
+
+    /** As {@link #prepare(Path)}, with the service reaching MariaDB on {@code port} (a proxy in front of it). */
+    public Prepared prepare(Path dataDir, int port) throws SQLException {
         Map<String, Object> props = new HashMap<>();
         if (this == H2) {
             return new Prepared(this, props, null);
@@ -53,7 +58,9 @@ public enum TestDatabase {
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
         }
-        props.put("datasources.default.url", MARIADB_SERVER + schema + MARIADB_OPTIONS);
+        props.put(
+                "datasources.default.url",
+                MARIADB_SERVER.replace(":3306/", ":" + port + "/") + schema + MARIADB_OPTIONS);
         props.put("datasources.default.driver-class-name", "com.mysql.cj.jdbc.Driver");
         props.put("datasources.default.username", "root");
         props.put("datasources.default.password", "");
