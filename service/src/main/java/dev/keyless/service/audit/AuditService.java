@@ -90,7 +90,8 @@ public class AuditService {
                 for (AuditRepository.Row row : rows) {
                     String problem = check(row, expectedSeq, previous);
                     if (problem != null) {
-                        return new AuditVerification(false, checked, row.seq(), problem);
+                        // a gap is reported at the missing sequence number, not the event after it
+                        return new AuditVerification(false, checked, Math.min(row.seq(), expectedSeq), problem);
                     }
                     previous = row.hash();
                     expectedSeq++;

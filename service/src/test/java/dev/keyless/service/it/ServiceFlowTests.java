@@ -16,6 +16,7 @@ import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,6 +307,48 @@ abstract class ServiceFlowTests {
             assertThat(broken.get("valid").asBoolean()).isFalse();
             assertThat(broken.get("detail").asText()).contains("was altered");
             s.executeUpdate("UPDATE audit_event SET body = REPLACE(body, 'deploy-evil', 'deploy-svc')");
+        }
+        assertThat(api.get(T + "/audit/verify", team.auditor)
+                        .json()
+                        .get("valid")
+                        .asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void verifyFindsADeletedEvent() throws Exception {
+        client.authenticate("github", team.githubToken(), null);
+        client.authenticate("github", team.githubToken(), null);
+        assertThat(api.get(T + "/audit/verify", team.auditor)
+                        .json()
+                        .get("valid")
+                        .asBoolean())
+                .isTrue();
+        try (Connection c = service.jdbc();
+                Statement s = c.createStatement()) {
+            long gap;
+            List<Object> row = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT * FROM audit_event WHERE seq = (SELECT MAX(seq) - 1 FROM"
+                    + " audit_event WHERE seq IS NOT NULL)")) {
+                assertThat(rs.next()).isTrue();
+                gap = rs.getLong("seq");
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getObject(i));
+                }
+            }
+            s.executeUpdate("DELETE FROM audit_event WHERE seq = " + gap);
+            JsonNode broken = api.get(T + "/audit/verify", team.auditor).json();
+            assertThat(broken.get("valid").asBoolean()).isFalse();
+            assertThat(broken.get("first_broken_seq").asLong()).isEqualTo(gap);
+            assertThat(broken.get("detail").asText()).isEqualTo("event " + gap + " is missing");
+            String marks = String.join(", ", java.util.Collections.nCopies(row.size(), "?"));
+            try (java.sql.PreparedStatement restore =
+                    c.prepareStatement("INSERT INTO audit_event VALUES (" + marks + ")")) {
+                for (int i = 0; i < row.size(); i++) {
+                    restore.setObject(i + 1, row.get(i));
+                }
+                restore.executeUpdate();
+            }
         }
         assertThat(api.get(T + "/audit/verify", team.auditor)
                         .json()
