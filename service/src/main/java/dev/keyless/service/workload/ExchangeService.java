@@ -138,7 +138,7 @@ public class ExchangeService {
                     ProblemType.ROLE_WITHOUT_POLICY, "Role '" + role.name() + "' is not granted by any policy");
         }
         Instant keepUntil = verified.expiresAt().plus(connection.clockSkew());
-        if (!replay.firstUse(team, verified.issuer() + " " + verified.replayKey(), keepUntil)) {
+        if (!replay.firstUse(team, verified.replayKey(), keepUntil)) {
             throw new KeylessException(
                     ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
         }
