@@ -275,6 +275,30 @@ abstract class ReplayGuardTests {
         assertThat(usedTokens()).isEqualTo(before + 1);
     }
 
+    @Test
+    void theGuardRemembersATokenUntilTheMostTolerantConnectionWouldRefuseIt() throws Exception {
+        // Beta's Jenkins connection may tolerate up to 300 s of skew, acme's tolerates 60 s: the key
+        // must outlive exp + 300 s, or beta would take the token again once acme's row is purged.
+        Instant exp = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Map<String, Object> claims = TestTokens.claims("jenkins", team.jenkinsOidcIssuer(), AUDIENCE, Instant.now());
+        claims.put("iat", Instant.now().minusSeconds(5).getEpochSecond());
+        claims.put("exp", exp.getEpochSecond());
+        claims.put("build_number", ThreadLocalRandom.current().nextInt(1, 1_000_000));
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(team.jenkinsKey.getKeyID())
+                        .build(),
+                JWTClaimsSet.parse(claims));
+        jwt.sign(new RSASSASigner(team.jenkinsKey));
+
+        ok(exchange(T, "jenkins", jwt.serialize()), 200);
+        try (java.sql.Connection c = service.jdbc();
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT MAX(expires_at) FROM used_token")) {
+            rs.next();
+            assertThat(Instant.ofEpochMilli(rs.getLong(1))).isEqualTo(exp.plusSeconds(60 + 300));
+        }
+    }
+
     private long usedTokens() throws Exception {
         try (java.sql.Connection c = service.jdbc();
                 java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM used_token")) {
