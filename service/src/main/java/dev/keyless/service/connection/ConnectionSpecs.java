@@ -15,6 +15,7 @@ import dev.keyless.service.token.IssuerEndpoints;
 import dev.keyless.service.token.JwksLocation;
 import dev.keyless.service.token.ProviderPreset;
 import dev.keyless.service.token.SigningAlgorithm;
+import dev.keyless.service.token.VerificationSettings;
 import jakarta.inject.Singleton;
 import java.text.ParseException;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class ConnectionSpecs {
     static final int DEFAULT_MAX_TOKEN_AGE = 600;
     static final int MAX_MAX_TOKEN_AGE = 86_400;
     static final int DEFAULT_CLOCK_SKEW = 60;
-    static final int MAX_CLOCK_SKEW = 300;
+    static final int MAX_CLOCK_SKEW = (int) VerificationSettings.MAX_CLOCK_SKEW.toSeconds();
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_PINNED_KEYS = 20;
 

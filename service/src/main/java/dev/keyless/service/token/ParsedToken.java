@@ -3,10 +3,8 @@ package dev.keyless.service.token;
 import com.nimbusds.jose.util.Base64URL;
 import java.util.Map;
 
-/** A compact JWS split and decoded, not yet trusted. Header and claims are plain Java values. */
-record ParsedToken(
-        Map<String, Object> header,
-        Map<String, Object> claims,
-        byte[] signingInput,
-        Base64URL signature,
-        String sha256) {}
+/**
+ * A compact JWS split and decoded, not yet trusted. Header and claims are plain Java values; every
+ * part was canonical base64url, so {@code signingInput} is the one spelling of what was signed.
+ */
+record ParsedToken(Map<String, Object> header, Map<String, Object> claims, byte[] signingInput, Base64URL signature) {}

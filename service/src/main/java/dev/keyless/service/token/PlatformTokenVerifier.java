@@ -1,5 +1,6 @@
 package dev.keyless.service.token;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import dev.keyless.protocol.ConnectionRequests.CheckResult;
 import dev.keyless.service.claims.ClaimMismatch;
@@ -45,7 +46,23 @@ public final class PlatformTokenVerifier {
         String subject = checks.optionalString("sub");
         String jti = checks.optionalString("jti");
         checks.requiredClaims();
-        return new VerifiedToken(parsed.claims(), subject, settings.issuer(), jti, iat, exp, parsed.sha256());
+        return new VerifiedToken(
+                parsed.claims(),
+                subject,
+                settings.issuer(),
+                jti,
+                iat,
+                exp,
+                thumbprint(key),
+                VerifiedToken.sha256Hex(parsed.signingInput()));
+    }
+
+    private static String thumbprint(JWK key) {
+        try {
+            return key.computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("SHA-256 is always present", e);
+        }
     }
 
     /**

@@ -11,9 +11,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 /**
- * One exchange per platform token, across all replicas: the replay key is inserted under a primary
- * key and a duplicate means the token was used before. Rows live until the token could no longer
- * pass the expiry check anyway.
+ * One exchange per platform token, across all replicas and all teams: the replay key ({@link
+ * VerifiedToken#replayKey()}) is inserted under a primary key and a duplicate means the token was
+ * used before, in this team or another. Rows live until the token could no longer pass the expiry
+ * check of any connection.
  */
 @Singleton
 public class ReplayGuard {
@@ -25,11 +26,19 @@ public class ReplayGuard {
         this.clock = clock;
     }
 
-    /** Claims the key; false if it was claimed before. */
+    /**
+     * Claims the key for the whole service; false if it was claimed before in any team. {@code team}
+     * is only recorded, as the team that used the token first.
+     *
+     * @param keepUntil when the connection that took the token would refuse it as expired; the key
+     *     is kept {@link VerificationSettings#MAX_CLOCK_SKEW} longer, since another connection
+     *     trusting the same issuer may tolerate more skew and would otherwise accept it again
+     */
     public boolean firstUse(String team, String replayKey, Instant keepUntil) {
         String hash = sha256(replayKey);
+        Instant forgetAfter = keepUntil.plus(VerificationSettings.MAX_CLOCK_SKEW);
         return db.write(c -> Db.insertIfAbsent(
-                c, "INSERT INTO used_token (team, key_hash, expires_at) VALUES (?, ?, ?)", team, hash, keepUntil));
+                c, "INSERT INTO used_token (key_hash, team, expires_at) VALUES (?, ?, ?)", hash, team, forgetAfter));
     }
 
     @Scheduled(fixedDelay = "60s", initialDelay = "60s")

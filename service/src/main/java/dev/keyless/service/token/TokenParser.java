@@ -7,9 +7,17 @@ import java.text.ParseException;
 import java.util.Base64;
 import java.util.Map;
 
-/** The size and structure checks: a compact JWS of three base64url parts with JSON objects. */
+/**
+ * The size and structure checks: a compact JWS of three canonical base64url parts, header and
+ * payload JSON objects.
+ *
+ * <p>Canonical means what RFC 7515 section 2 asks of an encoder: no padding, and the unused low
+ * bits of the last character zero. A decoder ignores those bits, so without this check one signed
+ * token has up to 16 spellings of its signature, each a different string.
+ */
 final class TokenParser {
     static final int MAX_TOKEN_CHARS = 16 * 1024;
+    private static final Base64.Encoder CANONICAL = Base64.getUrlEncoder().withoutPadding();
 
     private TokenParser() {}
 
@@ -46,28 +54,33 @@ final class TokenParser {
         if (s.isEmpty()) {
             throw malformed("the token is unsecured: it has no signature");
         }
-        Map<String, Object> header = json(h, "the header is not a base64url JSON object");
-        Map<String, Object> claims = json(p, "the payload is not a base64url JSON object");
-        decode(s, "the signature is not base64url");
+        Map<String, Object> header = json(h, "header");
+        Map<String, Object> claims = json(p, "payload");
+        decode(s, "signature");
         byte[] input = token.substring(0, second).getBytes(StandardCharsets.US_ASCII);
-        return new ParsedToken(header, claims, input, new Base64URL(s), VerifiedToken.sha256Hex(token));
+        return new ParsedToken(header, claims, input, new Base64URL(s));
     }
 
-    private static Map<String, Object> json(String segment, String failure) {
+    private static Map<String, Object> json(String segment, String part) {
+        byte[] bytes = decode(segment, part);
         try {
-            String text = new String(decode(segment, failure), StandardCharsets.UTF_8);
-            return JsonValues.object(JSONObjectUtils.parse(text));
+            return JsonValues.object(JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8)));
         } catch (ParseException | JsonValues.TooDeepException | RuntimeException e) {
-            throw malformed(failure);
+            throw malformed("the " + part + " is not a base64url JSON object");
         }
     }
 
-    private static byte[] decode(String segment, String failure) {
+    private static byte[] decode(String segment, String part) {
+        byte[] bytes;
         try {
-            return Base64.getUrlDecoder().decode(segment);
+            bytes = Base64.getUrlDecoder().decode(segment);
         } catch (IllegalArgumentException e) {
-            throw malformed(failure);
+            throw malformed("the " + part + " is not base64url");
         }
+        if (!CANONICAL.encodeToString(bytes).equals(segment)) {
+            throw malformed("the " + part + " is not canonical base64url: its last character has unused bits set");
+        }
+        return bytes;
     }
 
     private static boolean isBase64Url(char c) {

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param algorithms the allow-list; only asymmetric algorithms exist in {@link SigningAlgorithm}
  * @param requiredClaims conditions every token must satisfy; {@link ClaimConditions#none()} for none
  * @param maxTokenAge the oldest {@code iat} accepted
- * @param clockSkew tolerance applied to {@code exp}, {@code nbf}, {@code iat}
+ * @param clockSkew tolerance applied to {@code exp}, {@code nbf}, {@code iat}; at most {@link
+ *     #MAX_CLOCK_SKEW}
  */
 public record VerificationSettings(
         String issuer,
@@ -23,6 +24,12 @@ public record VerificationSettings(
         ClaimConditions requiredClaims,
         Duration maxTokenAge,
         Duration clockSkew) {
+
+    /**
+     * The most skew any connection may tolerate. No token passes any connection later than {@code
+     * exp} plus this, which is how long the {@link ReplayGuard} must remember it.
+     */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public VerificationSettings {
         Objects.requireNonNull(issuer, "issuer");
@@ -41,8 +48,8 @@ public record VerificationSettings(
         if (maxTokenAge == null || maxTokenAge.isNegative() || maxTokenAge.isZero()) {
             throw new IllegalArgumentException("maxTokenAge must be positive");
         }
-        if (clockSkew == null || clockSkew.isNegative()) {
-            throw new IllegalArgumentException("clockSkew must not be negative");
+        if (clockSkew == null || clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("clockSkew must be between zero and " + MAX_CLOCK_SKEW);
         }
     }
 }

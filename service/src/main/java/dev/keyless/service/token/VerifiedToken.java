@@ -12,9 +12,11 @@ import java.util.Map;
 /**
  * A token that passed every check. {@code claims} holds plain Java values only (String, Long or
  * Double, Boolean, List, Map), unmodifiable. {@code jwtId} is null when the platform sends no
- * {@code jti} (Jenkins).
+ * {@code jti} (Jenkins, CircleCI, GCP, Azure DevOps).
  *
- * @param tokenSha256 hex SHA-256 of the compact token, the replay key when there is no {@code jti}
+ * @param signingKey RFC 7638 thumbprint of the issuer key the signature verified with
+ * @param signedSha256 hex SHA-256 of the signing input ({@code header.payload}), what the issuer
+ *     signed; the replay key when there is no {@code jti}
  */
 public record VerifiedToken(
         Map<String, Object> claims,
@@ -23,10 +25,8 @@ public record VerifiedToken(
         String jwtId,
         Instant issuedAt,
         Instant expiresAt,
-        String tokenSha256) {
-
-    // Long jti values are hashed too so the key fits a database column.
-    private static final int MAX_JTI_IN_KEY = 128;
+        String signingKey,
+        String signedSha256) {
 
     public VerifiedToken {
         // Not Map.copyOf: JSON null is a legal claim value.
@@ -34,20 +34,25 @@ public record VerifiedToken(
     }
 
     /**
-     * The key for one-time-use bookkeeping: {@code jti:<jti>}, or {@code sha256:<hex>} of the token
-     * when it has no {@code jti}. Scope it by connection: {@code jti} is only unique per issuer.
+     * The key for one-time-use bookkeeping, the same in every team: the verifying key and the
+     * issuer, then the {@code jti}, or, without one, what the issuer signed. Never the compact
+     * string: the same signed content is the same token however it is spelled. The verifying key
+     * is part of the key so that a team whose connection names the same issuer with keys of its
+     * own cannot claim (and so block) another team's tokens ahead of them; the issuer is, because
+     * a {@code jti} is unique only per issuer and one key set may serve several issuers.
      */
     public String replayKey() {
-        if (jwtId == null) {
-            return "sha256:" + tokenSha256;
-        }
-        return jwtId.length() <= MAX_JTI_IN_KEY ? "jti:" + jwtId : "jti-sha256:" + sha256Hex(jwtId);
+        String scope = signingKey + " " + sha256Hex(issuer) + " ";
+        return jwtId == null ? "signed " + scope + signedSha256 : "jti " + scope + jwtId;
     }
 
     static String sha256Hex(String text) {
+        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256Hex(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always present", e);
         }

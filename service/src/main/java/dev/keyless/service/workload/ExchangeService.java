@@ -151,7 +151,7 @@ public class ExchangeService {
         // by an exchange that happened and was recorded. A lost race is retried by Db, and then finds
         // the winner's row: the correct token-replayed, not a server fault.
         IssuedAccessToken issued = db.write(c -> {
-            if (!replay.firstUse(team, verified.issuer() + " " + verified.replayKey(), keepUntil)) {
+            if (!replay.firstUse(team, verified.replayKey(), keepUntil)) {
                 throw new KeylessException(
                         ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
             }

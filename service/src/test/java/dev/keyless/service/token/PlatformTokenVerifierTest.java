@@ -129,7 +129,8 @@ class PlatformTokenVerifierTest {
 
     @ParameterizedTest(name = "accepts {0}")
     @MethodSource("accepted")
-    void acceptsPlatformTokens(String name, String fixture, com.nimbusds.jose.jwk.JWK key, Map<String, ?> required) {
+    void acceptsPlatformTokens(String name, String fixture, com.nimbusds.jose.jwk.JWK key, Map<String, ?> required)
+            throws Exception {
         Map<String, Object> claims = ctx().claims(fixture);
         String token = TestTokens.sign(claims, key);
 
@@ -139,11 +140,13 @@ class PlatformTokenVerifierTest {
         assertThat(verified.subject()).isEqualTo(claims.get("sub"));
         assertThat(verified.issuedAt()).isEqualTo(NOW);
         assertThat(verified.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
+        String scope = verified.signingKey() + " " + VerifiedToken.sha256Hex(issuer.issuer()) + " ";
         if (claims.containsKey("jti")) {
-            assertThat(verified.replayKey()).isEqualTo("jti:" + claims.get("jti"));
+            assertThat(verified.replayKey()).isEqualTo("jti " + scope + claims.get("jti"));
         } else {
-            assertThat(verified.replayKey()).matches("sha256:[0-9a-f]{64}");
+            assertThat(verified.replayKey()).isEqualTo("signed " + scope + verified.signedSha256());
         }
+        assertThat(verified.signingKey()).isEqualTo(key.computeThumbprint().toString());
     }
 
     @Test
