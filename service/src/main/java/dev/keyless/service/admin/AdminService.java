@@ -49,21 +49,21 @@ public class AdminService {
         String name = Names.admin("name", request.name());
         AdminRole role = parseRole(request.role());
         String token = AdminTokens.generate(random);
-        String owner = db.write(c -> {
+        db.write(c -> {
             // Serializes admin creation per team, so two concurrent creations cannot both be the
             // hand-over admin that becomes its own owner.
             TeamService.bumpConfigVersion(c, by.team());
-            String o = ownerOfNew(c, by.team(), name, role, by.name());
-            if (!insertOwned(c, by.team(), name, role, AdminTokens.hash(token), by.name(), o)) {
+            String owner = ownerOfNew(c, by.team(), name, role, by.name());
+            if (!insertOwned(c, by.team(), name, role, AdminTokens.hash(token), by.name(), owner)) {
                 throw new KeylessException(ProblemType.ALREADY_EXISTS, "An admin named '" + name + "' already exists");
             }
-            return o;
+            audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
+                    .actor("admin", by.name())
+                    .detail("admin", name)
+                    .detail("admin_role", role.wireName())
+                    .detail("owner", owner));
+            return null;
         });
-        audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
-                .actor("admin", by.name())
-                .detail("admin", name)
-                .detail("admin_role", role.wireName())
-                .detail("owner", owner));
         return new AdminCreated(name, role.wireName(), token);
     }
 

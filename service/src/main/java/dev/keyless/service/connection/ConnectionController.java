@@ -20,10 +20,12 @@ import java.util.List;
 @Controller("/v1/teams/{team}/connections")
 final class ConnectionController {
     private final ConnectionService connections;
+    private final ConnectionGovernance governance;
     private final ConnectionTester tester;
 
-    ConnectionController(ConnectionService connections, ConnectionTester tester) {
+    ConnectionController(ConnectionService connections, ConnectionGovernance governance, ConnectionTester tester) {
         this.connections = connections;
+        this.governance = governance;
         this.tester = tester;
     }
 
@@ -61,12 +63,12 @@ final class ConnectionController {
 
     @Post("/{name}/approve")
     ConnectionView approve(String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
-        return connections.approve(admin, name, request);
+        return governance.approve(admin, name, request);
     }
 
     @Post("/{name}/reject")
     ConnectionView reject(String team, String name, AdminPrincipal admin) {
-        return connections.reject(admin, name);
+        return governance.reject(admin, name);
     }
 
     @Delete("/{name}")
@@ -77,11 +79,11 @@ final class ConnectionController {
 
     @Post("/{name}/activate")
     ConnectionView activate(String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
-        return connections.activate(admin, name, request == null ? null : request.contentHash());
+        return governance.activate(admin, name, request == null ? null : request.contentHash());
     }
 
     @Post("/{name}/deactivate")
     ConnectionView deactivate(String team, String name, AdminPrincipal admin) {
-        return connections.deactivate(admin, name);
+        return governance.deactivate(admin, name);
     }
 }

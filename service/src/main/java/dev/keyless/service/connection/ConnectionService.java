@@ -5,15 +5,12 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
 import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AuditEventType;
-import dev.keyless.protocol.ConnectionRequests.ApproveChange;
 import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
 import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionState;
 import dev.keyless.protocol.ProblemType;
-import dev.keyless.service.admin.AdminFacts;
 import dev.keyless.service.admin.AdminPrincipal;
-import dev.keyless.service.admin.AdminService;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
@@ -38,10 +35,9 @@ import java.util.stream.Collectors;
  * {@code ACTIVE <-> INACTIVE}, and every deactivation or deletion invalidates the access tokens
  * issued under the connection.
  *
- * <p>Four eyes on trust: trust settings take effect only through a second security admin who
- * passes {@link ApprovalVerifier} — at activation of a draft, at reactivation, and at approval of
- * a change proposed with {@code PUT} on an {@code ACTIVE} or {@code INACTIVE} connection, which
- * until then keeps issuing under its approved settings.
+ * <p>Four eyes on trust: a {@code PUT} on an {@code ACTIVE} or {@code INACTIVE} connection only
+ * proposes; the connection keeps issuing under its approved settings until a second security admin
+ * approves the change ({@link ConnectionGovernance}, which also owns activation).
  */
 @Singleton
 public class ConnectionService {
@@ -83,25 +79,24 @@ public class ConnectionService {
                         ProblemType.ALREADY_EXISTS, "A connection named '" + settings.name() + "' already exists");
             }
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(
+                    adminEvent(by, AuditEventType.CONNECTION_CREATE, w.name()).detail("content_hash", w.contentHash()));
             return w;
         });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_CREATE, created.name())
-                .detail("content_hash", created.contentHash()));
         return created.view(null);
     }
 
     public ConnectionView get(AdminPrincipal by, String name) {
-        return db.read(c -> {
-                    Optional<WorkloadConnection> w = ConnectionRepository.find(c, by.team(), name, false);
-                    if (w.isEmpty()) {
-                        return Optional.<ConnectionView>empty();
-                    }
-                    return Optional.of(w.get()
-                            .view(ConnectionChangeRepository.find(c, by.team(), name)
-                                    .map(p -> p.view(w.get()))
-                                    .orElse(null)));
-                })
+        return db.read(c -> view(c, by.team(), name));
+    }
+
+    /** The connection with its pending change, inside the caller's transaction; 404 problem if none. */
+    static ConnectionView view(Connection c, String team, String name) throws SQLException {
+        WorkloadConnection w = ConnectionRepository.find(c, team, name, false)
                 .orElseThrow(() -> KeylessException.notFound("connection", name));
+        return w.view(ConnectionChangeRepository.find(c, team, name)
+                .map(p -> p.view(w))
+                .orElse(null));
     }
 
     /** The pending change of trust settings with its field-by-field diff; 404 if none. */
@@ -139,40 +134,32 @@ public class ConnectionService {
         }
         ConnectionSettings settings = specs.normalize(withName(spec, name));
         Instant now = clock.instant();
-        WorkloadConnection[] before = new WorkloadConnection[1];
-        Updated updated = db.write(c -> {
+        return db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "changed");
-            before[0] = current;
             if (current.state() == ConnectionState.DRAFT) {
                 WorkloadConnection w =
                         current.withSettings(settings, current.generation(), Approval.proposed(by.name(), now), now);
                 ConnectionRepository.update(c, w);
                 TeamService.bumpConfigVersion(c, by.team());
+                audit.record(adminEvent(by, AuditEventType.CONNECTION_UPDATE, name)
+                        .detail("old_content_hash", current.contentHash())
+                        .detail("new_content_hash", w.contentHash())
+                        .detail("state", w.state().name()));
                 return new Updated(w.view(null), false);
             }
             if (settings.contentHash().equals(current.contentHash())) {
                 // The live settings again: nothing to approve, any pending change stays as it is.
-                return new Updated(get(c, current), false);
+                return new Updated(view(c, by.team(), name), false);
             }
             ConnectionChange change =
                     new ConnectionChange(by.team(), name, settings, settings.contentHash(), by.name(), now);
             ConnectionChangeRepository.put(c, change);
+            audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_PROPOSE, name)
+                    .detail("live_content_hash", current.contentHash())
+                    .detail("proposed_content_hash", change.contentHash())
+                    .detail("state", current.state().name()));
             return new Updated(current.view(change.view(current)), true);
         });
-        if (updated.proposed()) {
-            audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_PROPOSE, name)
-                    .detail("live_content_hash", before[0].contentHash())
-                    .detail(
-                            "proposed_content_hash",
-                            updated.view().pendingChange().contentHash())
-                    .detail("state", before[0].state().name()));
-        } else if (!updated.view().contentHash().equals(before[0].contentHash())) {
-            audit.record(adminEvent(by, AuditEventType.CONNECTION_UPDATE, name)
-                    .detail("old_content_hash", before[0].contentHash())
-                    .detail("new_content_hash", updated.view().contentHash())
-                    .detail("state", updated.view().state().name()));
-        }
-        return updated;
     }
 
     /** The result of a {@code PUT}: the connection, and whether the settings only became a proposal. */
@@ -180,7 +167,7 @@ public class ConnectionService {
 
     public void delete(AdminPrincipal by, String name) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
-        WorkloadConnection deleted = db.write(c -> {
+        db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "deleted");
             long roles = Db.queryOne(
                             c,
@@ -198,187 +185,11 @@ public class ConnectionService {
             ConnectionChangeRepository.delete(c, by.team(), name);
             Generations.next(c, by.team(), GENERATION_KIND, name);
             TeamService.bumpConfigVersion(c, by.team());
-            return current;
+            audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, name)
+                    .detail("content_hash", current.contentHash())
+                    .detail("state", current.state().name()));
+            return null;
         });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, deleted.name())
-                .detail("content_hash", deleted.contentHash()));
-    }
-
-    /**
-     * {@code DRAFT -> ACTIVE} approves the draft's settings; {@code INACTIVE -> ACTIVE} puts the
-     * settings approved earlier back into effect. Either way the activating security admin must
-     * pass the four-eyes rules against whoever proposed the live settings. {@code contentHash}, if
-     * given, must be the live one: what the admin reviewed is what becomes active.
-     */
-    public ConnectionView activate(AdminPrincipal by, String name, String contentHash) {
-        by.require(SECURITY_ADMIN);
-        Instant now = clock.instant();
-        WorkloadConnection changed = refusalsAudited(
-                by,
-                name,
-                () -> db.write(c -> {
-                    WorkloadConnection current = ConnectionRepository.find(c, by.team(), name, true)
-                            .orElseThrow(() -> KeylessException.notFound("connection", name));
-                    checkTransition(current, ConnectionState.ACTIVE);
-                    requireReviewed(contentHash, current.contentHash(), current.state());
-                    Approval approval = current.approval();
-                    if (current.state() == ConnectionState.INACTIVE && !approval.approves(current.contentHash())) {
-                        throw new ApprovalVerifier.RefusedException(
-                                new ApprovalVerifier.Refusal(
-                                        "settings-not-approved",
-                                        "the live settings were never approved by a second security admin; propose them"
-                                                + " with PUT and have them approved"),
-                                current.state().name());
-                    }
-                    requireFourEyes(c, by, current, approval.proposedBy(), approval.proposedAt());
-                    if (current.state() == ConnectionState.DRAFT) {
-                        approval = approval.approvedBy(by.name(), now, current.contentHash());
-                    }
-                    WorkloadConnection w =
-                            current.withState(ConnectionState.ACTIVE, current.generation(), approval, now);
-                    ConnectionRepository.update(c, w);
-                    TeamService.bumpConfigVersion(c, by.team());
-                    return w;
-                }));
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_ACTIVATE, name)
-                .detail("content_hash", changed.contentHash())
-                .detail("proposed_by", changed.approval().proposedBy())
-                .detail("approved_by", changed.approval().approvedBy())
-                .detail("state", ConnectionState.ACTIVE.name()));
-        return get(by, name);
-    }
-
-    public ConnectionView deactivate(AdminPrincipal by, String name) {
-        by.require(SECURITY_ADMIN);
-        WorkloadConnection changed = db.write(c -> {
-            WorkloadConnection current = ConnectionRepository.find(c, by.team(), name, true)
-                    .orElseThrow(() -> KeylessException.notFound("connection", name));
-            checkTransition(current, ConnectionState.INACTIVE);
-            // Deactivation retires every access token issued so far, for good: a later
-            // activation starts a new generation rather than restoring the old one.
-            long generation = Generations.next(c, by.team(), GENERATION_KIND, name);
-            WorkloadConnection w =
-                    current.withState(ConnectionState.INACTIVE, generation, current.approval(), clock.instant());
-            ConnectionRepository.update(c, w);
-            TeamService.bumpConfigVersion(c, by.team());
-            return w;
-        });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_DEACTIVATE, name)
-                .detail("content_hash", changed.contentHash())
-                .detail("state", ConnectionState.INACTIVE.name()));
-        return get(by, name);
-    }
-
-    /**
-     * Puts the pending change into effect, if this security admin passes the four-eyes rules
-     * against its proposer and {@code contentHash} is the pending one. The state stays as it was;
-     * access tokens issued under the old settings stop working.
-     */
-    public ConnectionView approve(AdminPrincipal by, String name, ApproveChange request) {
-        by.require(SECURITY_ADMIN);
-        if (request == null || request.contentHash() == null) {
-            throw KeylessException.invalid("content_hash", "name the content hash of the pending change you approve");
-        }
-        Instant now = clock.instant();
-        WorkloadConnection[] before = new WorkloadConnection[1];
-        ConnectionChange approved = refusalsAudited(
-                by,
-                name,
-                () -> db.write(c -> {
-                    WorkloadConnection current = ConnectionRepository.find(c, by.team(), name, true)
-                            .orElseThrow(() -> KeylessException.notFound("connection", name));
-                    before[0] = current;
-                    ConnectionChange change = ConnectionChangeRepository.find(c, by.team(), name)
-                            .orElseThrow(() -> new KeylessException(
-                                    ProblemType.NOT_FOUND,
-                                    "Connection '" + name + "' has no pending change to approve"));
-                    requireReviewed(request.contentHash(), change.contentHash(), current.state());
-                    requireFourEyes(c, by, current, change.proposedBy(), change.proposedAt());
-                    Approval approval = Approval.proposed(change.proposedBy(), change.proposedAt())
-                            .approvedBy(by.name(), now, change.contentHash());
-                    long generation = Generations.next(c, by.team(), GENERATION_KIND, name);
-                    ConnectionRepository.update(c, current.withSettings(change.settings(), generation, approval, now));
-                    ConnectionChangeRepository.delete(c, by.team(), name);
-                    TeamService.bumpConfigVersion(c, by.team());
-                    return change;
-                }));
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_APPROVE, name)
-                .detail("old_content_hash", before[0].contentHash())
-                .detail("new_content_hash", approved.contentHash())
-                .detail("proposed_by", approved.proposedBy())
-                .detail("state", before[0].state().name()));
-        return get(by, name);
-    }
-
-    /** Drops the pending change; any security admin may, the proposer included (a withdrawal). */
-    public ConnectionView reject(AdminPrincipal by, String name) {
-        by.require(SECURITY_ADMIN);
-        ConnectionChange rejected = db.write(c -> {
-            ConnectionRepository.find(c, by.team(), name, true)
-                    .orElseThrow(() -> KeylessException.notFound("connection", name));
-            ConnectionChange change = ConnectionChangeRepository.find(c, by.team(), name)
-                    .orElseThrow(() -> new KeylessException(
-                            ProblemType.NOT_FOUND, "Connection '" + name + "' has no pending change to reject"));
-            ConnectionChangeRepository.delete(c, by.team(), name);
-            return change;
-        });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_REJECT, name)
-                .detail("content_hash", rejected.contentHash())
-                .detail("proposed_by", rejected.proposedBy()));
-        return get(by, name);
-    }
-
-    private static void requireFourEyes(
-            Connection c, AdminPrincipal by, WorkloadConnection current, String proposedBy, Instant proposedAt)
-            throws SQLException {
-        AdminFacts approver = AdminService.facts(c, by.team(), by.name())
-                .orElseThrow(() -> new KeylessException(
-                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
-        ApprovalVerifier.require(
-                approver,
-                new ApprovalVerifier.Proposal(
-                        current.name(), AdminService.facts(c, by.team(), proposedBy), current.createdBy(), proposedAt),
-                current.state().name());
-    }
-
-    private static void requireReviewed(String reviewed, String actual, ConnectionState state) {
-        if (reviewed != null && !reviewed.equals(actual)) {
-            throw KeylessException.inState(
-                    ProblemType.APPROVAL_STALE,
-                    "The settings changed after your review: content hash " + actual + " is current; review again",
-                    state.name());
-        }
-    }
-
-    /** Runs an approval; a four-eyes refusal leaves an audit event naming the rule, then answers. */
-    private <T> T refusalsAudited(AdminPrincipal by, String name, java.util.function.Supplier<T> approval) {
-        try {
-            return approval.get();
-        } catch (ApprovalVerifier.RefusedException e) {
-            audit.record(adminEvent(by, AuditEventType.CONNECTION_APPROVAL_REFUSE, name)
-                    .failure(ProblemType.APPROVAL_FORBIDDEN.slug())
-                    .detail("rule", e.rule()));
-            throw e;
-        }
-    }
-
-    private static ConnectionView get(Connection c, WorkloadConnection current) throws SQLException {
-        return current.view(ConnectionChangeRepository.find(c, current.team(), current.name())
-                .map(p -> p.view(current))
-                .orElse(null));
-    }
-
-    private static void checkTransition(WorkloadConnection current, ConnectionState target) {
-        ConnectionState from = current.state();
-        boolean allowed = target == ConnectionState.ACTIVE
-                ? from == ConnectionState.DRAFT || from == ConnectionState.INACTIVE
-                : from == ConnectionState.ACTIVE;
-        if (!allowed) {
-            throw KeylessException.inState(
-                    ProblemType.INVALID_STATE_TRANSITION,
-                    "Connection '" + current.name() + "' cannot move from " + from + " to " + target,
-                    from.name());
-        }
     }
 
     /** Devops admins may change or delete only drafts; security admins anything. */
@@ -409,7 +220,7 @@ public class ConnectionService {
                 s.clockSkewSeconds());
     }
 
-    private static AuditEntry adminEvent(AdminPrincipal by, String type, String connection) {
+    static AuditEntry adminEvent(AdminPrincipal by, String type, String connection) {
         return AuditEntry.of(by.team(), type).actor("admin", by.name()).connection(connection);
     }
 }
