@@ -215,6 +215,14 @@ abstract class FourEyesTests {
         Api.Response blind = api.post(T + "/connections/race/approve", team.securityTwo, null);
         assertThat(blind.status()).isEqualTo(400);
         assertThat(blind.slug()).isEqualTo("invalid-request");
+        assertThat(api.post(T + "/connections/race/approve", team.securityTwo, "[\"" + current + "\"]")
+                        .slug())
+                .isEqualTo("malformed-request");
+        String huge = current.toUpperCase(java.util.Locale.ROOT) + "0".repeat(10_000);
+        Api.Response odd = approve("race", team.securityTwo, huge);
+        assertThat(odd.slug()).isEqualTo("approval-stale");
+        assertThat(odd.body()).doesNotContain("0000000000000000");
+        assertThat(approve("race", team.devops, current).slug()).isEqualTo("admin-forbidden");
         assertThat(api.post(T + "/connections/race/activate", team.securityTwo, Map.of("content_hash", reviewed))
                         .slug())
                 .isEqualTo("invalid-state-transition");
