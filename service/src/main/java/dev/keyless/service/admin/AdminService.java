@@ -47,6 +47,10 @@ public class AdminService {
     public AdminCreated create(AdminPrincipal by, CreateAdmin request) {
         by.require(AdminRole.SECURITY_ADMIN);
         String name = Names.admin("name", request.name());
+        if (SYSTEM.equals(name)) {
+            // "system" is the creator recorded for the bootstrap admin; no admin may pass for it.
+            throw KeylessException.invalid("name", "'" + SYSTEM + "' is reserved");
+        }
         AdminRole role = parseRole(request.role());
         String token = AdminTokens.generate(random);
         db.write(c -> {
@@ -73,7 +77,8 @@ public class AdminService {
      */
     public boolean insert(Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy)
             throws SQLException {
-        return insertOwned(c, team, name, role, tokenHash, createdBy, ownerOfNew(c, team, name, role, createdBy));
+        String owner = SYSTEM.equals(createdBy) ? name : ownerOfNew(c, team, name, role, createdBy);
+        return insertOwned(c, team, name, role, tokenHash, createdBy, owner);
     }
 
     /** The four-eyes facts of an admin of the team, inside the caller's transaction. */
@@ -92,9 +97,6 @@ public class AdminService {
 
     private static String ownerOfNew(Connection c, String team, String name, AdminRole role, String createdBy)
             throws SQLException {
-        if (SYSTEM.equals(createdBy)) {
-            return name;
-        }
         if (role == AdminRole.SECURITY_ADMIN && securityAdmins(c, team) == 1) {
             return name;
         }

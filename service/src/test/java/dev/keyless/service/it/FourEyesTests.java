@@ -179,6 +179,15 @@ abstract class FourEyesTests {
     }
 
     @Test
+    void noAdminCanPassForTheSystemThatCreatedTheBootstrapAdmin() {
+        // An admin named "system" would make each admin it creates look like the bootstrap admin: its own owner.
+        Api.Response r = api.post(T + "/admins", team.security, Map.of("name", "system", "role", "security_admin"));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.slug()).isEqualTo("invalid-request");
+        assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("name");
+    }
+
+    @Test
     void anAdminCreatedAfterTheProposalCannotApproveIt() throws Exception {
         grantedConnection("late");
         String hash = propose("late", team.security);
