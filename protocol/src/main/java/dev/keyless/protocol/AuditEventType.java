@@ -23,6 +23,12 @@ public final class AuditEventType {
     public static final String CONNECTION_ACTIVATE = "connection.activate";
     public static final String CONNECTION_DEACTIVATE = "connection.deactivate";
     public static final String CONNECTION_TEST = "connection.test";
+    public static final String CONNECTION_CHANGE_PROPOSE = "connection.change.propose";
+    public static final String CONNECTION_CHANGE_APPROVE = "connection.change.approve";
+    public static final String CONNECTION_CHANGE_REJECT = "connection.change.reject";
+    /** A security admin's approval or activation refused by the four-eyes rules (detail {@code rule}). */
+    public static final String CONNECTION_APPROVAL_REFUSE = "connection.approval.refuse";
+
     public static final String ROLE_CREATE = "role.create";
     public static final String ROLE_UPDATE = "role.update";
     public static final String ROLE_DELETE = "role.delete";

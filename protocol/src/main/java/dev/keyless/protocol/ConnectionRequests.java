@@ -27,7 +27,11 @@ public final class ConnectionRequests {
             Integer maxTokenAgeSeconds,
             Integer clockSkewSeconds) {}
 
-    /** A connection as the service stores it. */
+    /**
+     * A connection as the service stores it: the live settings it issues under, who proposed and
+     * who approved them ({@code approvedContentHash} equals {@code contentHash} whenever it is
+     * {@code ACTIVE}), and a change waiting for a second security admin, or {@code null}.
+     */
     public record ConnectionView(
             String name,
             String provider,
@@ -44,7 +48,28 @@ public final class ConnectionRequests {
             String contentHash,
             String createdBy,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
+            String proposedBy,
+            String approvedBy,
+            Instant approvedAt,
+            String approvedContentHash,
+            PendingChange pendingChange) {}
+
+    /**
+     * A change of trust settings proposed on an {@code ACTIVE} or {@code INACTIVE} connection; the
+     * connection keeps its live settings until a second security admin approves exactly this
+     * {@code contentHash}. {@code changes} lists each field that would change.
+     */
+    public record PendingChange(String contentHash, String proposedBy, Instant proposedAt, List<FieldChange> changes) {}
+
+    /** One field of a pending change: its live value and its proposed value (either may be null). */
+    public record FieldChange(String field, Object from, Object to) {}
+
+    /**
+     * {@code POST .../approve} and, optionally, {@code .../activate}: the content hash the approver
+     * reviewed, so that a change swapped in after the review is not approved by mistake.
+     */
+    public record ApproveChange(String contentHash) {}
 
     /** {@code POST .../connections/{name}/test}: a token to validate without issuing anything. */
     public record TestToken(String token) {}

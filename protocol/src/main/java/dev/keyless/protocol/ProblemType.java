@@ -70,7 +70,11 @@ public enum ProblemType {
 
     // Server side
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "The service is not ready");
+    UNAVAILABLE("unavailable", 503, "The service is not ready"),
+
+    // Four eyes on trust settings
+    APPROVAL_FORBIDDEN("approval-forbidden", 403, "This admin may not approve these trust settings"),
+    APPROVAL_STALE("approval-stale", 409, "The settings to approve are not the ones pending");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

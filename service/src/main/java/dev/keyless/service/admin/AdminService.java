@@ -19,9 +19,19 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** A team's admins: creation (security admins only) and authentication of admin tokens. */
+/**
+ * A team's admins: creation (security admins only) and authentication of admin tokens.
+ *
+ * <p>Every admin has an owner, for the four-eyes rules on trust settings: the creator of an admin
+ * is shown its token, so an admin created by X is owned by X's owner. Two admins are their own
+ * owners: the bootstrap admin, and the one security admin created while the team has a single
+ * security admin — the hand-over that lets a fresh team get its second person.
+ */
 @Singleton
 public class AdminService {
+    /** {@code created_by} of the bootstrap admin. */
+    public static final String SYSTEM = "system";
+
     private final Db db;
     private final SecureRandom random;
     private final Clock clock;
@@ -37,34 +47,88 @@ public class AdminService {
     public AdminCreated create(AdminPrincipal by, CreateAdmin request) {
         by.require(AdminRole.SECURITY_ADMIN);
         String name = Names.admin("name", request.name());
+        if (SYSTEM.equals(name)) {
+            // "system" is the creator recorded for the bootstrap admin; no admin may pass for it.
+            throw KeylessException.invalid("name", "'" + SYSTEM + "' is reserved");
+        }
         AdminRole role = parseRole(request.role());
         String token = AdminTokens.generate(random);
-        boolean created = db.write(c -> {
-            TeamService.configVersion(c, by.team());
-            return insert(c, by.team(), name, role, AdminTokens.hash(token), by.name());
+        db.write(c -> {
+            // Serializes admin creation per team, so two concurrent creations cannot both be the
+            // hand-over admin that becomes its own owner.
+            TeamService.bumpConfigVersion(c, by.team());
+            String owner = ownerOfNew(c, by.team(), name, role, by.name());
+            if (!insertOwned(c, by.team(), name, role, AdminTokens.hash(token), by.name(), owner)) {
+                throw new KeylessException(ProblemType.ALREADY_EXISTS, "An admin named '" + name + "' already exists");
+            }
+            audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
+                    .actor("admin", by.name())
+                    .detail("admin", name)
+                    .detail("admin_role", role.wireName())
+                    .detail("owner", owner));
+            return null;
         });
-        if (!created) {
-            throw new KeylessException(ProblemType.ALREADY_EXISTS, "An admin named '" + name + "' already exists");
-        }
-        audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
-                .actor("admin", by.name())
-                .detail("admin", name)
-                .detail("admin_role", role.wireName()));
         return new AdminCreated(name, role.wireName(), token);
     }
 
-    /** Stores an admin with a known token hash (bootstrap); false if the name is taken. */
+    /**
+     * Stores an admin with a known token hash (bootstrap: {@code createdBy} "system", its own
+     * owner); false if the name is taken.
+     */
     public boolean insert(Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy)
+            throws SQLException {
+        String owner = SYSTEM.equals(createdBy) ? name : ownerOfNew(c, team, name, role, createdBy);
+        return insertOwned(c, team, name, role, tokenHash, createdBy, owner);
+    }
+
+    /** The four-eyes facts of an admin of the team, inside the caller's transaction. */
+    public static Optional<AdminFacts> facts(Connection c, String team, String name) throws SQLException {
+        return Db.queryOne(
+                c,
+                "SELECT name, role, owner, created_at FROM admin WHERE team = ? AND name = ?",
+                rs -> new AdminFacts(
+                        rs.getString("name"),
+                        AdminRole.valueOf(rs.getString("role")),
+                        rs.getString("owner"),
+                        Db.instant(rs, "created_at")),
+                team,
+                name);
+    }
+
+    private static String ownerOfNew(Connection c, String team, String name, AdminRole role, String createdBy)
+            throws SQLException {
+        if (role == AdminRole.SECURITY_ADMIN && securityAdmins(c, team) == 1) {
+            return name;
+        }
+        return facts(c, team, createdBy)
+                .map(AdminFacts::owner)
+                .orElseThrow(() -> new IllegalStateException("the creating admin is not stored"));
+    }
+
+    private static long securityAdmins(Connection c, String team) throws SQLException {
+        return Db.queryOne(
+                        c,
+                        "SELECT COUNT(*) FROM admin WHERE team = ? AND role = ?",
+                        rs -> rs.getLong(1),
+                        team,
+                        AdminRole.SECURITY_ADMIN.name())
+                .orElse(0L);
+    }
+
+    private boolean insertOwned(
+            Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy, String owner)
             throws SQLException {
         return Db.insertIfAbsent(
                 c,
-                "INSERT INTO admin (team, name, role, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO admin (team, name, role, token_hash, created_by, created_at, owner)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 team,
                 name,
                 role.name(),
                 tokenHash,
                 createdBy,
-                clock.instant());
+                clock.instant(),
+                owner);
     }
 
     /** Authenticates {@code Authorization: Bearer <admin token>} for the team in the path. */

@@ -67,7 +67,8 @@ final class Bootstrap {
         boolean created = db.write(c -> {
             boolean fresh = teams.createIfAbsent(c, team);
             if (fresh) {
-                admins.insert(c, team, ADMIN_NAME, AdminRole.SECURITY_ADMIN, AdminTokens.hash(token), "system");
+                admins.insert(
+                        c, team, ADMIN_NAME, AdminRole.SECURITY_ADMIN, AdminTokens.hash(token), AdminService.SYSTEM);
             }
             cas.ensure(c, team, CaKind.USER);
             cas.ensure(c, team, CaKind.HOST);

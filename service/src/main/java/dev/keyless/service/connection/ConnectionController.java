@@ -1,10 +1,13 @@
 package dev.keyless.service.connection;
 
+import dev.keyless.protocol.ConnectionRequests.ApproveChange;
 import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
+import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionRequests.TestToken;
 import dev.keyless.protocol.ConnectionRequests.ValidationReport;
 import dev.keyless.service.admin.AdminPrincipal;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -17,10 +20,12 @@ import java.util.List;
 @Controller("/v1/teams/{team}/connections")
 final class ConnectionController {
     private final ConnectionService connections;
+    private final ConnectionGovernance governance;
     private final ConnectionTester tester;
 
-    ConnectionController(ConnectionService connections, ConnectionTester tester) {
+    ConnectionController(ConnectionService connections, ConnectionGovernance governance, ConnectionTester tester) {
         this.connections = connections;
+        this.governance = governance;
         this.tester = tester;
     }
 
@@ -44,9 +49,26 @@ final class ConnectionController {
         return connections.get(admin, name);
     }
 
+    /** 200 with the changed draft, or 202 when the settings became a pending change to approve. */
     @Put("/{name}")
-    ConnectionView update(String team, String name, AdminPrincipal admin, @Body ConnectionSpec spec) {
-        return connections.update(admin, name, spec);
+    HttpResponse<ConnectionView> update(String team, String name, AdminPrincipal admin, @Body ConnectionSpec spec) {
+        ConnectionService.Updated updated = connections.update(admin, name, spec);
+        return updated.proposed() ? HttpResponse.accepted().body(updated.view()) : HttpResponse.ok(updated.view());
+    }
+
+    @Get("/{name}/pending-change")
+    PendingChange pendingChange(String team, String name, AdminPrincipal admin) {
+        return connections.pendingChange(admin, name);
+    }
+
+    @Post("/{name}/approve")
+    ConnectionView approve(String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
+        return governance.approve(admin, name, request);
+    }
+
+    @Post("/{name}/reject")
+    ConnectionView reject(String team, String name, AdminPrincipal admin) {
+        return governance.reject(admin, name);
     }
 
     @Delete("/{name}")
@@ -56,12 +78,12 @@ final class ConnectionController {
     }
 
     @Post("/{name}/activate")
-    ConnectionView activate(String team, String name, AdminPrincipal admin) {
-        return connections.activate(admin, name);
+    ConnectionView activate(String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
+        return governance.activate(admin, name, request == null ? null : request.contentHash());
     }
 
     @Post("/{name}/deactivate")
     ConnectionView deactivate(String team, String name, AdminPrincipal admin) {
-        return connections.deactivate(admin, name);
+        return governance.deactivate(admin, name);
     }
 }

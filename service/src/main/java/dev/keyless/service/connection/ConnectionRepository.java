@@ -13,7 +13,8 @@ import java.util.Optional;
 final class ConnectionRepository {
     private static final String COLUMNS = "team, name, provider, issuer, jwks_uri, jwks_pinned, audiences, algorithms,"
             + " required_claims, max_token_age_seconds, clock_skew_seconds, state, generation, content_hash,"
-            + " created_by, created_at, updated_at";
+            + " created_by, created_at, updated_at, proposed_by, proposed_at, approved_by, approved_at,"
+            + " approved_content_hash";
 
     private ConnectionRepository() {}
 
@@ -40,7 +41,7 @@ final class ConnectionRepository {
         return Db.insertIfAbsent(
                 c,
                 "INSERT INTO workload_connection (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," + " ?)",
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 w.team(),
                 w.name(),
                 w.provider(),
@@ -57,7 +58,12 @@ final class ConnectionRepository {
                 w.contentHash(),
                 w.createdBy(),
                 w.createdAt(),
-                w.updatedAt());
+                w.updatedAt(),
+                w.approval().proposedBy(),
+                w.approval().proposedAt(),
+                w.approval().approvedBy(),
+                w.approval().approvedAt(),
+                w.approval().approvedContentHash());
     }
 
     static void update(Connection c, WorkloadConnection w) throws SQLException {
@@ -65,7 +71,9 @@ final class ConnectionRepository {
                 c,
                 "UPDATE workload_connection SET provider = ?, issuer = ?, jwks_uri = ?, jwks_pinned = ?, audiences = ?,"
                         + " algorithms = ?, required_claims = ?, max_token_age_seconds = ?, clock_skew_seconds = ?,"
-                        + " state = ?, generation = ?, content_hash = ?, updated_at = ? WHERE team = ? AND name = ?",
+                        + " state = ?, generation = ?, content_hash = ?, updated_at = ?, proposed_by = ?,"
+                        + " proposed_at = ?, approved_by = ?, approved_at = ?, approved_content_hash = ?"
+                        + " WHERE team = ? AND name = ?",
                 w.provider(),
                 w.issuer(),
                 w.jwksUri(),
@@ -79,6 +87,11 @@ final class ConnectionRepository {
                 w.generation(),
                 w.contentHash(),
                 w.updatedAt(),
+                w.approval().proposedBy(),
+                w.approval().proposedAt(),
+                w.approval().approvedBy(),
+                w.approval().approvedAt(),
+                w.approval().approvedContentHash(),
                 w.team(),
                 w.name());
     }
@@ -105,6 +118,12 @@ final class ConnectionRepository {
                 rs.getString("content_hash"),
                 rs.getString("created_by"),
                 Db.instant(rs, "created_at"),
-                Db.instant(rs, "updated_at"));
+                Db.instant(rs, "updated_at"),
+                new Approval(
+                        rs.getString("proposed_by"),
+                        Db.instant(rs, "proposed_at"),
+                        rs.getString("approved_by"),
+                        Db.instant(rs, "approved_at"),
+                        rs.getString("approved_content_hash")));
     }
 }

@@ -7,6 +7,7 @@ import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
+import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionState;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.admin.AdminPrincipal;
@@ -30,9 +31,13 @@ import java.util.stream.Collectors;
 
 /**
  * Workload connections and their governance: devops admins create and edit them in {@code DRAFT};
- * only a security admin other than the creator activates; once activated a devops admin can no
- * longer change or delete them; a security admin switches {@code ACTIVE <-> INACTIVE}, and every
- * deactivation or deletion invalidates the access tokens issued under the connection.
+ * once activated a devops admin can no longer change or delete them; a security admin switches
+ * {@code ACTIVE <-> INACTIVE}, and every deactivation or deletion invalidates the access tokens
+ * issued under the connection.
+ *
+ * <p>Four eyes on trust: a {@code PUT} on an {@code ACTIVE} or {@code INACTIVE} connection only
+ * proposes; the connection keeps issuing under its approved settings until a second security admin
+ * approves the change ({@link ConnectionGovernance}, which also owns activation).
  */
 @Singleton
 public class ConnectionService {
@@ -68,63 +73,101 @@ public class ConnectionService {
         WorkloadConnection created = db.write(c -> {
             TeamService.configVersion(c, by.team());
             long generation = Generations.next(c, by.team(), GENERATION_KIND, settings.name());
-            WorkloadConnection w =
-                    settings.toConnection(by.team(), ConnectionState.DRAFT, generation, by.name(), now, now);
+            WorkloadConnection w = settings.toDraft(by.team(), generation, by.name(), now);
             if (!ConnectionRepository.insert(c, w)) {
                 throw new KeylessException(
                         ProblemType.ALREADY_EXISTS, "A connection named '" + settings.name() + "' already exists");
             }
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(
+                    adminEvent(by, AuditEventType.CONNECTION_CREATE, w.name()).detail("content_hash", w.contentHash()));
             return w;
         });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_CREATE, created)
-                .detail("content_hash", created.contentHash()));
-        return created.view();
+        return created.view(null);
     }
 
     public ConnectionView get(AdminPrincipal by, String name) {
-        return db.read(c -> ConnectionRepository.find(c, by.team(), name, false))
-                .map(WorkloadConnection::view)
+        return db.read(c -> view(c, by.team(), name));
+    }
+
+    /** The connection with its pending change, inside the caller's transaction; 404 problem if none. */
+    static ConnectionView view(Connection c, String team, String name) throws SQLException {
+        WorkloadConnection w = ConnectionRepository.find(c, team, name, false)
                 .orElseThrow(() -> KeylessException.notFound("connection", name));
+        return w.view(ConnectionChangeRepository.find(c, team, name)
+                .map(p -> p.view(w))
+                .orElse(null));
+    }
+
+    /** The pending change of trust settings with its field-by-field diff; 404 if none. */
+    public PendingChange pendingChange(AdminPrincipal by, String name) {
+        ConnectionView view = get(by, name);
+        if (view.pendingChange() == null) {
+            throw new KeylessException(
+                    ProblemType.NOT_FOUND, "Connection '" + name + "' has no pending change of its trust settings");
+        }
+        return view.pendingChange();
     }
 
     public List<ConnectionView> list(AdminPrincipal by) {
-        return db.read(c -> ConnectionRepository.all(c, by.team())).stream()
-                .map(WorkloadConnection::view)
-                .toList();
+        return db.read(c -> {
+            Map<String, ConnectionChange> pending = ConnectionChangeRepository.all(c, by.team()).stream()
+                    .collect(Collectors.toMap(ConnectionChange::connection, Function.identity()));
+            return ConnectionRepository.all(c, by.team()).stream()
+                    .map(w -> w.view(
+                            pending.containsKey(w.name())
+                                    ? pending.get(w.name()).view(w)
+                                    : null))
+                    .toList();
+        });
     }
 
-    public ConnectionView update(AdminPrincipal by, String name, ConnectionSpec spec) {
+    /**
+     * A {@code PUT}: on a {@code DRAFT} the settings change at once (a draft issues nothing); on an
+     * {@code ACTIVE} or {@code INACTIVE} connection the live settings stay as approved and the new
+     * ones become its pending change, until a second security admin approves them.
+     */
+    public Updated update(AdminPrincipal by, String name, ConnectionSpec spec) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
         if (spec.name() != null && !spec.name().equals(name)) {
             throw KeylessException.invalid("name", "must be absent or equal to the name in the path");
         }
         ConnectionSettings settings = specs.normalize(withName(spec, name));
-        WorkloadConnection[] before = new WorkloadConnection[1];
-        WorkloadConnection after = db.write(c -> {
+        Instant now = clock.instant();
+        return db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "changed");
-            before[0] = current;
-            WorkloadConnection w = settings.toConnection(
-                    by.team(),
-                    current.state(),
-                    current.generation(),
-                    current.createdBy(),
-                    current.createdAt(),
-                    clock.instant());
-            ConnectionRepository.update(c, w);
-            TeamService.bumpConfigVersion(c, by.team());
-            return w;
+            if (current.state() == ConnectionState.DRAFT) {
+                WorkloadConnection w =
+                        current.withSettings(settings, current.generation(), Approval.proposed(by.name(), now), now);
+                ConnectionRepository.update(c, w);
+                TeamService.bumpConfigVersion(c, by.team());
+                audit.record(adminEvent(by, AuditEventType.CONNECTION_UPDATE, name)
+                        .detail("old_content_hash", current.contentHash())
+                        .detail("new_content_hash", w.contentHash())
+                        .detail("state", w.state().name()));
+                return new Updated(w.view(null), false);
+            }
+            if (settings.contentHash().equals(current.contentHash())) {
+                // The live settings again: nothing to approve, any pending change stays as it is.
+                return new Updated(view(c, by.team(), name), false);
+            }
+            ConnectionChange change =
+                    new ConnectionChange(by.team(), name, settings, settings.contentHash(), by.name(), now);
+            ConnectionChangeRepository.put(c, change);
+            audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_PROPOSE, name)
+                    .detail("live_content_hash", current.contentHash())
+                    .detail("proposed_content_hash", change.contentHash())
+                    .detail("state", current.state().name()));
+            return new Updated(current.view(change.view(current)), true);
         });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_UPDATE, after)
-                .detail("old_content_hash", before[0].contentHash())
-                .detail("new_content_hash", after.contentHash())
-                .detail("state", after.state().name()));
-        return after.view();
     }
+
+    /** The result of a {@code PUT}: the connection, and whether the settings only became a proposal. */
+    public record Updated(ConnectionView view, boolean proposed) {}
 
     public void delete(AdminPrincipal by, String name) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
-        WorkloadConnection deleted = db.write(c -> {
+        db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "deleted");
             long roles = Db.queryOne(
                             c,
@@ -139,82 +182,14 @@ public class ConnectionService {
                         roles + " role(s) still use connection '" + name + "'; delete them first");
             }
             ConnectionRepository.delete(c, by.team(), name);
+            ConnectionChangeRepository.delete(c, by.team(), name);
             Generations.next(c, by.team(), GENERATION_KIND, name);
             TeamService.bumpConfigVersion(c, by.team());
-            return current;
+            audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, name)
+                    .detail("content_hash", current.contentHash())
+                    .detail("state", current.state().name()));
+            return null;
         });
-        audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, deleted)
-                .detail("content_hash", deleted.contentHash()));
-    }
-
-    public ConnectionView activate(AdminPrincipal by, String name) {
-        by.require(SECURITY_ADMIN);
-        return transition(by, name, ConnectionState.ACTIVE, AuditEventType.CONNECTION_ACTIVATE);
-    }
-
-    public ConnectionView deactivate(AdminPrincipal by, String name) {
-        by.require(SECURITY_ADMIN);
-        return transition(by, name, ConnectionState.INACTIVE, AuditEventType.CONNECTION_DEACTIVATE);
-    }
-
-    private ConnectionView transition(AdminPrincipal by, String name, ConnectionState target, String eventType) {
-        WorkloadConnection changed = db.write(c -> {
-            WorkloadConnection current = ConnectionRepository.find(c, by.team(), name, true)
-                    .orElseThrow(() -> KeylessException.notFound("connection", name));
-            checkTransition(by, current, target);
-            // Deactivation retires every access token issued so far, for good: a later
-            // activation starts a new generation rather than restoring the old one.
-            long generation = target == ConnectionState.INACTIVE
-                    ? Generations.next(c, by.team(), GENERATION_KIND, name)
-                    : current.generation();
-            WorkloadConnection w = new WorkloadConnection(
-                    current.team(),
-                    current.name(),
-                    current.provider(),
-                    current.issuer(),
-                    current.jwksUri(),
-                    current.jwksPinned(),
-                    current.audiences(),
-                    current.algorithms(),
-                    current.requiredClaims(),
-                    current.maxTokenAge(),
-                    current.clockSkew(),
-                    target,
-                    generation,
-                    current.contentHash(),
-                    current.createdBy(),
-                    current.createdAt(),
-                    clock.instant());
-            ConnectionRepository.update(c, w);
-            TeamService.bumpConfigVersion(c, by.team());
-            return w;
-        });
-        audit.record(adminEvent(by, eventType, changed)
-                .detail("content_hash", changed.contentHash())
-                .detail("state", target.name()));
-        return changed.view();
-    }
-
-    private static void checkTransition(AdminPrincipal by, WorkloadConnection current, ConnectionState target) {
-        ConnectionState from = current.state();
-        boolean allowed = target == ConnectionState.ACTIVE
-                ? from == ConnectionState.DRAFT || from == ConnectionState.INACTIVE
-                : from == ConnectionState.ACTIVE;
-        if (!allowed) {
-            throw KeylessException.inState(
-                    ProblemType.INVALID_STATE_TRANSITION,
-                    "Connection '" + current.name() + "' cannot move from " + from + " to " + target,
-                    from.name());
-        }
-        if (target == ConnectionState.ACTIVE
-                && from == ConnectionState.DRAFT
-                && current.createdBy().equals(by.name())) {
-            throw KeylessException.inState(
-                    ProblemType.ADMIN_FORBIDDEN,
-                    "The admin who created connection '" + current.name()
-                            + "' cannot also activate it: another security admin must (separation of duties)",
-                    from.name());
-        }
     }
 
     /** Devops admins may change or delete only drafts; security admins anything. */
@@ -245,7 +220,7 @@ public class ConnectionService {
                 s.clockSkewSeconds());
     }
 
-    private static AuditEntry adminEvent(AdminPrincipal by, String type, WorkloadConnection w) {
-        return AuditEntry.of(by.team(), type).actor("admin", by.name()).connection(w.name());
+    static AuditEntry adminEvent(AdminPrincipal by, String type, String connection) {
+        return AuditEntry.of(by.team(), type).actor("admin", by.name()).connection(connection);
     }
 }

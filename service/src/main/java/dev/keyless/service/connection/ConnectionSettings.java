@@ -25,13 +25,8 @@ record ConnectionSettings(
         Duration maxTokenAge,
         Duration clockSkew) {
 
-    WorkloadConnection toConnection(
-            String team,
-            ConnectionState state,
-            long generation,
-            String createdBy,
-            Instant createdAt,
-            Instant updatedAt) {
+    /** A new connection in {@code DRAFT}, proposed by its creator and approved by nobody yet. */
+    WorkloadConnection toDraft(String team, long generation, String createdBy, Instant now) {
         return new WorkloadConnection(
                 team,
                 name,
@@ -44,16 +39,25 @@ record ConnectionSettings(
                 requiredClaims,
                 maxTokenAge,
                 clockSkew,
-                state,
+                ConnectionState.DRAFT,
                 generation,
                 contentHash(),
                 createdBy,
-                createdAt,
-                updatedAt);
+                now,
+                now,
+                Approval.proposed(createdBy, now));
     }
 
-    /** SHA-256 over the canonical JSON of the settings, so an audit event can name a version. */
+    /**
+     * SHA-256 over the canonical JSON of the settings: names a version in audit events, and is
+     * what a second security admin approves.
+     */
     String contentHash() {
+        return hash(Json.write(content()));
+    }
+
+    /** The settings as an ordered map: the hashed form, also how a pending change is stored. */
+    Map<String, Object> content() {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("name", name);
         content.put("provider", provider);
@@ -65,10 +69,44 @@ record ConnectionSettings(
         content.put("required_claims", requiredClaims);
         content.put("max_token_age_seconds", maxTokenAge.toSeconds());
         content.put("clock_skew_seconds", clockSkew.toSeconds());
+        return content;
+    }
+
+    /** The settings of a live connection. */
+    static ConnectionSettings of(WorkloadConnection w) {
+        return new ConnectionSettings(
+                w.name(),
+                w.provider(),
+                w.issuer(),
+                w.jwksUri(),
+                w.jwksPinned(),
+                w.audiences(),
+                w.algorithms(),
+                w.requiredClaims(),
+                w.maxTokenAge(),
+                w.clockSkew());
+    }
+
+    /** Reads back what {@link #content()} wrote. */
+    @SuppressWarnings("unchecked")
+    static ConnectionSettings fromContent(Map<String, Object> m) {
+        return new ConnectionSettings(
+                (String) m.get("name"),
+                (String) m.get("provider"),
+                (String) m.get("issuer"),
+                (String) m.get("jwks_uri"),
+                (String) m.get("jwks_pinned"),
+                List.copyOf((List<String>) m.get("audiences")),
+                List.copyOf((List<String>) m.get("algorithms")),
+                (Map<String, Object>) m.get("required_claims"),
+                Duration.ofSeconds(((Number) m.get("max_token_age_seconds")).longValue()),
+                Duration.ofSeconds(((Number) m.get("clock_skew_seconds")).longValue()));
+    }
+
+    private static String hash(String canonical) {
         try {
             return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(Json.write(content).getBytes(StandardCharsets.UTF_8)));
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }

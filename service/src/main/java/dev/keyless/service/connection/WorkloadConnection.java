@@ -1,6 +1,7 @@
 package dev.keyless.service.connection;
 
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
+import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionState;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,8 +10,9 @@ import java.util.Map;
 
 /**
  * A stored workload connection. {@code generation} changes whenever access tokens issued under the
- * connection must stop working (deactivation, deletion); a token carries the generation it was
- * issued under.
+ * connection must stop working (deactivation, deletion, a change of trust settings); a token
+ * carries the generation it was issued under. {@code approval} says who proposed the live trust
+ * settings and which content hash a second security admin approved.
  */
 public record WorkloadConnection(
         String team,
@@ -29,13 +31,67 @@ public record WorkloadConnection(
         String contentHash,
         String createdBy,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Approval approval) {
 
+    /**
+     * Whether tokens may be exchanged under this connection: it is {@code ACTIVE} and its live
+     * settings are exactly the ones a second security admin approved. The second half fails closed
+     * should a row ever be changed outside {@link ConnectionService}.
+     */
     public boolean isActive() {
-        return state == ConnectionState.ACTIVE;
+        return state == ConnectionState.ACTIVE && approval.approves(contentHash);
+    }
+
+    WorkloadConnection withState(ConnectionState newState, long newGeneration, Approval newApproval, Instant at) {
+        return new WorkloadConnection(
+                team,
+                name,
+                provider,
+                issuer,
+                jwksUri,
+                jwksPinned,
+                audiences,
+                algorithms,
+                requiredClaims,
+                maxTokenAge,
+                clockSkew,
+                newState,
+                newGeneration,
+                contentHash,
+                createdBy,
+                createdAt,
+                at,
+                newApproval);
+    }
+
+    WorkloadConnection withSettings(ConnectionSettings s, long newGeneration, Approval newApproval, Instant at) {
+        return new WorkloadConnection(
+                team,
+                name,
+                s.provider(),
+                s.issuer(),
+                s.jwksUri(),
+                s.jwksPinned(),
+                s.audiences(),
+                s.algorithms(),
+                s.requiredClaims(),
+                s.maxTokenAge(),
+                s.clockSkew(),
+                state,
+                newGeneration,
+                s.contentHash(),
+                createdBy,
+                createdAt,
+                at,
+                newApproval);
     }
 
     public ConnectionView view() {
+        return view(null);
+    }
+
+    ConnectionView view(PendingChange pending) {
         return new ConnectionView(
                 name,
                 provider,
@@ -52,6 +108,11 @@ public record WorkloadConnection(
                 contentHash,
                 createdBy,
                 createdAt,
-                updatedAt);
+                updatedAt,
+                approval.proposedBy(),
+                approval.approvedBy(),
+                approval.approvedAt(),
+                approval.approvedContentHash(),
+                pending);
     }
 }
