@@ -72,14 +72,16 @@ final class Bootstrap {
             }
             cas.ensure(c, team, CaKind.USER);
             cas.ensure(c, team, CaKind.HOST);
+            if (fresh) {
+                audit.record(AuditEntry.of(team, AuditEventType.TEAM_BOOTSTRAP)
+                        .actor("system", "bootstrap")
+                        .detail("admin", ADMIN_NAME));
+            }
             return fresh;
         });
         if (!created) {
             return;
         }
-        audit.record(AuditEntry.of(team, AuditEventType.TEAM_BOOTSTRAP)
-                .actor("system", "bootstrap")
-                .detail("admin", ADMIN_NAME));
         if (given == null) {
             console.println("Keyless: created team '" + team + "' with security admin '" + ADMIN_NAME + "'.");
             console.println("Keyless: its admin token is shown only now; store it in your secret manager:");

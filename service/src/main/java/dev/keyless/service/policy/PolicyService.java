@@ -78,10 +78,10 @@ public class PolicyService {
                         ProblemType.ALREADY_EXISTS, "A policy named '" + rules.name() + "' already exists");
             }
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(event(by, AuditEventType.POLICY_CREATE, rules.name())
+                    .detail("roles", String.join(",", rules.roles())));
             return null;
         });
-        audit.record(
-                event(by, AuditEventType.POLICY_CREATE, rules.name()).detail("roles", String.join(",", rules.roles())));
         return PolicyViews.view(rules, spec, now);
     }
 
@@ -107,9 +107,10 @@ public class PolicyService {
                     by.team(),
                     name);
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(
+                    event(by, AuditEventType.POLICY_UPDATE, name).detail("roles", String.join(",", rules.roles())));
             return null;
         });
-        audit.record(event(by, AuditEventType.POLICY_UPDATE, name).detail("roles", String.join(",", rules.roles())));
         changes.publishEvent(new PolicyChanged(by.team()));
         return PolicyViews.view(rules, named, now);
     }
@@ -122,9 +123,9 @@ public class PolicyService {
             retire(c, by.team(), new HashSet<>(current.rules().roles()));
             Db.update(c, "DELETE FROM policy WHERE team = ? AND name = ?", by.team(), name);
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(event(by, AuditEventType.POLICY_DELETE, name));
             return null;
         });
-        audit.record(event(by, AuditEventType.POLICY_DELETE, name));
         changes.publishEvent(new PolicyChanged(by.team()));
     }
 

@@ -74,6 +74,10 @@ public class ServerService {
                     server.createdAt());
             if (inserted) {
                 TeamService.bumpConfigVersion(c, by.team());
+                audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_CREATE)
+                        .actor("admin", by.name())
+                        .server(server.name())
+                        .detail("address", server.address()));
             }
             return inserted;
         });
@@ -81,10 +85,6 @@ public class ServerService {
             throw new KeylessException(
                     ProblemType.ALREADY_EXISTS, "A server named '" + server.name() + "' already exists");
         }
-        audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_CREATE)
-                .actor("admin", by.name())
-                .server(server.name())
-                .detail("address", server.address()));
         return server.view();
     }
 
