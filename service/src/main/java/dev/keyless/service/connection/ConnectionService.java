@@ -17,6 +17,7 @@ import dev.keyless.service.db.Generations;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,13 +43,20 @@ public class ConnectionService {
     private final Clock clock;
     private final AuditService audit;
     private final ConnectionSpecs specs;
+    private final ApplicationEventPublisher<ConnectionRetired> retired;
     private final VersionedCache<Map<String, WorkloadConnection>> cache = new VersionedCache<>();
 
-    ConnectionService(Db db, Clock clock, AuditService audit, ConnectionSpecs specs) {
+    ConnectionService(
+            Db db,
+            Clock clock,
+            AuditService audit,
+            ConnectionSpecs specs,
+            ApplicationEventPublisher<ConnectionRetired> retired) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
         this.specs = specs;
+        this.retired = retired;
     }
 
     /** The connection as of the given team configuration version (cached per version). */
@@ -145,6 +153,7 @@ public class ConnectionService {
         });
         audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, deleted)
                 .detail("content_hash", deleted.contentHash()));
+        retired.publishEvent(new ConnectionRetired(by.team(), name, by.name(), true));
     }
 
     public ConnectionView activate(AdminPrincipal by, String name) {
@@ -154,7 +163,9 @@ public class ConnectionService {
 
     public ConnectionView deactivate(AdminPrincipal by, String name) {
         by.require(SECURITY_ADMIN);
-        return transition(by, name, ConnectionState.INACTIVE, AuditEventType.CONNECTION_DEACTIVATE);
+        ConnectionView view = transition(by, name, ConnectionState.INACTIVE, AuditEventType.CONNECTION_DEACTIVATE);
+        retired.publishEvent(new ConnectionRetired(by.team(), name, by.name(), false));
+        return view;
     }
 
     private ConnectionView transition(AdminPrincipal by, String name, ConnectionState target, String eventType) {
