@@ -134,6 +134,11 @@ final class Stack implements AutoCloseable {
         return Workload.start(client, team, "web-01", dir);
     }
 
+    /** A job of {@code role} on {@code connection}, its GitHub token carrying {@code claims}. */
+    Workload job(String connection, String role, Map<String, Object> claims) throws Exception {
+        return Workload.start(client, "web-01", dir, connection, team.githubToken(claims), role);
+    }
+
     @Override
     public void close() {
         agent.close();
