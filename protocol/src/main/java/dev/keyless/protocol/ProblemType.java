@@ -70,7 +70,10 @@ public enum ProblemType {
 
     // Server side
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "The service is not ready");
+    UNAVAILABLE("unavailable", 503, "The service is not ready"),
+
+    // CA rotation
+    CA_NOTHING_TO_RETIRE("ca-nothing-to-retire", 409, "The CA has a single key: rotate before retiring");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -6,6 +6,7 @@ import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
+import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.AgentRequests.Ready;
@@ -62,6 +63,11 @@ public final class AgentApi {
     public EventBatch events(long after, Duration wait) {
         String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
         return send("GET", "/agents/events", query, null, EventBatch.class, wait.plus(timeout), true);
+    }
+
+    /** A new host certificate for the host key this agent enrolled. */
+    public HostCertificate renewHostCertificate() {
+        return send("POST", "/agents/host-certificate", "", null, HostCertificate.class, timeout, true);
     }
 
     public LiveSessions liveSessions() {

@@ -2,6 +2,7 @@ package dev.keyless.agent.ssh;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,42 @@ public final class OpenSshCertificates {
 
     /** What the agent needs from a certificate: serial as unsigned decimal, and key id. */
     public record CertificateInfo(String serial, String keyId) {}
+
+    /** A certificate's validity window. */
+    public record Validity(Instant validAfter, Instant validBefore) {}
+
+    /** The validity of the certificate on {@code line}; empty when it is not one or is malformed. */
+    public static Optional<Validity> validity(String line) {
+        if (line == null) {
+            return Optional.empty();
+        }
+        String[] words = line.strip().split("\\s+");
+        if (words.length < 2 || !KEY_FIELDS.containsKey(words[0])) {
+            return Optional.empty();
+        }
+        try {
+            ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(words[1]));
+            if (!words[0].equals(string(blob))) {
+                return Optional.empty();
+            }
+            string(blob); // nonce
+            for (int i = 0; i < KEY_FIELDS.get(words[0]); i++) {
+                string(blob);
+            }
+            blob.getLong(); // serial
+            blob.getInt(); // certificate type
+            string(blob); // key id
+            string(blob); // principals
+            return Optional.of(new Validity(instant(blob.getLong()), instant(blob.getLong())));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** OpenSSH times are unsigned seconds; "forever" is all ones. */
+    private static Instant instant(long seconds) {
+        return seconds < 0 ? Instant.MAX : Instant.ofEpochSecond(seconds);
+    }
 
     /** Parses the first certificate found in {@code text}; empty when there is none or it is malformed. */
     public static Optional<CertificateInfo> find(String text) {
