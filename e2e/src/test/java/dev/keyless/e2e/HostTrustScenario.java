@@ -5,6 +5,8 @@ import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyless.testkit.CommandResult;
+import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Trust that outlives its keys: with the service's host-certificate lifetime shortened to 20 s,
  * the agent renews before expiry and clients that trust only the host CA still verify the host;
- * rotating the user CA keeps old certificates working during the overlap and new ones work.
+ * rotating the user CA keeps old certificates working during the overlap and new ones work;
+ * rotating the host CA gets the host a certificate from the new key before the old one retires.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostTrustScenario {
@@ -111,6 +114,48 @@ class HostTrustScenario {
                 .isEqualTo(403);
         before.close();
         after.close();
+    }
+
+    @Test
+    void rotatingTheHostCaRenewsTheHostCertificateUnderTheNewKeyAndTheOldOneCanBeRetired() throws Exception {
+        Path installed = stack.sshd.hostPublicKey().resolveSibling("ssh_host_ed25519_key-cert.pub");
+        Api.Response rotated = stack.team.api.post(T + "/ca/host/rotate", stack.team.security, null);
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        List<String> published =
+                stack.team.api.get(T + "/ca/host", null).body().strip().lines().toList();
+        assertThat(published).hasSize(2);
+        String newest = fingerprint(published.get(1));
+        assertThat(within(30_000, () -> signer(installed).equals(newest)))
+                .as("host certificate renewed under the new host CA key: " + stack.agent.log())
+                .isTrue();
+
+        Api.Response retired = stack.team.api.post(T + "/ca/host/retire", stack.team.security, null);
+        assertThat(retired.status()).as(retired.body()).isEqualTo(200);
+        Workload job = stack.job();
+        assertThat(job.certificate.hostCaPublicKeys()).containsExactly(published.get(1));
+        assertThat(job.awaitReady()).isEqualTo("READY");
+        assertThat(ssh(job))
+                .as("a client trusting only the new host CA verifies the host")
+                .isZero();
+        job.close();
+    }
+
+    private static String signer(Path certificate) {
+        return SshKeygen.listCertificate(certificate)
+                .stdout()
+                .replaceAll("(?s).*Signing CA: \\S+ (SHA256:\\S+).*", "$1");
+    }
+
+    private static String fingerprint(String publicKeyLine) throws java.io.IOException {
+        Path file = Files.createTempFile("host-ca", ".pub");
+        try {
+            Files.writeString(file, publicKeyLine + "\n");
+            return Commands.runChecked(List.of("ssh-keygen", "-l", "-f", file.toString()))
+                    .stdout()
+                    .split(" ")[1];
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** ssh through the job's certificate; a reload of sshd for a renewal may refuse one attempt. */

@@ -12,6 +12,7 @@ import dev.keyless.agent.api.Json;
 import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,22 @@ class HostCertificateRenewalIT {
         clock.advance(Duration.ofMinutes(2));
         assertThat(runtime.renewal().renewIfDue()).isFalse();
         assertThat(Files.readString(installed)).isEqualTo(enrolled);
+    }
+
+    @Test
+    void aRotatedHostCaMakesTheRenewalDueAtOnce() throws Exception {
+        TestClock clock = new TestClock(Instant.now());
+        AgentRuntime runtime = fixture.runtime(clock);
+        Instant due = runtime.renewal().due();
+        assertThat(due).isAfter(clock.instant().plus(Duration.ofMinutes(30)));
+
+        // The key that signed the installed certificate is still the newest: nothing changes.
+        runtime.renewal().hostCaKeys(List.of(AgentFixture.publicKey(fixture.hostCa)));
+        assertThat(runtime.renewal().due()).isEqualTo(due);
+
+        Path rotated = SshKeygen.generate(fixture.work, "host_ca_2", "ed25519", 0, "host-ca-2");
+        runtime.renewal().hostCaKeys(List.of(AgentFixture.publicKey(fixture.hostCa), AgentFixture.publicKey(rotated)));
+        assertThat(runtime.renewal().due()).isEqualTo(clock.instant());
     }
 
     private int renewalRequests() {

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The agent's calls to the service (see {@code AgentRequests} for the contract). Every call but
@@ -68,6 +69,32 @@ public final class AgentApi {
     /** A new host certificate for the host key this agent enrolled. */
     public HostCertificate renewHostCertificate() {
         return send("POST", "/agents/host-certificate", "", null, HostCertificate.class, timeout, true);
+    }
+
+    /** The team's published host CA keys, newest last (unsigned: they are public). */
+    public List<String> hostCaKeys() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + teamPath + "/ca/host"))
+                .timeout(timeout)
+                .header("Accept", "text/plain")
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AgentApiException(
+                        response.statusCode(), null, "GET /ca/host answered " + response.statusCode(), null);
+            }
+            return response.body()
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new AgentApiException(0, null, "GET /ca/host: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentApiException(0, null, "interrupted", e);
+        }
     }
 
     public LiveSessions liveSessions() {

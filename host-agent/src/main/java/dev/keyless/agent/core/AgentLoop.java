@@ -123,6 +123,11 @@ public final class AgentLoop implements AutoCloseable {
         } catch (AgentApiException e) {
             LOG.log(Level.WARNING, "could not reconcile: {0}", e.getMessage());
         }
+        try {
+            renewal.hostCaKeys(api.hostCaKeys());
+        } catch (AgentApiException e) {
+            LOG.log(Level.WARNING, "could not read the host CA keys: {0}", e.getMessage());
+        }
     }
 
     private void markContact() {

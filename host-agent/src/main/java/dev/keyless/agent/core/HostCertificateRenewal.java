@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -45,6 +46,8 @@ public final class HostCertificateRenewal {
     private final double jitter = ThreadLocalRandom.current().nextDouble();
 
     private Instant due;
+    /** After a failure, no earlier attempt than this, whatever asks for one. */
+    private Instant retryAfter = Instant.MIN;
 
     public HostCertificateRenewal(
             AgentApi api, SshdTrust trust, Path certificate, StateStore store, AgentState state, Clock clock) {
@@ -62,6 +65,27 @@ public final class HostCertificateRenewal {
             due = installed().map(this::dueFor).orElse(clock.instant());
         }
         return due;
+    }
+
+    /**
+     * The team's published host CA keys, newest last ({@code GET /ca/host}): when the newest did
+     * not sign the installed certificate, a rotation has begun and the certificate is renewed now,
+     * so that the old key can be retired without waiting for two thirds of a 90-day lifetime. A
+     * forged answer can only cause an early renewal, which the service signs as usual.
+     */
+    public synchronized void hostCaKeys(List<String> published) {
+        if (published == null || published.isEmpty()) {
+            return;
+        }
+        String[] newest = published.get(published.size() - 1).strip().split("\\s+");
+        Optional<Validity> validity = installed();
+        if (newest.length >= 2
+                && validity.isPresent()
+                && !newest[1].equals(validity.get().signatureKey())
+                && due().isAfter(clock.instant())) {
+            LOG.log(Level.INFO, "the host CA rotated; renewing the host certificate now");
+            due = clock.instant().isBefore(retryAfter) ? retryAfter : clock.instant();
+        }
     }
 
     /**
@@ -106,6 +130,7 @@ public final class HostCertificateRenewal {
                     .filter(d -> d.compareTo(MAX_RETRY) < 0 && !d.isNegative() && !d.isZero())
                     .orElse(MAX_RETRY);
             due = now.plus(retry);
+            retryAfter = due;
             LOG.log(Level.WARNING, "host certificate renewal failed ({0}); retrying in {1} s", why, retry.toSeconds());
             return false;
         }

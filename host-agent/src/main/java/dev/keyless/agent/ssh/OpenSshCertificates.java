@@ -30,8 +30,8 @@ public final class OpenSshCertificates {
     /** What the agent needs from a certificate: serial as unsigned decimal, and key id. */
     public record CertificateInfo(String serial, String keyId) {}
 
-    /** A certificate's validity window. */
-    public record Validity(Instant validAfter, Instant validBefore) {}
+    /** A certificate's validity window and the CA key that signed it (base64 of its wire blob). */
+    public record Validity(Instant validAfter, Instant validBefore, String signatureKey) {}
 
     /** The validity of the certificate on {@code line}; empty when it is not one or is malformed. */
     public static Optional<Validity> validity(String line) {
@@ -55,7 +55,13 @@ public final class OpenSshCertificates {
             blob.getInt(); // certificate type
             string(blob); // key id
             string(blob); // principals
-            return Optional.of(new Validity(instant(blob.getLong()), instant(blob.getLong())));
+            Instant after = instant(blob.getLong());
+            Instant before = instant(blob.getLong());
+            string(blob); // critical options
+            string(blob); // extensions
+            string(blob); // reserved
+            byte[] signatureKey = bytes(blob);
+            return Optional.of(new Validity(after, before, Base64.getEncoder().encodeToString(signatureKey)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -105,12 +111,16 @@ public final class OpenSshCertificates {
     }
 
     private static String string(ByteBuffer blob) {
+        return new String(bytes(blob), StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] bytes(ByteBuffer blob) {
         int length = blob.getInt();
         if (length < 0 || length > blob.remaining()) {
             throw new IllegalArgumentException("truncated certificate");
         }
         byte[] bytes = new byte[length];
         blob.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return bytes;
     }
 }
