@@ -25,10 +25,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * However a session ends (closed, expired, revoked by an admin, a role or connection change),
  * its serial reaches the agents' KRL and its agent gets a {@code session.end}: the real service
- * on H2, driven over HTTP by a stand-in agent for web-01.
+ * on H2 and on MariaDB, driven over HTTP by a stand-in agent for web-01.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SessionRevocationIT {
+abstract class SessionRevocationTests {
     RunningService service;
     TeamSetup team;
     Api api;
@@ -36,11 +36,13 @@ class SessionRevocationIT {
     TestAgent agent;
     Path dir;
 
+    abstract TestDatabase database();
+
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("session-revocation");
         service = RunningService.start(
-                TestDatabase.H2, Map.of("keyless.session.ready-wait", "0ms", "keyless.session.expiry-sweep", "200ms"));
+                database(), Map.of("keyless.session.ready-wait", "0ms", "keyless.session.expiry-sweep", "200ms"));
         team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         api = team.api;
         client = KeylessClient.create(service.uri(), RunningService.TEAM);
