@@ -69,6 +69,20 @@ final class Stack implements AutoCloseable {
      */
     static Stack start(String role, Consumer<TeamSetup> connectionAndRole, Consumer<SshdHarness.Builder> sshdOptions)
             throws Exception {
+        return start(role, connectionAndRole, sshdOptions, Map.of());
+    }
+
+    /** As {@link #start(String)}, the service started with {@code serviceEnv} (its settings). */
+    static Stack withServiceEnv(String role, Map<String, String> serviceEnv) throws Exception {
+        return start(role, team -> githubRole(team, role), sshd -> {}, serviceEnv);
+    }
+
+    private static Stack start(
+            String role,
+            Consumer<TeamSetup> connectionAndRole,
+            Consumer<SshdHarness.Builder> sshdOptions,
+            Map<String, String> serviceEnv)
+            throws Exception {
         // sshd opens AuthorizedPrincipalsFile as the login user, who must be able to reach it.
         Path dir = Files.createTempDirectory(
                 "keyless-e2e", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -76,7 +90,7 @@ final class Stack implements AutoCloseable {
         // otherwise leave a service, an sshd (and its PAM file) and an agent running.
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            ServiceProcess service = ServiceProcess.start(dir, Map.of());
+            ServiceProcess service = ServiceProcess.start(dir, serviceEnv);
             started.push(service);
             TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
             started.push(team);
@@ -132,6 +146,11 @@ final class Stack implements AutoCloseable {
 
     Workload job() throws Exception {
         return Workload.start(client, team, "web-01", dir);
+    }
+
+    /** A job of {@code role} on {@code connection}, its GitHub token carrying {@code claims}. */
+    Workload job(String connection, String role, Map<String, Object> claims) throws Exception {
+        return Workload.start(client, "web-01", dir, connection, team.githubToken(claims), role);
     }
 
     @Override

@@ -45,7 +45,14 @@ final class Workload {
     }
 
     static Workload start(KeylessClient client, TeamSetup team, String server, Path dir) throws IOException {
-        AccessToken access = client.authenticate("github", team.githubToken(), null);
+        return start(client, server, dir, "github", team.githubToken(), null);
+    }
+
+    /** A job exchanging {@code platformToken} on {@code connection}, naming {@code roleHint} (or none). */
+    static Workload start(
+            KeylessClient client, String server, Path dir, String connection, String platformToken, String roleHint)
+            throws IOException {
+        AccessToken access = client.authenticate(connection, platformToken, roleHint);
         Path key = SshKeygen.generate(Files.createTempDirectory(dir, "job"), "id", "ed25519", 0, "job");
         long requestedAt = System.nanoTime();
         CertificateResponse cert = client.requestCertificate(

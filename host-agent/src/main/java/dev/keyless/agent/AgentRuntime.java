@@ -5,6 +5,7 @@ import dev.keyless.agent.api.AgentKey;
 import dev.keyless.agent.api.AgentRequestSigner;
 import dev.keyless.agent.core.AgentLoop;
 import dev.keyless.agent.core.Host;
+import dev.keyless.agent.core.HostCertificateRenewal;
 import dev.keyless.agent.core.SessionManager;
 import dev.keyless.agent.core.UidRange;
 import dev.keyless.agent.os.LinuxAccounts;
@@ -35,6 +36,7 @@ public final class AgentRuntime {
     private final AgentApi api;
     private final Host host;
     private final SessionManager sessions;
+    private final HostCertificateRenewal renewal;
     private final AgentLoop loop;
 
     public AgentRuntime(Settings settings, Clock clock) {
@@ -49,7 +51,9 @@ public final class AgentRuntime {
                 new ProcFsProcessKiller(),
                 settings.uids());
         this.sessions = new SessionManager(host, api, store, state, clock);
-        this.loop = new AgentLoop(sessions, api, store, state, clock, settings.timings());
+        this.renewal =
+                new HostCertificateRenewal(api, host.trust(), settings.trust().hostCertificate(), store, state, clock);
+        this.loop = new AgentLoop(sessions, renewal, api, store, state, clock, settings.timings());
     }
 
     /** The signed client of an enrolled agent. */
@@ -85,6 +89,10 @@ public final class AgentRuntime {
 
     public SessionManager sessions() {
         return sessions;
+    }
+
+    public HostCertificateRenewal renewal() {
+        return renewal;
     }
 
     public AgentLoop loop() {

@@ -85,6 +85,7 @@ final class AgentFixture implements AutoCloseable {
         service.stubFor(post(urlPathMatching(BASE + "/sessions/[^/]+/(ready|failed|ended)"))
                 .willReturn(okJson("{}")));
         service.stubFor(post(urlPathEqualTo(BASE + "/logins")).willReturn(okJson("{}")));
+        hostCaKeys(publicKey(hostCa));
         liveSessions();
         events();
     }
@@ -183,6 +184,15 @@ final class AgentFixture implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What {@code GET /ca/host} publishes, newest last. */
+    void hostCaKeys(String... keys) {
+        service.stubFor(get(urlPathEqualTo("/v1/teams/" + TEAM + "/ca/host"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "text/plain")
+                        .withBody(String.join("\n", keys) + "\n")));
     }
 
     void liveSessions(AgentSession... sessions) {

@@ -17,6 +17,7 @@ import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -212,6 +213,58 @@ class HostAgentIT {
         runtime.sessions().end(AgentFixture.withState(second, SessionState.CLOSED));
         await(Duration.ofSeconds(2), () -> !secondConnection.isAlive() && !userExists("wl_agentit"));
         assertThat(fixture.trustDir.resolve("principals/wl_agentit")).doesNotExist();
+    }
+
+    @Test
+    void aClosedSessionsCertificateIsRefusedAtOnceWhileAnotherSessionKeepsTheAccount() throws Exception {
+        AgentRuntime runtime = fixture.runtime(Clock.systemUTC());
+        runtime.sessions().installTrust();
+        fixture.awaitSshdListening(2);
+        Instant later = Instant.now().plusSeconds(300);
+        AgentSession first = fixture.session("agentit", "6001", List.of(), later, SessionState.PENDING);
+        AgentSession second = fixture.session("agentit", "6002", List.of(), later, SessionState.PENDING);
+        runtime.sessions().start(first);
+        runtime.sessions().start(second);
+        Path firstKey = fixture.certificate("job-c", "wl_agentit", "6001");
+        Path secondKey = fixture.certificate("job-d", "wl_agentit", "6002");
+        assertThat(fixture.ssh("wl_agentit", firstKey, "true").exitCode()).isZero();
+
+        // The service's session.end carries the closed session; the account stays for the second.
+        runtime.sessions().end(AgentFixture.withState(first, SessionState.CLOSED));
+
+        assertThat(userExists("wl_agentit")).isTrue();
+        CommandResult closed = fixture.ssh("wl_agentit", firstKey, "true");
+        assertThat(closed.exitCode()).as("closed session's certificate").isNotZero();
+        assertThat(fixture.sshd.log()).contains("revoked by file");
+        assertThat(fixture.ssh("wl_agentit", secondKey, "true").exitCode())
+                .as("the other session still logs in")
+                .isZero();
+    }
+
+    @Test
+    void aSessionExpiredByTheHostClockHasItsCertificateRefusedWhileAnotherKeepsTheAccount() throws Exception {
+        TestClock clock = new TestClock(Instant.now());
+        AgentRuntime runtime = fixture.runtime(clock);
+        runtime.sessions().installTrust();
+        fixture.awaitSshdListening(2);
+        AgentSession soon =
+                fixture.session("agentit", "6101", List.of(), clock.instant().plusSeconds(60), SessionState.READY);
+        AgentSession later =
+                fixture.session("agentit", "6102", List.of(), clock.instant().plusSeconds(600), SessionState.READY);
+        runtime.sessions().start(soon);
+        runtime.sessions().start(later);
+        // Both certificates are valid for sshd for five more minutes; only the agent's clock moves.
+        Path soonKey = fixture.certificate("job-e", "wl_agentit", "6101");
+        Path laterKey = fixture.certificate("job-f", "wl_agentit", "6102");
+
+        clock.advance(Duration.ofSeconds(61));
+        runtime.sessions().expireDue();
+
+        assertThat(userExists("wl_agentit")).isTrue();
+        assertThat(fixture.ssh("wl_agentit", soonKey, "true").exitCode())
+                .as("expired session's certificate")
+                .isNotZero();
+        assertThat(fixture.ssh("wl_agentit", laterKey, "true").exitCode()).isZero();
     }
 
     private List<LoggedRequest> requests(AgentSession session, String what) {

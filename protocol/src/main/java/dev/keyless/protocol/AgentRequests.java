@@ -59,6 +59,12 @@ public final class AgentRequests {
     /** {@code POST /agents/sessions/{id}/ended}. */
     public record Ended(boolean accountDeleted, long durationMs) {}
 
+    /**
+     * Answer to {@code POST /agents/host-certificate}: a new host certificate for the host key the
+     * agent enrolled, and the host CA keys clients trust.
+     */
+    public record HostCertificate(String hostCertificate, List<String> hostCaPublicKeys) {}
+
     /** {@code POST /agents/logins}; {@code type} is {@code login} or {@code logout}. */
     public record Login(String type, String user, String serial, String keyId, String sourceAddress) {}
 }

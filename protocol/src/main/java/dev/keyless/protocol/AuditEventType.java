@@ -38,4 +38,7 @@ public final class AuditEventType {
     public static final String SERVER_CREATE = "server.create";
     public static final String ADMIN_CREATE = "admin.create";
     public static final String TEAM_BOOTSTRAP = "team.bootstrap";
+    public static final String AGENT_HOST_CERTIFICATE_RENEW = "agent.host-certificate.renew";
+    public static final String CA_ROTATE = "ca.rotate";
+    public static final String CA_RETIRE = "ca.retire";
 }

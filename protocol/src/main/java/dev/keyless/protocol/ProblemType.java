@@ -74,7 +74,9 @@ public enum ProblemType {
 
     // Four eyes on trust settings
     APPROVAL_FORBIDDEN("approval-forbidden", 403, "This admin may not approve these trust settings"),
-    APPROVAL_STALE("approval-stale", 409, "The settings to approve are not the ones pending");
+    APPROVAL_STALE("approval-stale", 409, "The settings to approve are not the ones pending"),
+    // CA rotation
+    CA_NOTHING_TO_RETIRE("ca-nothing-to-retire", 409, "The CA has a single key: rotate before retiring");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -6,6 +6,7 @@ import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
+import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.AgentRequests.Ready;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The agent's calls to the service (see {@code AgentRequests} for the contract). Every call but
@@ -62,6 +64,37 @@ public final class AgentApi {
     public EventBatch events(long after, Duration wait) {
         String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
         return send("GET", "/agents/events", query, null, EventBatch.class, wait.plus(timeout), true);
+    }
+
+    /** A new host certificate for the host key this agent enrolled. */
+    public HostCertificate renewHostCertificate() {
+        return send("POST", "/agents/host-certificate", "", null, HostCertificate.class, timeout, true);
+    }
+
+    /** The team's published host CA keys, newest last (unsigned: they are public). */
+    public List<String> hostCaKeys() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + teamPath + "/ca/host"))
+                .timeout(timeout)
+                .header("Accept", "text/plain")
+                .GET()
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AgentApiException(
+                        response.statusCode(), null, "GET /ca/host answered " + response.statusCode(), null);
+            }
+            return response.body()
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new AgentApiException(0, null, "GET /ca/host: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentApiException(0, null, "interrupted", e);
+        }
     }
 
     public LiveSessions liveSessions() {

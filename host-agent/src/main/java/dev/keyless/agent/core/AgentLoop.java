@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The daemon: one thread long-polls for events (reconnecting with capped, jittered backoff), one
- * ticks every second for expiry and, every {@code reconcileEvery}, reconciles with the service's
- * live sessions. Both act through the synchronized {@link SessionManager}.
+ * ticks every second for expiry and host certificate renewal and, every {@code reconcileEvery},
+ * reconciles with the service's live sessions. Both act through the synchronized {@link SessionManager}.
  */
 public final class AgentLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentLoop.class.getName());
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final SessionManager sessions;
+    private final HostCertificateRenewal renewal;
     private final AgentApi api;
     private final StateStore store;
     private final AgentState state;
@@ -37,8 +38,15 @@ public final class AgentLoop implements AutoCloseable {
     }
 
     public AgentLoop(
-            SessionManager sessions, AgentApi api, StateStore store, AgentState state, Clock clock, Timings timings) {
+            SessionManager sessions,
+            HostCertificateRenewal renewal,
+            AgentApi api,
+            StateStore store,
+            AgentState state,
+            Clock clock,
+            Timings timings) {
         this.sessions = sessions;
+        this.renewal = renewal;
         this.api = api;
         this.store = store;
         this.state = state;
@@ -88,12 +96,21 @@ public final class AgentLoop implements AutoCloseable {
             sleep(Duration.ofSeconds(1));
             try {
                 sessions.expireDue();
+                renewHostCertificate();
                 if (++ticks % reconcileTicks == 0) {
                     reconcileOnce();
                     sessions.pruneRevoked();
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "reconciler tick failed", e);
+            }
+        }
+    }
+
+    private void renewHostCertificate() {
+        if (!clock.instant().isBefore(renewal.due())) {
+            synchronized (sessions) { // sshd reloads never interleave with the session manager's
+                renewal.renewIfDue();
             }
         }
     }
@@ -105,6 +122,11 @@ public final class AgentLoop implements AutoCloseable {
             sessions.reconcile(live == null || live.sessions() == null ? java.util.List.of() : live.sessions());
         } catch (AgentApiException e) {
             LOG.log(Level.WARNING, "could not reconcile: {0}", e.getMessage());
+        }
+        try {
+            renewal.hostCaKeys(api.hostCaKeys());
+        } catch (AgentApiException e) {
+            LOG.log(Level.WARNING, "could not read the host CA keys: {0}", e.getMessage());
         }
     }
 

@@ -15,7 +15,6 @@ import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
 import dev.keyless.protocol.AgentRequests.Ready;
-import dev.keyless.protocol.SessionState;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,10 +151,19 @@ public final class SessionManager {
             LOG.log(Level.WARNING, "ignoring session.end with an invalid session id");
             return;
         }
-        if (session.state() == SessionState.REVOKED && session.serial() != null) {
-            revoke(List.of(session.serial()));
+        // Closed, expired or revoked: sshd refuses the certificate before teardown starts, since
+        // the account and its principals entry stay while another session of the role is live.
+        String serial = session.serial();
+        LocalSession local = state.sessions.get(session.id());
+        if (serial == null && local != null) {
+            serial = local.serial();
         }
-        finish(session.id());
+        if (serial != null) {
+            revoke(List.of(serial)); // ends the local session with that serial
+        }
+        if (local == null || state.sessions.containsKey(session.id())) {
+            finish(session.id());
+        }
     }
 
     /** Tears down every session whose certificate has expired, even with the service unreachable. */
@@ -164,7 +172,10 @@ public final class SessionManager {
         for (Map.Entry<String, LocalSession> entry : List.copyOf(state.sessions.entrySet())) {
             if (!entry.getValue().validBefore().isAfter(now)) {
                 LOG.log(Level.INFO, "session {0} expired", entry.getKey());
-                finish(entry.getKey());
+                revoke(List.of(entry.getValue().serial()));
+                if (state.sessions.containsKey(entry.getKey())) {
+                    finish(entry.getKey());
+                }
             }
         }
     }

@@ -207,6 +207,7 @@ public final class OpenSshTrust implements SshdTrust {
     }
 
     /** SIGHUP to the pid in the pid file, or the configured command; nothing when neither is set. */
+    @Override
     public void reload() {
         if (!settings.reloadCommand().isEmpty()) {
             Exec.checked(settings.reloadCommand());

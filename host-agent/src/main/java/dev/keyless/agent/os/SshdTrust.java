@@ -14,6 +14,9 @@ public interface SshdTrust {
     /** Rebuilds the KRL with exactly these serials and reloads sshd. */
     void updateRevokedSerials(Collection<String> revokedSerials);
 
+    /** Makes sshd read its configuration and host certificate again. */
+    void reload();
+
     /** Writes the principals file of {@code user}; its only line is {@code principal}. */
     void writePrincipals(String user, String principal);
 

@@ -2,6 +2,7 @@ package dev.keyless.agent.ssh;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,48 @@ public final class OpenSshCertificates {
 
     /** What the agent needs from a certificate: serial as unsigned decimal, and key id. */
     public record CertificateInfo(String serial, String keyId) {}
+
+    /** A certificate's validity window and the CA key that signed it (base64 of its wire blob). */
+    public record Validity(Instant validAfter, Instant validBefore, String signatureKey) {}
+
+    /** The validity of the certificate on {@code line}; empty when it is not one or is malformed. */
+    public static Optional<Validity> validity(String line) {
+        if (line == null) {
+            return Optional.empty();
+        }
+        String[] words = line.strip().split("\\s+");
+        if (words.length < 2 || !KEY_FIELDS.containsKey(words[0])) {
+            return Optional.empty();
+        }
+        try {
+            ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(words[1]));
+            if (!words[0].equals(string(blob))) {
+                return Optional.empty();
+            }
+            string(blob); // nonce
+            for (int i = 0; i < KEY_FIELDS.get(words[0]); i++) {
+                string(blob);
+            }
+            blob.getLong(); // serial
+            blob.getInt(); // certificate type
+            string(blob); // key id
+            string(blob); // principals
+            Instant after = instant(blob.getLong());
+            Instant before = instant(blob.getLong());
+            string(blob); // critical options
+            string(blob); // extensions
+            string(blob); // reserved
+            byte[] signatureKey = bytes(blob);
+            return Optional.of(new Validity(after, before, Base64.getEncoder().encodeToString(signatureKey)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** OpenSSH times are unsigned seconds; "forever" is all ones. */
+    private static Instant instant(long seconds) {
+        return seconds < 0 ? Instant.MAX : Instant.ofEpochSecond(seconds);
+    }
 
     /** Parses the first certificate found in {@code text}; empty when there is none or it is malformed. */
     public static Optional<CertificateInfo> find(String text) {
@@ -68,12 +111,16 @@ public final class OpenSshCertificates {
     }
 
     private static String string(ByteBuffer blob) {
+        return new String(bytes(blob), StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] bytes(ByteBuffer blob) {
         int length = blob.getInt();
         if (length < 0 || length > blob.remaining()) {
             throw new IllegalArgumentException("truncated certificate");
         }
         byte[] bytes = new byte[length];
         blob.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return bytes;
     }
 }

@@ -6,6 +6,7 @@ import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EnrollmentToken;
 import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
+import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.AgentRequests.Ready;
@@ -48,6 +49,11 @@ final class AgentController {
             @Nullable @QueryValue Long after,
             @Nullable @QueryValue("wait_seconds") Integer waitSeconds) {
         return agents.events(agent, after == null ? 0 : after, waitSeconds == null ? 0 : waitSeconds);
+    }
+
+    @Post("/agents/host-certificate")
+    HostCertificate hostCertificate(String team, AgentPrincipal agent, HttpRequest<?> http) {
+        return enrollment.renewHostCertificate(agent, ClientAddress.of(http));
     }
 
     @Get("/agents/sessions")

@@ -6,6 +6,7 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EnrollmentToken;
+import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.admin.AdminPrincipal;
@@ -25,6 +26,7 @@ import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.server.ServerService;
 import dev.keyless.service.server.TargetServer;
 import dev.keyless.service.team.TeamService;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -42,7 +44,8 @@ import java.util.UUID;
 @Singleton
 public class EnrollmentService {
     static final Duration TOKEN_TTL = Duration.ofHours(1);
-    static final Duration HOST_CERT_TTL = Duration.ofDays(90);
+    /** Host certificates are backdated this much (at most a tenth of their lifetime) for slow clocks. */
+    static final Duration HOST_CERT_BACKDATE = Duration.ofMinutes(5);
 
     private final Db db;
     private final Clock clock;
@@ -50,15 +53,23 @@ public class EnrollmentService {
     private final ServerService servers;
     private final CaService cas;
     private final AuditService audit;
+    private final Duration hostCertificateTtl;
 
     EnrollmentService(
-            Db db, Clock clock, SecureRandom random, ServerService servers, CaService cas, AuditService audit) {
+            Db db,
+            Clock clock,
+            SecureRandom random,
+            ServerService servers,
+            CaService cas,
+            AuditService audit,
+            @Value("${keyless.agent.host-certificate-ttl:90d}") Duration hostCertificateTtl) {
         this.db = db;
         this.clock = clock;
         this.random = random;
         this.servers = servers;
         this.cas = cas;
         this.audit = audit;
+        this.hostCertificateTtl = hostCertificateTtl;
     }
 
     public EnrollmentToken createToken(AdminPrincipal by, String serverName) {
@@ -119,19 +130,7 @@ public class EnrollmentService {
                     c, new Agent(agentId, team, serverName, agentKey.toLine(), hostKey.toLine(), now, now));
             return null;
         });
-        List<String> principals = new ArrayList<>(List.of(server.name()));
-        if (!server.address().equals(server.name())) {
-            principals.add(server.address());
-        }
-        String hostCertificate = SshCertificateBuilder.hostCertificate(hostKey)
-                .serial(random.nextLong() & Long.MAX_VALUE | 1)
-                .keyId("keyless-host:" + team + ":" + serverName)
-                .principals(principals)
-                .validAfter(now.minus(Duration.ofMinutes(5)))
-                .validBefore(now.plus(HOST_CERT_TTL))
-                .random(random)
-                .sign(cas.signer(team, CaKind.HOST))
-                .toLine();
+        String hostCertificate = hostCertificate(team, server, hostKey);
         audit.record(AuditEntry.of(team, AuditEventType.AGENT_ENROLL)
                 .actor("agent", agentId)
                 .server(serverName)
@@ -140,6 +139,44 @@ public class EnrollmentService {
                 .detail("host_key", hostKey.fingerprintSha256()));
         return new Enrolled(
                 agentId, hostCertificate, cas.publicKeys(team, CaKind.USER), cas.publicKeys(team, CaKind.HOST));
+    }
+
+    /**
+     * A new host certificate for the host key the agent enrolled (never a key it names now: a
+     * stolen agent key must not certify another host key), so that hosts renew before expiry.
+     */
+    public HostCertificate renewHostCertificate(AgentPrincipal agent, String clientIp) {
+        Agent enrolled = db.read(c -> AgentRepository.find(c, agent.agentId()))
+                .filter(a -> a.team().equals(agent.team()) && a.server().equals(agent.server()))
+                .orElseThrow(() -> new KeylessException(ProblemType.AGENT_UNAUTHENTICATED, "Unknown agent"));
+        SshPublicKey hostKey = key("host_public_key", enrolled.hostPublicKey());
+        String certificate = hostCertificate(agent.team(), server(agent.team(), agent.server()), hostKey);
+        audit.record(AuditEntry.of(agent.team(), AuditEventType.AGENT_HOST_CERTIFICATE_RENEW)
+                .actor("agent", agent.agentId())
+                .server(agent.server())
+                .clientIp(clientIp)
+                .detail("host_key", hostKey.fingerprintSha256())
+                .detail("ttl_seconds", Long.toString(hostCertificateTtl.toSeconds())));
+        return new HostCertificate(certificate, cas.publicKeys(agent.team(), CaKind.HOST));
+    }
+
+    private String hostCertificate(String team, TargetServer server, SshPublicKey hostKey) {
+        List<String> principals = new ArrayList<>(List.of(server.name()));
+        if (!server.address().equals(server.name())) {
+            principals.add(server.address());
+        }
+        Instant now = clock.instant();
+        Duration tenth = hostCertificateTtl.dividedBy(10);
+        Duration backdate = tenth.compareTo(HOST_CERT_BACKDATE) < 0 ? tenth : HOST_CERT_BACKDATE;
+        return SshCertificateBuilder.hostCertificate(hostKey)
+                .serial(random.nextLong() & Long.MAX_VALUE | 1)
+                .keyId("keyless-host:" + team + ":" + server.name())
+                .principals(principals)
+                .validAfter(now.minus(backdate))
+                .validBefore(now.plus(hostCertificateTtl))
+                .random(random)
+                .sign(cas.signer(team, CaKind.HOST))
+                .toLine();
     }
 
     private TargetServer server(String team, String name) {

@@ -17,6 +17,7 @@ import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,11 +36,13 @@ class ConnectionGovernance {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
+    private final ApplicationEventPublisher<ConnectionRetired> retired;
 
-    ConnectionGovernance(Db db, Clock clock, AuditService audit) {
+    ConnectionGovernance(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<ConnectionRetired> retired) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
+        this.retired = retired;
     }
 
     /**
@@ -87,7 +90,7 @@ class ConnectionGovernance {
     /** Any security admin may switch a connection off: that takes trust away, never adds it. */
     ConnectionView deactivate(AdminPrincipal by, String name) {
         by.require(SECURITY_ADMIN);
-        return db.write(c -> {
+        ConnectionView view = db.write(c -> {
             WorkloadConnection current = lock(c, by, name);
             checkTransition(current, ConnectionState.INACTIVE);
             // Deactivation retires every access token issued so far, for good: a later
@@ -102,6 +105,8 @@ class ConnectionGovernance {
                     .detail("state", ConnectionState.INACTIVE.name()));
             return ConnectionService.view(c, by.team(), name);
         });
+        retired.publishEvent(new ConnectionRetired(by.team(), name, by.name(), false));
+        return view;
     }
 
     /**

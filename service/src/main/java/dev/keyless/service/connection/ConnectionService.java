@@ -18,6 +18,7 @@ import dev.keyless.service.db.Generations;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,13 +48,20 @@ public class ConnectionService {
     private final Clock clock;
     private final AuditService audit;
     private final ConnectionSpecs specs;
+    private final ApplicationEventPublisher<ConnectionRetired> retired;
     private final VersionedCache<Map<String, WorkloadConnection>> cache = new VersionedCache<>();
 
-    ConnectionService(Db db, Clock clock, AuditService audit, ConnectionSpecs specs) {
+    ConnectionService(
+            Db db,
+            Clock clock,
+            AuditService audit,
+            ConnectionSpecs specs,
+            ApplicationEventPublisher<ConnectionRetired> retired) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
         this.specs = specs;
+        this.retired = retired;
     }
 
     /** The connection as of the given team configuration version (cached per version). */
@@ -190,6 +198,7 @@ public class ConnectionService {
                     .detail("state", current.state().name()));
             return null;
         });
+        retired.publishEvent(new ConnectionRetired(by.team(), name, by.name(), true));
     }
 
     /** Devops admins may change or delete only drafts; security admins anything. */

@@ -18,6 +18,7 @@ import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,12 +34,14 @@ public class RoleService {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
+    private final ApplicationEventPublisher<RoleChanged> changes;
     private final VersionedCache<List<WorkloadRole>> cache = new VersionedCache<>();
 
-    RoleService(Db db, Clock clock, AuditService audit) {
+    RoleService(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<RoleChanged> changes) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
+        this.changes = changes;
     }
 
     /** All roles of the team as of the configuration version. */
@@ -81,8 +84,10 @@ public class RoleService {
         if (spec.name() != null && !spec.name().equals(name)) {
             throw KeylessException.invalid("name", "must be absent or equal to the name in the path");
         }
+        WorkloadRole[] before = new WorkloadRole[1];
         WorkloadRole role = db.write(c -> {
-            RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
+            before[0] =
+                    RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
             WorkloadRole r = validate(c, by.team(), spec, name);
             r = withGeneration(r, Generations.next(c, by.team(), GENERATION_KIND, name));
             RoleRepository.update(c, r);
@@ -90,6 +95,12 @@ public class RoleService {
             return r;
         });
         audit.record(event(by, AuditEventType.ROLE_UPDATE, role));
+        // Sessions were granted under the old connection and conditions; the workloads' tokens
+        // are not kept, so they cannot be judged again: every session of the role ends.
+        if (!before[0].connection().equals(role.connection())
+                || !before[0].claims().equals(role.claims())) {
+            changes.publishEvent(new RoleChanged(by.team(), name, by.name(), false));
+        }
         return role.view();
     }
 
@@ -104,6 +115,7 @@ public class RoleService {
             return r;
         });
         audit.record(event(by, AuditEventType.ROLE_DELETE, role));
+        changes.publishEvent(new RoleChanged(by.team(), name, by.name(), true));
     }
 
     private WorkloadRole validate(Connection c, String team, RoleSpec spec, String name) throws SQLException {

@@ -69,6 +69,16 @@ final class SessionRepository {
                 now);
     }
 
+    /** Sessions of every team still recorded as live although their certificate has ended. */
+    static List<SshSession> expiredButLive(Connection c, Instant now) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT " + COLUMNS + " FROM ssh_session WHERE state IN ('PENDING', 'READY') AND valid_before <= ?"
+                        + " ORDER BY valid_before",
+                SessionRepository::map,
+                now);
+    }
+
     static void end(Connection c, String id, SessionState state, Instant at, String reason) throws SQLException {
         Db.update(c, "UPDATE ssh_session SET state = ?, closed_at = ?, reason = ? WHERE id = ?", state, at, reason, id);
     }

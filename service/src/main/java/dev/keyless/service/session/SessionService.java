@@ -15,6 +15,7 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.workload.WorkloadPrincipal;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,6 +32,9 @@ import java.util.Optional;
 @Singleton
 public class SessionService {
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    /** How long an ended session's serial stays in the KRL past its certificate's end. */
+    static final Duration KRL_MARGIN = Duration.ofMinutes(10);
+
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final Db db;
@@ -126,22 +130,8 @@ public class SessionService {
     }
 
     private void revoke(SshSession s, String reason, String actorType, String actorId) {
-        Instant now = clock.instant();
-        SshSession revoked = db.write(c -> {
-            Optional<SshSession> ended = endLocked(c, s.team(), s.id(), SessionState.REVOKED, reason);
-            if (ended.isPresent()) {
-                Db.insertIfAbsent(
-                        c,
-                        "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?,"
-                                + " ?, ?)",
-                        s.team(),
-                        s.serial(),
-                        s.id(),
-                        now,
-                        s.validBefore());
-            }
-            return ended.orElse(null);
-        });
+        SshSession revoked = db.write(c ->
+                endLocked(c, s.team(), s.id(), SessionState.REVOKED, reason).orElse(null));
         if (revoked != null) {
             audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_REVOKE)
                     .actor(actorType, actorId)
@@ -152,6 +142,50 @@ public class SessionService {
                     .session(s.id())
                     .serial(s.serial())
                     .detail("reason", reason));
+        }
+    }
+
+    /** Revokes every live session of a role that was deleted or whose definition changed. */
+    void revokeRole(String team, String role, String reason, String admin) {
+        live(team).stream().filter(s -> s.role().equals(role)).forEach(s -> revoke(s, reason, "admin", admin));
+    }
+
+    /** Revokes every live session issued under a connection that was deactivated or deleted. */
+    void revokeConnection(String team, String connection, String reason, String admin) {
+        live(team).stream()
+                .filter(s -> s.connection().equals(connection))
+                .forEach(s -> revoke(s, reason, "admin", admin));
+    }
+
+    /**
+     * Records every session whose certificate's end has passed as {@code EXPIRED}, so its agent
+     * tears it down even if the host's clock lags, and its serial joins the KRL. Idempotent across
+     * replicas: the row lock and the recorded state make a second sweep a no-op.
+     */
+    @Scheduled(fixedDelay = "${keyless.session.expiry-sweep:10s}", initialDelay = "${keyless.session.expiry-sweep:10s}")
+    void sweepExpired() {
+        Instant now = clock.instant();
+        List<SshSession> due = db.read(c -> SessionRepository.expiredButLive(c, now));
+        for (SshSession s : due) {
+            boolean recorded = db.write(c -> {
+                SshSession current =
+                        SessionRepository.find(c, s.team(), s.id(), true).orElseThrow();
+                if (current.state().isFinal()) {
+                    return false;
+                }
+                finish(c, current, SessionState.EXPIRED, current.validBefore(), "certificate expired");
+                return true;
+            });
+            if (recorded) {
+                audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_EXPIRE)
+                        .actor("system", "expiry")
+                        .connection(s.connection())
+                        .role(s.role())
+                        .subject(s.subject())
+                        .server(s.server())
+                        .session(s.id())
+                        .serial(s.serial()));
+            }
         }
     }
 
@@ -166,15 +200,38 @@ public class SessionService {
         SessionState current = s.stateAt(clock.instant());
         if (current.isFinal()) {
             if (current != s.state()) {
-                SessionRepository.end(c, s.id(), current, s.validBefore(), "certificate expired");
+                finish(c, s, current, s.validBefore(), "certificate expired");
             }
             return Optional.empty();
         }
-        SessionRepository.end(c, s.id(), state, clock.instant(), reason);
-        if (AgentRepository.exists(c, team, s.server())) {
-            agentEvents.append(c, team, s.server(), AgentEventQueue.SESSION_END, s.id());
-        }
+        finish(c, s, state, clock.instant(), reason);
         return Optional.of(s);
+    }
+
+    /** Records the final state, puts the serial into the KRL and tells the session's agent. */
+    private void finish(Connection c, SshSession s, SessionState state, Instant at, String reason) throws SQLException {
+        SessionRepository.end(c, s.id(), state, at, reason);
+        refuseCertificate(c, s);
+        if (AgentRepository.exists(c, s.team(), s.server())) {
+            agentEvents.append(c, s.team(), s.server(), AgentEventQueue.SESSION_END, s.id());
+        }
+    }
+
+    /**
+     * However a session ends, sshd must refuse its certificate at once: the {@code wl_} account and
+     * its principals entry live on while another session of the role is live on that server (or on
+     * any server, since the certificate names only the role). The entry outlives the certificate by
+     * {@link #KRL_MARGIN} for hosts whose clock lags the service's.
+     */
+    private void refuseCertificate(Connection c, SshSession s) throws SQLException {
+        Db.insertIfAbsent(
+                c,
+                "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                s.team(),
+                s.serial(),
+                s.id(),
+                clock.instant(),
+                s.validBefore().plus(KRL_MARGIN));
     }
 
     /** The agent of the session's server provisioned it. */
@@ -209,6 +266,8 @@ public class SessionService {
                 return false;
             }
             SessionRepository.end(c, s.id(), SessionState.CLOSED, clock.instant(), "provisioning failed: " + reason);
+            // The workload holds the certificate; another live session of the role would let it in.
+            refuseCertificate(c, s);
             return true;
         });
         wakeWaiters();
