@@ -1,6 +1,7 @@
 package dev.keyless.service.token;
 
 import dev.keyless.service.claims.ClaimMismatch;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,14 @@ import java.util.Map;
 final class ClaimChecks {
     // NumericDate beyond year 9999 is nonsense and would overflow Instant arithmetic.
     private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+
+    /**
+     * The longest {@code sub} accepted, in UTF-8 bytes. It is stored ({@code
+     * ssh_session.subject VARCHAR(1024)}) and carried in the access token, which must stay under
+     * 4 KiB; real subjects are far shorter, the longest being GitLab's {@code
+     * project_path:<group/sub/.../project>:ref_type:<type>:ref:<ref>} with deep groups.
+     */
+    static final int MAX_SUBJECT_BYTES = 1024;
 
     private final Map<String, Object> claims;
     private final VerificationSettings settings;
@@ -108,6 +117,16 @@ final class ClaimChecks {
                     first.expected(),
                     "a required claim is missing or does not match");
         }
+    }
+
+    /** The optional {@code sub}: a non-empty string of at most {@value #MAX_SUBJECT_BYTES} UTF-8 bytes. */
+    String subject() {
+        String sub = optionalString("sub");
+        if (sub != null && sub.getBytes(StandardCharsets.UTF_8).length > MAX_SUBJECT_BYTES) {
+            throw TokenRejectedException.malformedClaim(
+                    TokenCheck.STRUCTURE, "sub", "the sub claim is longer than " + MAX_SUBJECT_BYTES + " bytes");
+        }
+        return sub;
     }
 
     /** {@code sub} and {@code jti} are optional but must be strings; a jti must not be empty. */

@@ -42,7 +42,7 @@ public final class PlatformTokenVerifier {
         checks.notBefore();
         Instant iat = checks.issuedAt();
         checks.maxAge();
-        String subject = checks.optionalString("sub");
+        String subject = checks.subject();
         String jti = checks.optionalString("jti");
         checks.requiredClaims();
         return new VerifiedToken(parsed.claims(), subject, settings.issuer(), jti, iat, exp, parsed.sha256());
@@ -105,7 +105,7 @@ public final class PlatformTokenVerifier {
         r.run(TokenCheck.ISSUED_AT, "the token is not issued in the future", c::issuedAt);
         r.check(TokenCheck.MAX_AGE, "the token is younger than " + settings.maxTokenAge(), c::maxAge);
         r.check(TokenCheck.STRUCTURE, "sub and jti are well-formed", () -> {
-            c.optionalString("sub");
+            c.subject();
             c.optionalString("jti");
         });
         List<ClaimMismatch> failed = settings.requiredClaims().mismatches(claims);
