@@ -15,14 +15,6 @@ final class ClaimChecks {
     // NumericDate beyond year 9999 is nonsense and would overflow Instant arithmetic.
     private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
 
-    /**
-     * The longest {@code sub} accepted, in UTF-8 bytes. It is stored ({@code
-     * ssh_session.subject VARCHAR(1024)}) and carried in the access token, which must stay under
-     * 4 KiB; real subjects are far shorter, the longest being GitLab's {@code
-     * project_path:<group/sub/.../project>:ref_type:<type>:ref:<ref>} with deep groups.
-     */
-    static final int MAX_SUBJECT_BYTES = 1024;
-
     private final Map<String, Object> claims;
     private final VerificationSettings settings;
     private final Instant now;
@@ -119,12 +111,14 @@ final class ClaimChecks {
         }
     }
 
-    /** The optional {@code sub}: a non-empty string of at most {@value #MAX_SUBJECT_BYTES} UTF-8 bytes. */
+    /** The optional {@code sub}: a non-empty string of at most {@value VerifiedToken#MAX_SUBJECT_BYTES} UTF-8 bytes. */
     String subject() {
         String sub = optionalString("sub");
-        if (sub != null && sub.getBytes(StandardCharsets.UTF_8).length > MAX_SUBJECT_BYTES) {
+        if (sub != null && sub.getBytes(StandardCharsets.UTF_8).length > VerifiedToken.MAX_SUBJECT_BYTES) {
             throw TokenRejectedException.malformedClaim(
-                    TokenCheck.STRUCTURE, "sub", "the sub claim is longer than " + MAX_SUBJECT_BYTES + " bytes");
+                    TokenCheck.STRUCTURE,
+                    "sub",
+                    "the sub claim is longer than " + VerifiedToken.MAX_SUBJECT_BYTES + " bytes");
         }
         return sub;
     }

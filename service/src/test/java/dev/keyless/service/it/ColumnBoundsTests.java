@@ -3,6 +3,9 @@ package dev.keyless.service.it;
 import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyless.service.policy.Names;
+import dev.keyless.service.token.EndpointRules;
+import dev.keyless.service.token.VerifiedToken;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
@@ -15,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +62,72 @@ abstract class ColumnBoundsTests {
         if (service != null) {
             service.close();
         }
+    }
+
+    /**
+     * Each declared-size column against the edge bound of every value that reaches it: a name
+     * grammar, a URL rule, a claim bound, the largest accepted key. Values longer than a column are
+     * refused before they reach it, or the column is at least as wide as the edge allows.
+     */
+    @Test
+    void everySizedColumnHoldsTheLongestValueItsValidatorAccepts() throws Exception {
+        int name = 63; // Names: [a-z0-9][a-z0-9._-]{0,62}
+        int role = 29; // RoleNames: [a-z][a-z0-9_-]{0,28}
+        Map<String, Integer> longestAccepted = new java.util.LinkedHashMap<>();
+        for (String t : List.of(
+                "team.name",
+                "admin.team",
+                "admin.name",
+                "admin.created_by",
+                "workload_connection.name",
+                "workload_connection.created_by",
+                "workload_role.connection",
+                "policy.name",
+                "server.name",
+                "generation_counter.name",
+                "ssh_session.connection",
+                "ssh_session.server",
+                "enrollment_token.server",
+                "enrollment_token.created_by",
+                "agent.server",
+                "agent_event.server",
+                "agent_event_head.server")) {
+            longestAccepted.put(t, name);
+        }
+        longestAccepted.put("workload_role.name", role);
+        longestAccepted.put("ssh_session.role", role);
+        longestAccepted.put("ssh_session.principal", Names.PRINCIPAL_PREFIX.length() + role);
+        longestAccepted.put("server.address", 253); // RFC 1123 host names; IPv6 literals are 45 at most
+        longestAccepted.put("workload_connection.issuer", EndpointRules.MAX_ISSUER_LENGTH);
+        longestAccepted.put("workload_connection.jwks_uri", EndpointRules.MAX_JWKS_URI_LENGTH);
+        longestAccepted.put("ssh_session.subject", VerifiedToken.MAX_SUBJECT_BYTES);
+        longestAccepted.put("ssh_session.serial", Long.toUnsignedString(-1L).length());
+        longestAccepted.put("ssh_session.reason", "provisioning failed: ".length() + 200);
+        // An ed25519 agent key without its comment; a 16384-bit RSA host key without its comment.
+        longestAccepted.put("agent.public_key", 80);
+        longestAccepted.put("agent.host_public_key", "ssh-rsa ".length() + 4 * ((4 + 7 + 4 + 4 + 4 + 2049 + 2) / 3));
+        try (Connection c = service.jdbc()) {
+            DatabaseMetaData meta = c.getMetaData();
+            for (Map.Entry<String, Integer> e : longestAccepted.entrySet()) {
+                String[] tc = e.getKey().split("\\.");
+                int size = columnSize(meta, c.getCatalog(), tc[0], tc[1]);
+                assertThat(size).as(e.getKey()).isGreaterThanOrEqualTo(e.getValue());
+            }
+        }
+    }
+
+    private static int columnSize(DatabaseMetaData meta, String catalog, String table, String column) throws Exception {
+        for (String[] names : new String[][] {
+            {table, column}, {table.toUpperCase(java.util.Locale.ROOT), column.toUpperCase(java.util.Locale.ROOT)}
+        }) {
+            // The catalog keeps MariaDB from answering with another test schema's table.
+            try (ResultSet rs = meta.getColumns(catalog, null, names[0], names[1])) {
+                if (rs.next()) {
+                    return rs.getInt("COLUMN_SIZE");
+                }
+            }
+        }
+        throw new AssertionError("no column " + table + "." + column);
     }
 
     @Test
