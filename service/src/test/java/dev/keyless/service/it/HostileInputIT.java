@@ -229,6 +229,12 @@ class HostileInputIT {
                         400,
                         "malformed-request"),
                 Arguments.of(
+                        Named.of("duplicate key", "POST"),
+                        T + "/workload/authenticate",
+                        "{\"connection\":\"github\",\"connection\":\"other\",\"token\":\"x\"}",
+                        400,
+                        "malformed-request"),
+                Arguments.of(
                         Named.of("unknown field", "POST"),
                         T + "/workload/authenticate",
                         Map.of("connection", "github", "token", "x", "refresh", true),
