@@ -106,6 +106,18 @@ abstract class ColumnBoundsTests {
         // An ed25519 agent key without its comment; a 16384-bit RSA host key without its comment.
         longestAccepted.put("agent.public_key", 80);
         longestAccepted.put("agent.host_public_key", "ssh-rsa ".length() + 4 * ((4 + 7 + 4 + 4 + 4 + 2049 + 2) / 3));
+        // Stored request documents: a spec written in full is longer than the 64 KiB body.
+        for (String t : List.of(
+                "policy.spec",
+                "workload_role.claims",
+                "workload_connection.jwks_pinned",
+                "workload_connection.audiences",
+                "workload_connection.algorithms",
+                "workload_connection.required_claims",
+                "server.labels",
+                "ssh_session.sudo")) {
+            longestAccepted.put(t, 2 * 65_536);
+        }
         try (Connection c = service.jdbc()) {
             DatabaseMetaData meta = c.getMetaData();
             for (Map.Entry<String, Integer> e : longestAccepted.entrySet()) {
@@ -293,6 +305,36 @@ abstract class ColumnBoundsTests {
                         "web-01",
                         "public_key",
                         Files.readString(Path.of(key + ".pub")).trim()));
+    }
+
+    @Test
+    void storesThePolicyOfTheLargestBodyTheServiceTakes() throws Exception {
+        // The stored spec spells out every absent option, so it is longer than the body that
+        // brought it; a body just under the 64 KiB request limit must still fit its column.
+        List<Map<String, Object>> sudo = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sudo.add(Map.of("command", "/usr/bin/" + "c".repeat(490) + i));
+        }
+        List<String> roles = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            roles.add("r" + "x".repeat(25) + (100 + i));
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            names.add("s" + "n".repeat(58) + (1000 + i));
+        }
+        Map<String, String> labels = new java.util.TreeMap<>();
+        Map<String, Object> spec = new HashMap<>(Map.of("name", "largest", "roles", roles, "sudo", sudo));
+        String body;
+        do {
+            labels.put("k" + "l".repeat(58) + (1000 + labels.size()), "v".repeat(63));
+            spec.put("servers", Map.of("names", names, "labels", labels));
+            body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(spec);
+        } while (body.length() < 65_536 - 200 && labels.size() < 32);
+        assertThat(body.length()).isLessThan(65_536);
+        Api.Response r = api.post(T + "/policies", team.security, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(api.get(T + "/policies/largest", team.auditor).status()).isEqualTo(200);
     }
 
     private static void assertInvalid(Api.Response r, String field) {
