@@ -8,6 +8,7 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
@@ -46,7 +47,7 @@ public class AdminService {
 
     public AdminCreated create(AdminPrincipal by, CreateAdmin request) {
         by.require(AdminRole.SECURITY_ADMIN);
-        String name = Names.admin("name", request.name());
+        String name = name(request.name());
         if (SYSTEM.equals(name)) {
             // "system" is the creator recorded for the bootstrap admin; no admin may pass for it.
             throw KeylessException.invalid("name", "'" + SYSTEM + "' is reserved");
@@ -153,6 +154,14 @@ public class AdminService {
         }
         String token = authorization.substring(7).trim();
         return token.isEmpty() || token.length() > 512 ? Optional.empty() : Optional.of(token);
+    }
+
+    private static String name(String name) {
+        try {
+            return Names.admin("name", name);
+        } catch (InvalidNameException e) {
+            throw KeylessException.invalid(e.field(), e.rule());
+        }
     }
 
     static AdminRole parseRole(String role) {

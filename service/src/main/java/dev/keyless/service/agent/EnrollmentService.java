@@ -126,8 +126,19 @@ public class EnrollmentService {
                     "UPDATE enrollment_token SET used_at = ? WHERE token_hash = ?",
                     now,
                     AdminTokens.hash(request.enrollmentToken()));
+            // Stored without their comments: a comment is free text of up to 16 KiB that nothing
+            // reads back, and without it every key the parser accepts fits its column (the
+            // largest, 16384-bit RSA, is a 2.8 KiB line; host_public_key is 4096 since V9).
             AgentRepository.replace(
-                    c, new Agent(agentId, team, serverName, agentKey.toLine(), hostKey.toLine(), now, now));
+                    c,
+                    new Agent(
+                            agentId,
+                            team,
+                            serverName,
+                            agentKey.withComment("").toLine(),
+                            hostKey.withComment("").toLine(),
+                            now,
+                            now));
             return null;
         });
         String hostCertificate = hostCertificate(team, server, hostKey);

@@ -18,6 +18,10 @@ import java.time.format.DateTimeParseException;
 final class AuditController {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
+    // Instant.parse takes years to +-999999999; times are stored as epoch milliseconds, which
+    // overflow long well before that. Four-digit years are all a filter can usefully name.
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final AuditService audit;
 
@@ -58,10 +62,15 @@ final class AuditController {
         if (value == null) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw KeylessException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw KeylessException.invalid(field, "must be between years 0000 and 9999");
+        }
+        return instant;
     }
 }

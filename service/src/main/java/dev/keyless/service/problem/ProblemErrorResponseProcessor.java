@@ -11,6 +11,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -76,7 +78,7 @@ final class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Prob
         Throwable t = cause;
         while (t != null) {
             if (t instanceof UnrecognizedPropertyException u) {
-                return "Unknown field " + field(u.getPropertyName());
+                return unknownField(u);
             }
             if (t instanceof MismatchedInputException m) {
                 return "Field " + path(m) + " has the wrong type or shape";
@@ -95,14 +97,44 @@ final class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Prob
         return "The request could not be read";
     }
 
+    /**
+     * The unknown name itself is never repeated: it is the client's text, and a pasted token or an
+     * injection attempt reads as well as a typo. The fields the type does accept are ours.
+     */
+    private static String unknownField(UnrecognizedPropertyException u) {
+        List<JsonMappingException.Reference> refs = u.getPath();
+        String where = refs.size() > 1 ? " in " + path(refs.subList(0, refs.size() - 1)) : "";
+        String known = u.getKnownPropertyIds() == null
+                ? ""
+                : u.getKnownPropertyIds().stream()
+                        .map(String::valueOf)
+                        .filter(name -> SAFE_FIELD.matcher(name).matches())
+                        .sorted()
+                        .collect(Collectors.joining(", ", "; accepted fields: ", ""));
+        return "Unknown field" + where + known;
+    }
+
     private static String path(JsonMappingException e) {
-        String joined = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? field(ref.getFieldName()) : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
+        return path(e.getPath());
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        String joined =
+                refs.stream().map(ProblemErrorResponseProcessor::segment).collect(Collectors.joining("."));
         return joined.isEmpty() ? "(body)" : joined;
     }
 
-    private static String field(String name) {
-        return name != null && SAFE_FIELD.matcher(name).matches() ? "'" + name + "'" : "(unprintable name)";
+    /**
+     * A property of one of our request types is named; a key of a map in the body (claim names,
+     * labels) is the client's text and stays {@code {key}}, like an unknown field.
+     */
+    private static String segment(JsonMappingException.Reference ref) {
+        if (ref.getFieldName() == null) {
+            return "[" + ref.getIndex() + "]";
+        }
+        Object from = ref.getFrom();
+        boolean mapKey = from instanceof Map<?, ?> || from instanceof Class<?> c && Map.class.isAssignableFrom(c);
+        String name = ref.getFieldName();
+        return !mapKey && SAFE_FIELD.matcher(name).matches() ? "'" + name + "'" : "{key}";
     }
 }

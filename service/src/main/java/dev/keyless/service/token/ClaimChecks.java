@@ -1,6 +1,7 @@
 package dev.keyless.service.token;
 
 import dev.keyless.service.claims.ClaimMismatch;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,18 @@ final class ClaimChecks {
                     first.expected(),
                     "a required claim is missing or does not match");
         }
+    }
+
+    /** The optional {@code sub}: a non-empty string of at most {@value VerifiedToken#MAX_SUBJECT_BYTES} UTF-8 bytes. */
+    String subject() {
+        String sub = optionalString("sub");
+        if (sub != null && sub.getBytes(StandardCharsets.UTF_8).length > VerifiedToken.MAX_SUBJECT_BYTES) {
+            throw TokenRejectedException.malformedClaim(
+                    TokenCheck.STRUCTURE,
+                    "sub",
+                    "the sub claim is longer than " + VerifiedToken.MAX_SUBJECT_BYTES + " bytes");
+        }
+        return sub;
     }
 
     /** {@code sub} and {@code jti} are optional but must be strings; a jti must not be empty. */

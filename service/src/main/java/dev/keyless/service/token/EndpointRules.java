@@ -13,17 +13,29 @@ import java.util.Locale;
  * judged by their literal text, never resolved.
  */
 public final class EndpointRules {
+    /** URLs that are only fetched, never stored (discovery documents, discovered key sets). */
     static final int MAX_LENGTH = 2048;
+
+    /** An issuer is stored in {@code workload_connection.issuer VARCHAR(512)}. */
+    public static final int MAX_ISSUER_LENGTH = 512;
+
+    /** A JWKS URL is stored in {@code workload_connection.jwks_uri VARCHAR(1024)}. */
+    public static final int MAX_JWKS_URI_LENGTH = 1024;
 
     private EndpointRules() {}
 
     /** Parses and checks a URL for {@code field}; issuers also may not carry a query. */
     public static URI check(String field, String value, boolean allowQuery) {
+        return check(field, value, allowQuery, MAX_LENGTH);
+    }
+
+    /** The same, for a URL that is stored and so must fit its column of {@code maxLength}. */
+    public static URI check(String field, String value, boolean allowQuery, int maxLength) {
         if (value == null || value.isBlank()) {
             throw new InvalidProviderSettingsException(field, "a URL is required");
         }
-        if (value.length() > MAX_LENGTH) {
-            throw new InvalidProviderSettingsException(field, "the URL is longer than " + MAX_LENGTH + " characters");
+        if (value.length() > maxLength) {
+            throw new InvalidProviderSettingsException(field, "the URL is longer than " + maxLength + " characters");
         }
         URI uri;
         try {

@@ -43,7 +43,7 @@ public final class PlatformTokenVerifier {
         checks.notBefore();
         Instant iat = checks.issuedAt();
         checks.maxAge();
-        String subject = checks.optionalString("sub");
+        String subject = checks.subject();
         String jti = checks.optionalString("jti");
         checks.requiredClaims();
         return new VerifiedToken(
@@ -122,7 +122,7 @@ public final class PlatformTokenVerifier {
         r.run(TokenCheck.ISSUED_AT, "the token is not issued in the future", c::issuedAt);
         r.check(TokenCheck.MAX_AGE, "the token is younger than " + settings.maxTokenAge(), c::maxAge);
         r.check(TokenCheck.STRUCTURE, "sub and jti are well-formed", () -> {
-            c.optionalString("sub");
+            c.subject();
             c.optionalString("jti");
         });
         List<ClaimMismatch> failed = settings.requiredClaims().mismatches(claims);

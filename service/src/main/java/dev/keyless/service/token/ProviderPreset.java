@@ -66,7 +66,7 @@ public enum ProviderPreset {
         if (effective == null) {
             throw new InvalidProviderSettingsException("issuer", "the " + id + " provider needs an issuer");
         }
-        EndpointRules.check("issuer", effective, false);
+        EndpointRules.check("issuer", effective, false, EndpointRules.MAX_ISSUER_LENGTH);
         if (issuerPrefix != null && !hasOneSegmentAfterPrefix(effective)) {
             throw new InvalidProviderSettingsException(
                     "issuer", "the " + id + " issuer must be " + issuerPrefix + "<org-id>");
@@ -76,7 +76,8 @@ public enum ProviderPreset {
 
     private JwksLocation location(String issuer, String jwksUri) {
         if (!isBlank(jwksUri)) {
-            return new JwksLocation.Direct(EndpointRules.check("jwks_uri", jwksUri, true));
+            return new JwksLocation.Direct(
+                    EndpointRules.check("jwks_uri", jwksUri, true, EndpointRules.MAX_JWKS_URI_LENGTH));
         }
         if (fixedJwksUri != null) {
             return new JwksLocation.Direct(URI.create(fixedJwksUri));
@@ -84,7 +85,8 @@ public enum ProviderPreset {
         // Issuers may end in '/'; the well-known paths are appended to the issuer without it.
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         if (jwksPath != null) {
-            return new JwksLocation.Direct(EndpointRules.check("jwks_uri", base + jwksPath, true));
+            return new JwksLocation.Direct(
+                    EndpointRules.check("jwks_uri", base + jwksPath, true, EndpointRules.MAX_JWKS_URI_LENGTH));
         }
         return new JwksLocation.Discovery(EndpointRules.check("issuer", base + DISCOVERY_PATH, false), issuer);
     }

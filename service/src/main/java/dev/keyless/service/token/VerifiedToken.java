@@ -28,6 +28,17 @@ public record VerifiedToken(
         String signingKey,
         String signedSha256) {
 
+    /**
+     * The longest {@code sub} accepted, in UTF-8 bytes. It is stored ({@code
+     * ssh_session.subject VARCHAR(1024)}) and carried in the access token, which must stay under
+     * 4 KiB; real subjects are far shorter, the longest being GitLab's {@code
+     * project_path:<group/sub/.../project>:ref_type:<type>:ref:<ref>} with deep groups.
+     */
+    public static final int MAX_SUBJECT_BYTES = 1024;
+
+    // Long jti values are hashed too so the key fits a database column.
+    private static final int MAX_JTI_IN_KEY = 128;
+
     public VerifiedToken {
         // Not Map.copyOf: JSON null is a legal claim value.
         claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));

@@ -229,6 +229,12 @@ class HostileInputIT {
                         400,
                         "malformed-request"),
                 Arguments.of(
+                        Named.of("duplicate key", "POST"),
+                        T + "/workload/authenticate",
+                        "{\"connection\":\"github\",\"connection\":\"other\",\"token\":\"x\"}",
+                        400,
+                        "malformed-request"),
+                Arguments.of(
                         Named.of("unknown field", "POST"),
                         T + "/workload/authenticate",
                         Map.of("connection", "github", "token", "x", "refresh", true),
@@ -370,6 +376,33 @@ class HostileInputIT {
         if (!path.contains("/workload/")) {
             assertThat(auditAndConfig()).isEqualTo(before);
         }
+    }
+
+    @Test
+    void neverNamesAnUnknownFieldOrAMapKeyItWasSent() {
+        // A pasted secret reads as well as a typo: [A-Za-z0-9_] names were echoed before.
+        String secret = "ghp_" + "Zx9".repeat(12);
+        Api.Response unknown =
+                api.post(T + "/workload/authenticate", null, Map.of("connection", "github", "token", "x", secret, 1));
+        assertThat(unknown.slug()).isEqualTo("malformed-request");
+        assertThat(unknown.body()).doesNotContain(secret);
+        assertThat(unknown.json().get("detail").asText())
+                .isEqualTo("Unknown field; accepted fields: connection, role_hint, token");
+
+        Api.Response nested = api.post(
+                T + "/policies",
+                team.security,
+                Map.of("name", "p", "roles", List.of("deployer"), "servers", Map.of("names", List.of(), secret, 1)));
+        assertThat(nested.body()).doesNotContain(secret);
+        assertThat(nested.json().get("detail").asText()).startsWith("Unknown field in 'servers'; accepted fields:");
+
+        Api.Response mapKey = api.post(
+                T + "/servers",
+                team.devops,
+                Map.of("name", "s", "address", "10.0.0.1", "port", 22, "labels", Map.of(secret, List.of())));
+        assertThat(mapKey.slug()).isEqualTo("malformed-request");
+        assertThat(mapKey.body()).doesNotContain(secret);
+        assertThat(mapKey.json().get("detail").asText()).isEqualTo("Field 'labels'.{key} has the wrong type or shape");
     }
 
     @Test
