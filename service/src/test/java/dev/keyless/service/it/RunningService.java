@@ -63,6 +63,10 @@ public final class RunningService implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getPort());
     }
 
+    public Path dataDir() {
+        return dataDir;
+    }
+
     public String bootstrapToken() {
         return bootstrapToken;
     }
