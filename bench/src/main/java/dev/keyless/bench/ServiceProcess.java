@@ -51,6 +51,8 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KEYLESS_BOOTSTRAP_TEAM", launch.team());
         env.put("KEYLESS_BOOTSTRAP_TOKEN", secrets.bootstrapToken());
         env.put("KEYLESS_MASTER_KEY", secrets.masterKey());
+        // The bench's JWKS issuer listens on 127.0.0.1, which the service refuses by default.
+        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         env.putAll(launch.environment());
         ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log);
         service.awaitHealthy(Duration.ofSeconds(90));

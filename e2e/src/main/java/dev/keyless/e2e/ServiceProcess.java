@@ -53,6 +53,8 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KEYLESS_BOOTSTRAP_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_BOOTSTRAP_TOKEN", bootstrap);
         env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
+        // The scenarios' JWKS issuers listen on 127.0.0.1, which the service refuses by default.
+        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         env.putAll(extraEnv);
         ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
         service.awaitHealthy(Duration.ofSeconds(60));

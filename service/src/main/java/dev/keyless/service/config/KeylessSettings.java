@@ -19,6 +19,7 @@ public class KeylessSettings {
     private final String issuer;
     private final Duration jwksStaleTtl;
     private final Duration jwksRefetchInterval;
+    private final boolean jwksAllowPrivateAddresses;
 
     public KeylessSettings(
             @Value("${keyless.data-dir:./data}") String dataDir,
@@ -27,7 +28,8 @@ public class KeylessSettings {
             @Nullable @Value("${keyless.master-key:}") String masterKey,
             @Value("${keyless.issuer:keyless}") String issuer,
             @Value("${keyless.jwks.stale-ttl:24h}") Duration jwksStaleTtl,
-            @Value("${keyless.jwks.refetch-interval:30s}") Duration jwksRefetchInterval) {
+            @Value("${keyless.jwks.refetch-interval:30s}") Duration jwksRefetchInterval,
+            @Value("${keyless.jwks.allow-private-addresses:false}") boolean jwksAllowPrivateAddresses) {
         this.dataDir = Path.of(dataDir);
         this.bootstrapTeam = bootstrapTeam;
         this.bootstrapToken = blankToNull(bootstrapToken);
@@ -35,6 +37,7 @@ public class KeylessSettings {
         this.issuer = issuer;
         this.jwksStaleTtl = jwksStaleTtl;
         this.jwksRefetchInterval = jwksRefetchInterval;
+        this.jwksAllowPrivateAddresses = jwksAllowPrivateAddresses;
     }
 
     private static String blankToNull(String s) {
@@ -69,5 +72,13 @@ public class KeylessSettings {
 
     public Duration jwksRefetchInterval() {
         return jwksRefetchInterval;
+    }
+
+    /**
+     * Whether issuer and key URLs may point at loopback, private or link-local addresses. Off by
+     * default: otherwise an admin could make the service probe the internal network.
+     */
+    public boolean jwksAllowPrivateAddresses() {
+        return jwksAllowPrivateAddresses;
     }
 }

@@ -32,7 +32,11 @@ public class ConnectionKeys {
     private final Map<String, ParsedSettings> settings = new ConcurrentHashMap<>();
 
     ConnectionKeys(KeylessSettings settings, Clock clock) {
-        this.sources = new JwkSetSources(clock, JwksFetchSettings.defaults().withMaxStale(settings.jwksStaleTtl()));
+        this.sources = new JwkSetSources(
+                clock,
+                JwksFetchSettings.defaults()
+                        .withMaxStale(settings.jwksStaleTtl())
+                        .withPrivateAddressesAllowed(settings.jwksAllowPrivateAddresses()));
     }
 
     public JwkSetSource keysOf(WorkloadConnection c) {
@@ -79,16 +83,22 @@ public class ConnectionKeys {
                 c.clockSkew());
     }
 
-    /** Health of the key sources of one connection, for /health. */
+    /** Health of the key sources of one connection. */
     public Map<String, JwksHealth> health(String team, String connection) {
         return sources.health(team + "/" + connection);
     }
 
-    /** Health of every key source used since start, keyed by team/connection and location. */
-    public Map<String, JwksHealth> allHealth() {
-        Map<String, JwksHealth> all = new TreeMap<>();
+    /**
+     * Health of the key sources of one team's connections used since start: connection name, then
+     * key location.
+     */
+    public Map<String, Map<String, JwksHealth>> teamHealth(String team) {
+        String prefix = team + "/";
+        Map<String, Map<String, JwksHealth>> all = new TreeMap<>();
         for (String id : used) {
-            sources.health(id).forEach((location, health) -> all.put(id + " " + location, health));
+            if (id.startsWith(prefix)) {
+                all.put(id.substring(prefix.length()), sources.health(id));
+            }
         }
         return all;
     }

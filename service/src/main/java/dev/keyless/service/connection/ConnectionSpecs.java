@@ -6,10 +6,12 @@ import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
 import dev.keyless.protocol.Problem.FieldError;
 import dev.keyless.service.claims.ClaimConditions;
 import dev.keyless.service.claims.InvalidConditionException;
+import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Json;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.token.AddressRules;
 import dev.keyless.service.token.InvalidProviderSettingsException;
 import dev.keyless.service.token.IssuerEndpoints;
 import dev.keyless.service.token.JwksLocation;
@@ -37,6 +39,12 @@ final class ConnectionSpecs {
     private static final int MAX_AUDIENCES = 20;
     private static final int MAX_PINNED_KEYS = 20;
 
+    private final boolean allowPrivateAddresses;
+
+    ConnectionSpecs(KeylessSettings settings) {
+        this.allowPrivateAddresses = settings.jwksAllowPrivateAddresses();
+    }
+
     ConnectionSettings normalize(ConnectionSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         String name = attempt(errors, () -> Names.connection("name", spec.name()));
@@ -51,6 +59,12 @@ final class ConnectionSpecs {
             boolean pinnedKeys = spec.jwks() != null;
             IssuerEndpoints endpoints =
                     attempt(errors, () -> preset.resolve(spec.issuer(), pinnedKeys ? null : spec.jwksUri()));
+            if (endpoints != null && !pinnedKeys && !allowPrivateAddresses) {
+                // Only what the service fetches is judged: the issuer of pinned keys is a name.
+                boolean explicit = spec.jwksUri() != null && !spec.jwksUri().isBlank();
+                String field = explicit ? "jwks_uri" : "issuer";
+                attempt(errors, () -> checkAddress(field, endpoints.jwks()));
+            }
             if (endpoints != null) {
                 issuer = endpoints.issuer();
                 if (!pinnedKeys) {
@@ -89,6 +103,11 @@ final class ConnectionSpecs {
                 claims,
                 Duration.ofSeconds(maxAge),
                 Duration.ofSeconds(skew));
+    }
+
+    private static Boolean checkAddress(String field, JwksLocation location) {
+        AddressRules.checkLiteralHost(field, location.uri());
+        return Boolean.TRUE;
     }
 
     private static List<String> audiences(List<FieldError> errors, List<String> given) {

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * The URL rule for issuers and key endpoints: absolute https, no user info or fragment; plain http
  * only for loopback hosts (127.0.0.0/8, ::1, localhost), which never leave the machine. Hosts are
- * judged by their literal text, never resolved.
+ * judged by their literal text, never resolved. Which addresses may be fetched from at all (not
+ * loopback, unless the operator allows private addresses) is {@link AddressRules}.
  */
 public final class EndpointRules {
     /** URLs that are only fetched, never stored (discovery documents, discovered key sets). */

@@ -1,10 +1,10 @@
 package dev.keyless.service.token;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 /**
  * One shared key source per connection and key location, so every request of a connection uses
@@ -15,17 +15,17 @@ public final class JwkSetSources {
     private record Key(String connectionId, String location) {}
 
     private final Map<Key, JwkSetSource> sources = new ConcurrentHashMap<>();
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final Clock clock;
     private final JwksFetchSettings settings;
 
-    public JwkSetSources(HttpClient http, Clock clock, JwksFetchSettings settings) {
+    JwkSetSources(CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
         this.http = http;
         this.clock = clock;
         this.settings = settings;
     }
 
-    /** With one shared HTTP client that never follows redirects. */
+    /** With one shared HTTP client: no redirects, internal addresses only when the settings allow. */
     public JwkSetSources(Clock clock, JwksFetchSettings settings) {
         this(JwksFetcher.defaultClient(settings), clock, settings);
     }

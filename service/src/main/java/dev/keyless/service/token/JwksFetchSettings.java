@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param maxStale how long after the last success keys keep serving while the issuer is down
  * @param unknownKidInterval at most one fetch per interval is triggered by unknown key ids
  * @param retryBackoff after a failed fetch, no new attempt within this time
+ * @param allowPrivateAddresses whether loopback, private and link-local addresses may be fetched
+ *     from ({@link AddressRules}); off unless the operator's issuers are internal
  */
 public record JwksFetchSettings(
         Duration timeout,
@@ -20,7 +22,8 @@ public record JwksFetchSettings(
         Duration refreshInterval,
         Duration maxStale,
         Duration unknownKidInterval,
-        Duration retryBackoff) {
+        Duration retryBackoff,
+        boolean allowPrivateAddresses) {
 
     public static JwksFetchSettings defaults() {
         return new JwksFetchSettings(
@@ -30,16 +33,36 @@ public record JwksFetchSettings(
                 Duration.ofMinutes(15),
                 Duration.ofHours(24),
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                false);
     }
 
     public JwksFetchSettings withMaxStale(Duration value) {
         return new JwksFetchSettings(
-                timeout, maxResponseBytes, maxKeys, refreshInterval, value, unknownKidInterval, retryBackoff);
+                timeout,
+                maxResponseBytes,
+                maxKeys,
+                refreshInterval,
+                value,
+                unknownKidInterval,
+                retryBackoff,
+                allowPrivateAddresses);
     }
 
     public JwksFetchSettings withTimeout(Duration value) {
         return new JwksFetchSettings(
-                value, maxResponseBytes, maxKeys, refreshInterval, maxStale, unknownKidInterval, retryBackoff);
+                value,
+                maxResponseBytes,
+                maxKeys,
+                refreshInterval,
+                maxStale,
+                unknownKidInterval,
+                retryBackoff,
+                allowPrivateAddresses);
+    }
+
+    public JwksFetchSettings withPrivateAddressesAllowed(boolean value) {
+        return new JwksFetchSettings(
+                timeout, maxResponseBytes, maxKeys, refreshInterval, maxStale, unknownKidInterval, retryBackoff, value);
     }
 }

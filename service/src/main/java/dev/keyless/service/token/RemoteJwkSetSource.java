@@ -2,10 +2,10 @@ package dev.keyless.service.token;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.keyless.protocol.ProblemType;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +48,14 @@ public final class RemoteJwkSetSource implements JwkSetSource {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile State state = State.EMPTY;
 
-    public RemoteJwkSetSource(JwksLocation location, HttpClient http, Clock clock, JwksFetchSettings settings) {
+    RemoteJwkSetSource(JwksLocation location, CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
         this.location = location;
         this.fetcher = new JwksFetcher(http, settings);
         this.clock = clock;
         this.settings = settings;
     }
 
-    /** With a private HTTP client (no redirects, the settings' connect timeout). */
+    /** With a private HTTP client (no redirects, the settings' timeouts and address rule). */
     public RemoteJwkSetSource(JwksLocation location, Clock clock, JwksFetchSettings settings) {
         this(location, JwksFetcher.defaultClient(settings), clock, settings);
     }
@@ -122,10 +122,13 @@ public final class RemoteJwkSetSource implements JwkSetSource {
             state = new State(keys, now, now, s.lastFailure(), s.lastError(), s.lastUnknownKidFetch());
         } catch (JwksFetcher.FetchException e) {
             if (s.failing()) {
-                LOG.debug("Key set {} still failing: {}", location.uri(), e.getMessage());
+                LOG.debug("Key set {} still failing: {} ({})", location.uri(), e.getMessage(), e.logDetail());
             } else {
                 LOG.warn(
-                        "Key set {} cannot be fetched, serving cached keys if any: {}", location.uri(), e.getMessage());
+                        "Key set {} cannot be fetched, serving cached keys if any: {} ({})",
+                        location.uri(),
+                        e.getMessage(),
+                        e.logDetail());
             }
             state = new State(s.keys(), s.lastSuccess(), now, now, e.getMessage(), s.lastUnknownKidFetch());
         }
@@ -138,7 +141,7 @@ public final class RemoteJwkSetSource implements JwkSetSource {
         }
         throw new TokenVerificationException(
                 ProblemType.JWKS_UNAVAILABLE,
-                "no usable keys from " + location.uri() + (s.lastError() == null ? "" : ": " + s.lastError()),
+                "no usable keys of the issuer" + (s.lastError() == null ? "" : ": " + s.lastError()),
                 null);
     }
 

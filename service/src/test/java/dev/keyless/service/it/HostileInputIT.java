@@ -208,10 +208,11 @@ class HostileInputIT {
                     .isEqualTo("token-key-unknown");
             assertThat(authenticate("flaky", TestTokens.sign(claims(), key)).status())
                     .isEqualTo(200);
-            Api.Response health = api.get("/health", null);
+            assertThat(api.get("/health", null).status()).isEqualTo(200);
+            Api.Response health = api.get(T + "/health", team.security);
             assertThat(health.status()).isEqualTo(200);
-            String jwksHealth = health.json().path("details").path("jwks").toString();
-            assertThat(jwksHealth).contains("acme/flaky").contains("last_error");
+            String jwksHealth = health.json().path("connections").path("flaky").toString();
+            assertThat(jwksHealth).contains("\"stale\":true").contains("last_error");
         }
     }
 

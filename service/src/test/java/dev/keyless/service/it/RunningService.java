@@ -58,6 +58,8 @@ public final class RunningService implements AutoCloseable {
         props.put("keyless.bootstrap-team", TEAM);
         props.put("keyless.bootstrap-token", bootstrapToken);
         props.put("keyless.master-key", Base64.getEncoder().encodeToString(master));
+        // The WireMock issuers of the tests listen on 127.0.0.1, which the service refuses by default.
+        props.put("keyless.jwks.allow-private-addresses", true);
         props.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
         return new RunningService(dataDir, database, server, bootstrapToken);
@@ -65,6 +67,10 @@ public final class RunningService implements AutoCloseable {
 
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getPort());
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     public String bootstrapToken() {

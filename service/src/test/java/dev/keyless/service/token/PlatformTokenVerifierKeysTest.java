@@ -70,7 +70,7 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void keyRemovedAfterRotationIsRefusedWhileTheNewKeyWorks() {
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         assertThat(verify(token(OLD), source)).isNotNull();
 
         issuer.serveKeys(NEW);
@@ -82,7 +82,7 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void unknownKidsRefetchAtMostOncePerThirtySeconds() {
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         verify(token(OLD), source);
         assertThat(issuer.jwksRequests()).isEqualTo(1);
 
@@ -98,7 +98,7 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void issuerOutageServesLastGoodKeysAndReportsStaleHealth() {
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         verify(token(OLD), source);
         issuer.failWith(500);
 
@@ -107,7 +107,7 @@ class PlatformTokenVerifierKeysTest {
         JwksHealth health = source.health();
         assertThat(health.stale()).isTrue();
         assertThat(health.available()).isTrue();
-        assertThat(health.lastError()).contains("500");
+        assertThat(health.lastError()).isEqualTo("the JWKS fetch failed: HTTP error status");
         assertThat(health.lastSuccess()).isEqualTo(Instant.parse("2026-03-01T12:00:00Z"));
 
         clock.advance(Duration.ofHours(23));
@@ -119,7 +119,7 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void recoveryAfterOutageClearsStaleHealth() {
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         verify(token(OLD), source);
         issuer.failWith(503);
         clock.advance(Duration.ofMinutes(20));
@@ -134,7 +134,8 @@ class PlatformTokenVerifierKeysTest {
 
     @Test
     void stalledIssuerTimesOutAndStaleKeysKeepServing() {
-        JwksFetchSettings settings = JwksFetchSettings.defaults().withTimeout(Duration.ofMillis(300));
+        JwksFetchSettings settings =
+                JwksFetchSettings.defaults().withPrivateAddressesAllowed(true).withTimeout(Duration.ofMillis(300));
         RemoteJwkSetSource source = source(settings);
         verify(token(OLD), source);
         issuer.stall(Duration.ofSeconds(3), OLD);
@@ -149,7 +150,7 @@ class PlatformTokenVerifierKeysTest {
     @Test
     void noKeysEverIsJwksUnavailableNotARejection() {
         issuer.failWith(500);
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         String token = token(OLD);
         assertThatThrownBy(() -> verify(token, source)).isInstanceOfSatisfying(TokenVerificationException.class, e -> {
             assertThat(e.problemType()).isEqualTo(ProblemType.JWKS_UNAVAILABLE);
@@ -160,16 +161,16 @@ class PlatformTokenVerifierKeysTest {
     @Test
     void oversizedKeySetIsRefused() {
         issuer.serveJwksBody("{\"keys\":[],\"pad\":\"" + "x".repeat(600 * 1024) + "\"}");
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         assertThatThrownBy(() -> verify(token(OLD), source)).isInstanceOf(TokenVerificationException.class);
-        assertThat(source.health().lastError()).contains("larger than");
+        assertThat(source.health().lastError()).isEqualTo("the JWKS fetch failed: response too large");
     }
 
     @Test
     void symmetricKeysInTheSetAreIgnored() {
         issuer.serveJwksBody(
                 "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"2025-key\",\"k\":\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\"}]}");
-        RemoteJwkSetSource source = source(JwksFetchSettings.defaults());
+        RemoteJwkSetSource source = source(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         assertThatThrownBy(() -> verify(token(OLD), source)).isInstanceOf(TokenVerificationException.class);
     }
 
@@ -177,7 +178,9 @@ class PlatformTokenVerifierKeysTest {
     void discoveryFindsTheKeysUnderTheIssuer() {
         IssuerEndpoints endpoints = ProviderPreset.GENERIC.resolve(issuer.issuer(), null);
         assertThat(endpoints.jwks()).isInstanceOf(JwksLocation.Discovery.class);
-        JwkSetSource source = new JwkSetSources(clock, JwksFetchSettings.defaults()).remote("conn-1", endpoints.jwks());
+        JwkSetSource source = new JwkSetSources(
+                        clock, JwksFetchSettings.defaults().withPrivateAddressesAllowed(true))
+                .remote("conn-1", endpoints.jwks());
         assertThat(verify(token(OLD), source)).isNotNull();
         assertThat(issuer.requests(JwksServer.DISCOVERY_PATH)).isEqualTo(1);
     }
@@ -186,7 +189,8 @@ class PlatformTokenVerifierKeysTest {
     void discoveryNamingAnotherIssuerIsRefused() {
         issuer.serveDiscovery("https://evil.example");
         IssuerEndpoints endpoints = ProviderPreset.GENERIC.resolve(issuer.issuer(), null);
-        JwkSetSource source = new RemoteJwkSetSource(endpoints.jwks(), clock, JwksFetchSettings.defaults());
+        JwkSetSource source = new RemoteJwkSetSource(
+                endpoints.jwks(), clock, JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
         assertThatThrownBy(() -> verify(token(OLD), source)).isInstanceOf(TokenVerificationException.class);
         assertThat(issuer.jwksRequests()).isZero();
     }

@@ -34,7 +34,7 @@ class PlatformTokenVerifierReportTest {
         source = new RemoteJwkSetSource(
                 new JwksLocation.Direct(URI.create(issuer.jwksUri())),
                 new TestClock(NOW),
-                JwksFetchSettings.defaults());
+                JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
     }
 
     @AfterEach

@@ -59,7 +59,7 @@ class PlatformTokenVerifierTest {
         clock = new TestClock(NOW);
         issuer = new JwksServer("/.well-known/jwks", RSA, EC, ED);
         attacker = new JwksServer("/jwks", ATTACKER);
-        source = remote(JwksFetchSettings.defaults());
+        source = remote(JwksFetchSettings.defaults().withPrivateAddressesAllowed(true));
     }
 
     @AfterEach
