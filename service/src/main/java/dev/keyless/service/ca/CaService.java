@@ -65,22 +65,23 @@ public class CaService {
      */
     public List<String> rotate(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
-        String keyId = db.write(c -> {
+        db.write(c -> {
             lock(c, by.team(), kind);
-            return add(c, by.team(), kind);
+            String keyId = add(c, by.team(), kind);
+            audit.record(AuditEntry.of(by.team(), AuditEventType.CA_ROTATE)
+                    .actor("admin", by.name())
+                    .detail("kind", kind.column())
+                    .detail("new_key", keyId));
+            return keyId;
         });
         loaded.remove(by.team() + "/" + kind);
-        audit.record(AuditEntry.of(by.team(), AuditEventType.CA_ROTATE)
-                .actor("admin", by.name())
-                .detail("kind", kind.column())
-                .detail("new_key", keyId));
         return publicKeys(by.team(), kind);
     }
 
     /** A security admin ends a rotation: every key but the newest stops being trusted. */
     public List<String> retire(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
-        List<String> retired = db.write(c -> {
+        db.write(c -> {
             lock(c, by.team(), kind);
             List<Row> rows = rows(c, by.team(), kind);
             if (rows.size() < 2) {
@@ -102,13 +103,13 @@ public class CaService {
                     old.add(r.keyId());
                 }
             }
+            audit.record(AuditEntry.of(by.team(), AuditEventType.CA_RETIRE)
+                    .actor("admin", by.name())
+                    .detail("kind", kind.column())
+                    .detail("retired_keys", String.join(",", old)));
             return old;
         });
         loaded.remove(by.team() + "/" + kind);
-        audit.record(AuditEntry.of(by.team(), AuditEventType.CA_RETIRE)
-                .actor("admin", by.name())
-                .detail("kind", kind.column())
-                .detail("retired_keys", String.join(",", retired)));
         return publicKeys(by.team(), kind);
     }
 

@@ -60,9 +60,9 @@ public class RoleService {
                         ProblemType.ALREADY_EXISTS, "A role named '" + r.name() + "' already exists");
             }
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(event(by, AuditEventType.ROLE_CREATE, r));
             return r;
         });
-        audit.record(event(by, AuditEventType.ROLE_CREATE, role));
         return role.view();
     }
 
@@ -92,9 +92,9 @@ public class RoleService {
             r = withGeneration(r, Generations.next(c, by.team(), GENERATION_KIND, name));
             RoleRepository.update(c, r);
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(event(by, AuditEventType.ROLE_UPDATE, r));
             return r;
         });
-        audit.record(event(by, AuditEventType.ROLE_UPDATE, role));
         // Sessions were granted under the old connection and conditions; the workloads' tokens
         // are not kept, so they cannot be judged again: every session of the role ends.
         if (!before[0].connection().equals(role.connection())
@@ -112,9 +112,9 @@ public class RoleService {
             RoleRepository.delete(c, by.team(), name);
             Generations.next(c, by.team(), GENERATION_KIND, name);
             TeamService.bumpConfigVersion(c, by.team());
+            audit.record(event(by, AuditEventType.ROLE_DELETE, r));
             return r;
         });
-        audit.record(event(by, AuditEventType.ROLE_DELETE, role));
         changes.publishEvent(new RoleChanged(by.team(), name, by.name(), true));
     }
 

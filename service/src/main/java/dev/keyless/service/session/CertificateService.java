@@ -17,6 +17,7 @@ import dev.keyless.service.ca.SignedSshCertificate;
 import dev.keyless.service.ca.SshCertificateBuilder;
 import dev.keyless.service.ca.SshPublicKey;
 import dev.keyless.service.ca.SshPublicKeys;
+import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.policy.AccessDecision;
 import dev.keyless.service.policy.InvalidNameException;
@@ -82,6 +83,8 @@ public class CertificateService {
     public CertificateResponse issue(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
         try {
             return issueChecked(who, request, clientIp);
+        } catch (DatabaseUnavailableException e) {
+            throw e; // not a refusal: nothing to audit, the client retries
         } catch (KeylessException e) {
             audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
                     .failure(e.type().slug())
@@ -170,22 +173,23 @@ public class CertificateService {
             if (hasAgent) {
                 agentEvents.append(c, who.team(), server.name(), AgentEventQueue.SESSION_START, sessionId);
             }
+            // The session and its audit event commit together: no certificate without its event.
+            audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
+                    .actor("workload", who.subject())
+                    .connection(who.connection())
+                    .role(who.role())
+                    .subject(who.subject())
+                    .clientIp(clientIp)
+                    .token(who.tokenId(), null)
+                    .server(server.name())
+                    .session(sessionId)
+                    .serial(created.serial())
+                    .detail("principal", principal)
+                    .detail("valid_before", validBefore.toString())
+                    .detail("key_fingerprint", publicKey.fingerprintSha256()));
             return created;
         });
         boolean managed = session.state() == SessionState.PENDING;
-        audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                .actor("workload", who.subject())
-                .connection(who.connection())
-                .role(who.role())
-                .subject(who.subject())
-                .clientIp(clientIp)
-                .token(who.tokenId(), null)
-                .server(server.name())
-                .session(sessionId)
-                .serial(session.serial())
-                .detail("principal", principal)
-                .detail("valid_before", validBefore.toString())
-                .detail("key_fingerprint", publicKey.fingerprintSha256()));
         return new CertificateResponse(
                 sessionId,
                 certificate.toLine(),

@@ -84,17 +84,19 @@ public class SessionService {
     /** Ends the session; closing an ended session is a no-op that returns its final state. */
     public SessionView close(WorkloadPrincipal who, String sessionId) {
         own(who, sessionId);
-        SshSession closed = end(who.team(), sessionId, SessionState.CLOSED, "closed by workload");
-        if (closed != null) {
-            audit.record(AuditEntry.of(who.team(), AuditEventType.SESSION_CLOSE)
+        db.write(c -> {
+            Optional<SshSession> closed =
+                    endLocked(c, who.team(), sessionId, SessionState.CLOSED, "closed by workload");
+            closed.ifPresent(ended -> audit.record(AuditEntry.of(who.team(), AuditEventType.SESSION_CLOSE)
                     .actor("workload", who.subject())
                     .connection(who.connection())
                     .role(who.role())
                     .subject(who.subject())
-                    .server(closed.server())
-                    .session(closed.id())
-                    .serial(closed.serial()));
-        }
+                    .server(ended.server())
+                    .session(ended.id())
+                    .serial(ended.serial())));
+            return null;
+        });
         return own(who, sessionId).view(clock.instant());
     }
 
@@ -130,19 +132,20 @@ public class SessionService {
     }
 
     private void revoke(SshSession s, String reason, String actorType, String actorId) {
-        SshSession revoked = db.write(c ->
-                endLocked(c, s.team(), s.id(), SessionState.REVOKED, reason).orElse(null));
-        if (revoked != null) {
-            audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_REVOKE)
-                    .actor(actorType, actorId)
-                    .connection(s.connection())
-                    .role(s.role())
-                    .subject(s.subject())
-                    .server(s.server())
-                    .session(s.id())
-                    .serial(s.serial())
-                    .detail("reason", reason));
-        }
+        db.write(c -> {
+            if (endLocked(c, s.team(), s.id(), SessionState.REVOKED, reason).isPresent()) {
+                audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_REVOKE)
+                        .actor(actorType, actorId)
+                        .connection(s.connection())
+                        .role(s.role())
+                        .subject(s.subject())
+                        .server(s.server())
+                        .session(s.id())
+                        .serial(s.serial())
+                        .detail("reason", reason));
+            }
+            return null;
+        });
     }
 
     /** Revokes every live session of a role that was deleted or whose definition changed. */
@@ -167,16 +170,13 @@ public class SessionService {
         Instant now = clock.instant();
         List<SshSession> due = db.read(c -> SessionRepository.expiredButLive(c, now));
         for (SshSession s : due) {
-            boolean recorded = db.write(c -> {
+            db.write(c -> {
                 SshSession current =
                         SessionRepository.find(c, s.team(), s.id(), true).orElseThrow();
                 if (current.state().isFinal()) {
-                    return false;
+                    return null;
                 }
                 finish(c, current, SessionState.EXPIRED, current.validBefore(), "certificate expired");
-                return true;
-            });
-            if (recorded) {
                 audit.record(AuditEntry.of(s.team(), AuditEventType.SESSION_EXPIRE)
                         .actor("system", "expiry")
                         .connection(s.connection())
@@ -185,12 +185,9 @@ public class SessionService {
                         .server(s.server())
                         .session(s.id())
                         .serial(s.serial()));
-            }
+                return null;
+            });
         }
-    }
-
-    private SshSession end(String team, String sessionId, SessionState state, String reason) {
-        return db.write(c -> endLocked(c, team, sessionId, state, reason).orElse(null));
     }
 
     /** Moves a live session to a final state and tells its agent; empty if it had ended already. */
