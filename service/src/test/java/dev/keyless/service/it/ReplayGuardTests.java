@@ -115,9 +115,9 @@ abstract class ReplayGuardTests {
         CaService cas = context.getBean(CaService.class);
         context.getBean(Db.class).write(c -> {
             context.getBean(TeamService.class).createIfAbsent(c, BETA);
-            admins.insert(c, BETA, "sec-one", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurity), "test");
-            admins.insert(c, BETA, "sec-two", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurityTwo), "test");
-            admins.insert(c, BETA, "ops", AdminRole.DEVOPS_ADMIN, AdminTokens.hash(betaDevops), "test");
+            admins.insert(c, BETA, "sec-one", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurity), AdminService.SYSTEM);
+            admins.insert(c, BETA, "sec-two", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurityTwo), "sec-one");
+            admins.insert(c, BETA, "ops", AdminRole.DEVOPS_ADMIN, AdminTokens.hash(betaDevops), "sec-one");
             cas.ensure(c, BETA, CaKind.USER);
             cas.ensure(c, BETA, CaKind.HOST);
             return null;
