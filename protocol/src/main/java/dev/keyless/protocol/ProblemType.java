@@ -70,7 +70,14 @@ public enum ProblemType {
 
     // Server side
     INTERNAL("internal", 500, "Internal error"),
-    UNAVAILABLE("unavailable", 503, "The service is not ready");
+    UNAVAILABLE("unavailable", 503, "The service is not ready"),
+
+    // Signed agent requests, one slug per check that a validly signed header can still fail
+    AGENT_REQUEST_EXPIRED(
+            "agent-request-expired", 401, "The signed agent request is expired, not yet valid or too long-lived"),
+    AGENT_REQUEST_MISMATCH(
+            "agent-request-mismatch", 401, "The signed agent request was signed for another method, path or body"),
+    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =
