@@ -45,14 +45,15 @@ final class LoginReports {
             errors.add(new FieldError("user", "must be wl_ followed by a role name"));
         }
         optional(errors, "serial", login.serial(), SERIAL, "must be a decimal number of at most 20 digits");
-        optional(errors, "key_id", login.keyId(), KEY_ID, "must be at most 256 printable ASCII characters");
         optional(errors, "source_address", login.sourceAddress(), ADDRESS, "must be a host name or address");
+        String keyId = login.keyId();
         String role = null;
         String session = null;
-        String ours = "keyless:" + team + ":";
-        if (login.keyId() != null && login.keyId().startsWith(ours)) {
+        if (keyId != null && !KEY_ID.matcher(keyId).matches()) {
+            errors.add(new FieldError("key_id", "must be at most 256 printable ASCII characters"));
+        } else if (keyId != null && keyId.startsWith("keyless:" + team + ":")) {
             // keyless:<team>:<role>:<session id>[:<run id>], as the CA writes it
-            String[] parts = login.keyId().split(":", -1);
+            String[] parts = keyId.split(":", -1);
             if (parts.length >= 4
                     && RoleNames.isRole(parts[2])
                     && SESSION_ID.matcher(parts[3]).matches()) {
@@ -63,7 +64,7 @@ final class LoginReports {
             }
         }
         if (!errors.isEmpty()) {
-            throw KeylessException.invalid(errors.stream().distinct().toList());
+            throw KeylessException.invalid(errors);
         }
         return new CheckedLogin(
                 type, login.user(), login.serial(), login.keyId(), login.sourceAddress(), role, session);
