@@ -50,7 +50,11 @@ final class AgentProcess implements AutoCloseable {
         return dir.resolve("sshd_config.d").resolve("*.conf");
     }
 
-    void enroll(URI service, String server, String token) {
+    /** Enrols with the token in a 0600 file, as the README tells operators to: never on argv. */
+    void enroll(URI service, String server, String token) throws IOException {
+        Path tokenFile = stateDir.resolveSibling("enrolment-token");
+        Files.writeString(tokenFile, token + "\n");
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         CommandResult r = Commands.run(
                 List.of(
                         "java",
@@ -63,14 +67,15 @@ final class AgentProcess implements AutoCloseable {
                         TeamSetup.TEAM,
                         "--server",
                         server,
-                        "--token",
-                        token,
+                        "--token-file",
+                        tokenFile.toString(),
                         "--state-dir",
                         stateDir.toString(),
                         "--host-key",
                         sshd.hostPublicKey().toString()),
                 Map.of(),
                 Duration.ofSeconds(60));
+        Files.delete(tokenFile);
         if (r.exitCode() != 0) {
             throw new IllegalStateException("enrolment failed: " + r.stderr() + r.stdout());
         }

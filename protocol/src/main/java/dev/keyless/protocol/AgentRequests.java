@@ -7,11 +7,28 @@ import java.util.List;
  * The host agent's side of the contract, all under {@code /v1/teams/{team}}. Every call after
  * enrolment carries {@code Authorization: KeylessAgent <jws>}: a compact JWS with header {@code
  * {"alg":"EdDSA","typ":"keyless-agent+jwt","kid":agent_id}} and claims {@code iss} (agent id),
- * {@code team}, {@code server}, {@code htm}, {@code htu} (request path without query), {@code
- * iat}, {@code exp} (iat + 60 s) and a random {@code jti}, signed with the agent's Ed25519 key.
+ * {@code team}, {@code server}, {@code htm} (method), {@code htu} (path and query exactly as sent),
+ * {@code body_sha256} (unpadded base64url SHA-256 of the exact body bytes; of no bytes for a
+ * request without a body), {@code iat}, {@code exp} and a random {@code jti} ({@link #JTI_PATTERN}),
+ * signed with the agent's Ed25519 key. The service refuses a header that lives longer than {@link
+ * #MAX_REQUEST_LIFETIME_SECONDS}, is issued more than {@link #CLOCK_SKEW_SECONDS} ahead of its
+ * clock or has expired, and one whose {@code jti} it has seen before: each header is good for one
+ * request, so an agent signs every request, retries included, afresh.
  */
 public final class AgentRequests {
     private AgentRequests() {}
+
+    /** The {@code typ} of a signed agent request header. */
+    public static final String REQUEST_TYPE = "keyless-agent+jwt";
+
+    /** The longest {@code exp - iat} the service accepts. */
+    public static final long MAX_REQUEST_LIFETIME_SECONDS = 30;
+
+    /** How far the agent's and the service's clocks may differ. */
+    public static final long CLOCK_SKEW_SECONDS = 5;
+
+    /** What a {@code jti} looks like: 16 to 64 base64url characters. */
+    public static final String JTI_PATTERN = "[A-Za-z0-9_-]{16,64}";
 
     /** Event types on {@code GET /agents/events}. */
     public static final String SESSION_START = "session.start";

@@ -76,7 +76,13 @@ public enum ProblemType {
     APPROVAL_FORBIDDEN("approval-forbidden", 403, "This admin may not approve these trust settings"),
     APPROVAL_STALE("approval-stale", 409, "The settings to approve are not the ones pending"),
     // CA rotation
-    CA_NOTHING_TO_RETIRE("ca-nothing-to-retire", 409, "The CA has a single key: rotate before retiring");
+    CA_NOTHING_TO_RETIRE("ca-nothing-to-retire", 409, "The CA has a single key: rotate before retiring"),
+    // Signed agent requests, one slug per check that a validly signed header can still fail
+    AGENT_REQUEST_EXPIRED(
+            "agent-request-expired", 401, "The signed agent request is expired, not yet valid or too long-lived"),
+    AGENT_REQUEST_MISMATCH(
+            "agent-request-mismatch", 401, "The signed agent request was signed for another method, path or body"),
+    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -119,19 +119,21 @@ public final class AgentApi {
 
     private <T> T send(
             String method, String path, String query, Object body, Class<T> type, Duration timeout, boolean signed) {
-        String fullPath = teamPath + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + fullPath + query))
+        String target = teamPath + path + query;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + target))
                 .timeout(timeout)
                 .header("Accept", "application/json, application/problem+json");
-        if (signed) {
-            request.header("Authorization", signer.authorization(method, fullPath));
-        }
         try {
+            byte[] bytes = body == null ? new byte[0] : Json.MAPPER.writeValueAsBytes(body);
             if (body != null) {
                 request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)));
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            if (signed) {
+                // Signed here, once per attempt: the service accepts each header for one request only.
+                request.header("Authorization", signer.authorization(method, target, bytes));
             }
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() >= 300) {

@@ -1,7 +1,10 @@
 package dev.keyless.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.keyless.protocol.AgentRequests;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -11,13 +14,15 @@ import java.util.Map;
 /**
  * Builds {@code Authorization: KeylessAgent <jws>} for one request: a compact JWS (RFC 7515) with
  * header {@code {"alg":"EdDSA","typ":"keyless-agent+jwt","kid":agent_id}} and claims {@code iss,
- * team, server, htm, htu, iat, exp (iat+60), jti}, signed with the agent's Ed25519 key (RFC 8037).
- * Binding method and path (as in DPoP, RFC 9449) keeps a captured header from being replayed
- * against another endpoint; the service also rejects a reused {@code jti}. Thread-safe.
+ * team, server, htm, htu (path and query), body_sha256, iat, exp (iat+30), jti}, signed with the
+ * agent's Ed25519 key (RFC 8037). Binding method, path, query and body (as DPoP, RFC 9449, binds
+ * method and URI) keeps a captured header from being used for another request; the service
+ * accepts each {@code jti} once, so every request, retries included, needs a header of its own.
+ * Thread-safe.
  */
 public final class AgentRequestSigner {
     public static final String SCHEME = "KeylessAgent";
-    private static final long LIFETIME_SECONDS = 60;
+    private static final long LIFETIME_SECONDS = AgentRequests.MAX_REQUEST_LIFETIME_SECONDS;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final AgentKey key;
@@ -35,11 +40,14 @@ public final class AgentRequestSigner {
         this.clock = clock;
     }
 
-    /** The header value for {@code method} on {@code path} (no query string). */
-    public String authorization(String method, String path) {
+    /**
+     * The header value for {@code method} on {@code target} (the path and query exactly as sent)
+     * with exactly {@code body} (empty for none).
+     */
+    public String authorization(String method, String target, byte[] body) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "EdDSA");
-        header.put("typ", "keyless-agent+jwt");
+        header.put("typ", AgentRequests.REQUEST_TYPE);
         header.put("kid", agentId);
         long now = clock.instant().getEpochSecond();
         byte[] nonce = new byte[16];
@@ -49,13 +57,22 @@ public final class AgentRequestSigner {
         claims.put("team", team);
         claims.put("server", server);
         claims.put("htm", method);
-        claims.put("htu", path);
+        claims.put("htu", target);
+        claims.put("body_sha256", B64.encodeToString(sha256(body)));
         claims.put("iat", now);
         claims.put("exp", now + LIFETIME_SECONDS);
         claims.put("jti", B64.encodeToString(nonce));
         String signingInput = part(header) + "." + part(claims);
         byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         return SCHEME + " " + signingInput + "." + B64.encodeToString(signature);
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
     }
 
     private static String part(Map<String, Object> json) {

@@ -7,19 +7,29 @@ import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.StateStore;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Creates the agent key, registers it and the host key, installs the host certificate. */
 @Command(name = "enroll", description = "Enrol this server with a one-time enrolment token.")
 public final class EnrollCommand implements Callable<Integer> {
+    private static final int MAX_TOKEN_CHARS = 256;
+    private static final int MAX_TOKEN_INPUT = 4096;
     private static final Pattern CERTIFICATE =
             Pattern.compile("[a-z0-9@.-]+-cert-v01@openssh\\.com [A-Za-z0-9+/=]+( [ -~]*)?");
 
@@ -32,8 +42,17 @@ public final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "this server's name in Keyless")
     String server;
 
-    @Option(names = "--token", required = true, description = "one-time enrolment token")
+    @Option(
+            names = "--token",
+            description = "one-time enrolment token (deprecated: argv is visible in ps; use --token-file)")
     String token;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "PATH",
+            description = "read the one-time enrolment token from PATH, or from standard input for '-'"
+                    + " (the default when no token option is given)")
+    String tokenFile;
 
     @Option(names = "--state-dir", defaultValue = "/var/lib/keyless-agent")
     Path stateDir;
@@ -52,15 +71,25 @@ public final class EnrollCommand implements Callable<Integer> {
             description = "accepted for symmetry with run")
     Path sshdConfigDir;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Where {@code --token-file -} reads from; tests replace it. */
+    InputStream stdin = System.in;
+
+    /** The terminal, if any; null when standard input or output is not one. Tests replace it. */
+    Supplier<Console> console = System::console;
+
     @Override
     public Integer call() throws Exception {
+        String enrolmentToken = enrolmentToken();
         StateStore store = new StateStore(stateDir);
         store.prepare();
         String hostPublicKey =
                 Files.readString(hostKey, StandardCharsets.US_ASCII).strip();
         AgentKey key = AgentKey.generate();
-        Enrolled enrolled =
-                new AgentApi(service, team, null).enroll(new Enroll(server, token, key.publicKeyLine(), hostPublicKey));
+        Enrolled enrolled = new AgentApi(service, team, null)
+                .enroll(new Enroll(server, enrolmentToken, key.publicKeyLine(), hostPublicKey));
         if (enrolled.hostCertificate() == null
                 || !CERTIFICATE.matcher(enrolled.hostCertificate().strip()).matches()) {
             System.err.println("keyless-agent: the service sent no valid host certificate");
@@ -86,6 +115,51 @@ public final class EnrollCommand implements Callable<Integer> {
         System.out.println("enrolled " + server + " in team " + team + " as agent " + enrolled.agentId());
         System.out.println("host certificate: " + certificate);
         return 0;
+    }
+
+    /**
+     * The token from {@code --token-file} (a file, or standard input for {@code -}), from {@code
+     * --token} with a warning, or, with neither, from the terminal without echo or else from
+     * standard input. Only the first line counts, without surrounding white space.
+     */
+    private String enrolmentToken() throws IOException {
+        if (token != null && tokenFile != null) {
+            throw new ParameterException(spec.commandLine(), "give either --token or --token-file, not both");
+        }
+        String value;
+        if (token != null) {
+            spec.commandLine()
+                    .getErr()
+                    .println("keyless-agent: warning: --token puts the enrolment token on the command line, where"
+                            + " every local user can read it (ps, /proc/<pid>/cmdline); use --token-file PATH or"
+                            + " --token-file - (standard input)");
+            value = token;
+        } else if (tokenFile != null && !tokenFile.equals("-")) {
+            try (InputStream in = Files.newInputStream(Path.of(tokenFile))) {
+                value = firstLine(in);
+            }
+        } else if (tokenFile == null && console.get() != null) {
+            char[] typed = console.get().readPassword("Enrolment token: ");
+            value = typed == null ? "" : new String(typed);
+        } else {
+            value = firstLine(stdin);
+        }
+        String line = value.lines().findFirst().orElse("").strip();
+        if (line.isEmpty() || line.length() > MAX_TOKEN_CHARS) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "no enrolment token (expected one line of at most " + MAX_TOKEN_CHARS + " characters)");
+        }
+        return line;
+    }
+
+    /** Up to the first newline (or end of input), reading no more than {@code MAX_TOKEN_INPUT} bytes. */
+    private static String firstLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != -1 && b != '\n' && line.size() < MAX_TOKEN_INPUT; b = in.read()) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.US_ASCII);
     }
 
     static Path defaultCertificatePath(Path hostKey) {

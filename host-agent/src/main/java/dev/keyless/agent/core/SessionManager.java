@@ -235,7 +235,8 @@ public final class SessionManager {
     private void refuse(AgentSession session, String reason) {
         LOG.log(Level.WARNING, "refusing a session: {0}", reason);
         if (session != null && SessionVerifier.isSessionId(session.id())) {
-            report(() -> api.failed(session.id(), new Failed(reason)));
+            // Bounded as a whole: the service keeps at most 200 printable characters of a reason.
+            report(() -> api.failed(session.id(), new Failed(shorten(reason))));
         }
     }
 

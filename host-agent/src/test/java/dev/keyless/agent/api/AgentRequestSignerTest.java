@@ -17,10 +17,11 @@ class AgentRequestSignerTest {
     private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
-    void signsMethodAndPathWithTheAgentKey() throws Exception {
+    void signsMethodPathQueryAndBodyWithTheAgentKey() throws Exception {
         AgentKey key = AgentKey.generate();
         AgentRequestSigner signer = new AgentRequestSigner(key, "agent-1", "team-a", "web-01", clock);
-        String header = signer.authorization("GET", "/v1/teams/team-a/agents/events");
+        String header = signer.authorization(
+                "POST", "/v1/teams/team-a/agents/logins?x=1", "{\"type\":\"login\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(header).startsWith("KeylessAgent ");
         String[] parts = header.substring("KeylessAgent ".length()).split("\\.");
@@ -31,10 +32,12 @@ class AgentRequestSignerTest {
         assertThat(claims.get("iss").asText()).isEqualTo("agent-1");
         assertThat(claims.get("team").asText()).isEqualTo("team-a");
         assertThat(claims.get("server").asText()).isEqualTo("web-01");
-        assertThat(claims.get("htm").asText()).isEqualTo("GET");
-        assertThat(claims.get("htu").asText()).isEqualTo("/v1/teams/team-a/agents/events");
+        assertThat(claims.get("htm").asText()).isEqualTo("POST");
+        assertThat(claims.get("htu").asText()).isEqualTo("/v1/teams/team-a/agents/logins?x=1");
+        // printf '{"type":"login"}' | openssl dgst -sha256 -binary | basenc --base64url (unpadded)
+        assertThat(claims.get("body_sha256").asText()).isEqualTo("r3LxzN6wL12ZMfeMJ3DGRRCShHVWGXqrz6xOp7CJIdE");
         assertThat(claims.get("iat").asLong()).isEqualTo(1_767_225_600L);
-        assertThat(claims.get("exp").asLong()).isEqualTo(1_767_225_660L);
+        assertThat(claims.get("exp").asLong()).isEqualTo(1_767_225_630L);
         assertThat(claims.get("jti").asText()).hasSizeGreaterThan(20);
 
         Ed25519Signer verifier = new Ed25519Signer();
@@ -46,9 +49,18 @@ class AgentRequestSignerTest {
     }
 
     @Test
+    void aRequestWithoutABodySignsTheDigestOfNoBytes() throws Exception {
+        AgentRequestSigner signer = new AgentRequestSigner(AgentKey.generate(), "a", "t", "s", clock);
+        String jws = signer.authorization("GET", "/x", new byte[0]).substring("KeylessAgent ".length());
+        JsonNode claims = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jws.split("\\.")[1]));
+        assertThat(claims.get("body_sha256").asText()).isEqualTo("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+    }
+
+    @Test
     void everyRequestGetsAFreshJti() {
         AgentRequestSigner signer = new AgentRequestSigner(AgentKey.generate(), "a", "t", "s", clock);
-        assertThat(signer.authorization("POST", "/x")).isNotEqualTo(signer.authorization("POST", "/x"));
+        assertThat(signer.authorization("POST", "/x", new byte[0]))
+                .isNotEqualTo(signer.authorization("POST", "/x", new byte[0]));
     }
 
     private static byte[] publicKeyBytes(String line) {

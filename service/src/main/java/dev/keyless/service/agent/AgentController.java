@@ -1,5 +1,6 @@
 package dev.keyless.service.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
@@ -20,16 +21,28 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
+/**
+ * Agent calls. Each authenticates on the request thread with the exact body bytes it received
+ * (the signature covers their digest) and only then reads them as JSON.
+ */
 @Controller("/v1/teams/{team}")
 final class AgentController {
+    private static final byte[] NO_BODY = new byte[0];
+
     private final EnrollmentService enrollment;
     private final AgentService agents;
+    private final AgentAuthenticator authenticator;
+    private final ObjectMapper json;
 
-    AgentController(EnrollmentService enrollment, AgentService agents) {
+    AgentController(
+            EnrollmentService enrollment, AgentService agents, AgentAuthenticator authenticator, ObjectMapper json) {
         this.enrollment = enrollment;
         this.agents = agents;
+        this.authenticator = authenticator;
+        this.json = json;
     }
 
     @Post("/servers/{name}/enrollment-tokens")
@@ -45,43 +58,50 @@ final class AgentController {
     @Get("/agents/events")
     CompletableFuture<EventBatch> events(
             String team,
-            AgentPrincipal agent,
+            AgentCall call,
             @Nullable @QueryValue Long after,
             @Nullable @QueryValue("wait_seconds") Integer waitSeconds) {
-        return agents.events(agent, after == null ? 0 : after, waitSeconds == null ? 0 : waitSeconds);
+        return agents.events(
+                authenticator.authenticate(call, NO_BODY),
+                after == null ? 0 : after,
+                waitSeconds == null ? 0 : waitSeconds);
     }
 
     @Post("/agents/host-certificate")
-    HostCertificate hostCertificate(String team, AgentPrincipal agent, HttpRequest<?> http) {
-        return enrollment.renewHostCertificate(agent, ClientAddress.of(http));
+    HostCertificate hostCertificate(String team, AgentCall call, HttpRequest<?> http) {
+        return enrollment.renewHostCertificate(authenticator.authenticate(call, NO_BODY), ClientAddress.of(http));
     }
 
     @Get("/agents/sessions")
-    LiveSessions sessions(String team, AgentPrincipal agent) {
-        return agents.live(agent);
+    LiveSessions sessions(String team, AgentCall call) {
+        return agents.live(authenticator.authenticate(call, NO_BODY));
     }
 
     @Post("/agents/sessions/{id}/ready")
-    HttpResponse<Void> ready(String team, String id, AgentPrincipal agent, @Body Ready report) {
-        agents.ready(agent, id, report);
+    HttpResponse<Void> ready(String team, String id, AgentCall call, @Body byte[] body) throws IOException {
+        AgentPrincipal agent = authenticator.authenticate(call, body);
+        agents.ready(agent, id, json.readValue(body, Ready.class));
         return HttpResponse.noContent();
     }
 
     @Post("/agents/sessions/{id}/failed")
-    HttpResponse<Void> failed(String team, String id, AgentPrincipal agent, @Body Failed report) {
-        agents.failed(agent, id, report);
+    HttpResponse<Void> failed(String team, String id, AgentCall call, @Body byte[] body) throws IOException {
+        AgentPrincipal agent = authenticator.authenticate(call, body);
+        agents.failed(agent, id, json.readValue(body, Failed.class));
         return HttpResponse.noContent();
     }
 
     @Post("/agents/sessions/{id}/ended")
-    HttpResponse<Void> ended(String team, String id, AgentPrincipal agent, @Body Ended report) {
-        agents.ended(agent, id, report);
+    HttpResponse<Void> ended(String team, String id, AgentCall call, @Body byte[] body) throws IOException {
+        AgentPrincipal agent = authenticator.authenticate(call, body);
+        agents.ended(agent, id, json.readValue(body, Ended.class));
         return HttpResponse.noContent();
     }
 
     @Post("/agents/logins")
-    HttpResponse<Void> login(String team, AgentPrincipal agent, @Body Login login) {
-        agents.login(agent, login);
+    HttpResponse<Void> login(String team, AgentCall call, @Body byte[] body) throws IOException {
+        AgentPrincipal agent = authenticator.authenticate(call, body);
+        agents.login(agent, json.readValue(body, Login.class));
         return HttpResponse.noContent();
     }
 }

@@ -50,6 +50,20 @@ public final class AgentRepository {
         Db.update(c, "UPDATE agent SET last_seen_at = ? WHERE id = ?", at, id);
     }
 
+    /**
+     * Claims a signed request's {@code jti} for the agent until {@code keepUntil}; false if it was
+     * claimed before. The primary key decides, so replicas agree.
+     */
+    static boolean claimRequest(Connection c, String agentId, String jti, Instant keepUntil) throws SQLException {
+        return Db.insertIfAbsent(
+                c, "INSERT INTO agent_request (agent_id, jti, expires_at) VALUES (?, ?, ?)", agentId, jti, keepUntil);
+    }
+
+    /** Forgets the claims of requests that could no longer pass the time checks. */
+    static int purgeRequests(Connection c, Instant now) throws SQLException {
+        return Db.update(c, "DELETE FROM agent_request WHERE expires_at < ?", now);
+    }
+
     private static Agent map(ResultSet rs) throws SQLException {
         return new Agent(
                 rs.getString("id"),

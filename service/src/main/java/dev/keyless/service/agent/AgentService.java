@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 @Singleton
 public class AgentService {
     static final int MAX_WAIT_SECONDS = 55;
+    private static final long MAX_DURATION_MS = Duration.ofHours(1).toMillis();
     private static final Pattern SAFE_TEXT = Pattern.compile("[\\x20-\\x7e]{0,200}");
 
     private final AgentEventQueue events;
@@ -72,16 +73,21 @@ public class AgentService {
     }
 
     public void ready(AgentPrincipal agent, String sessionId, Ready report) {
+        String duration = ms(report.durationMs());
         if (sessions.markReady(agent.team(), agent.server(), sessionId)) {
             SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
             if (report.accountCreated()) {
-                audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_CREATE, s)
-                        .detail("duration_ms", ms(report.durationMs())));
+                audit.record(
+                        event(agent, AuditEventType.SERVER_ACCOUNT_CREATE, s).detail("duration_ms", duration));
             }
-            audit.record(event(agent, AuditEventType.SESSION_READY, s).detail("duration_ms", ms(report.durationMs())));
+            audit.record(event(agent, AuditEventType.SESSION_READY, s).detail("duration_ms", duration));
         }
     }
 
+    /**
+     * Ends a session the agent could not provision. A reason that is not short printable text is
+     * replaced rather than refused: the report only takes access away, and it must not be lost.
+     */
     public void failed(AgentPrincipal agent, String sessionId, Failed report) {
         String reason =
                 report.reason() != null && SAFE_TEXT.matcher(report.reason()).matches()
@@ -96,33 +102,28 @@ public class AgentService {
     }
 
     public void ended(AgentPrincipal agent, String sessionId, Ended report) {
+        String duration = ms(report.durationMs());
         SshSession s = sessions.find(agent.team(), sessionId)
                 .filter(x -> x.server().equals(agent.server()))
                 .orElseThrow(() -> new KeylessException(
                         dev.keyless.protocol.ProblemType.NOT_FOUND, "No such session on this server"));
         if (report.accountDeleted()) {
-            audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_DELETE, s)
-                    .detail("duration_ms", ms(report.durationMs())));
+            audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_DELETE, s).detail("duration_ms", duration));
         }
     }
 
+    /** Audits an sshd login or logout the agent saw; every field is bounded first ({@link LoginReports}). */
     public void login(AgentPrincipal agent, Login login) {
-        String type =
-                "logout".equals(login.type()) ? AuditEventType.SERVER_SSH_LOGOUT : AuditEventType.SERVER_SSH_LOGIN;
-        AuditEntry entry = AuditEntry.of(agent.team(), type)
+        LoginReports.CheckedLogin checked = LoginReports.check(agent.team(), login);
+        AuditEntry entry = AuditEntry.of(agent.team(), checked.eventType())
                 .actor("agent", agent.agentId())
                 .server(agent.server())
-                .serial(safe(login.serial()))
-                .detail("user", safe(login.user()))
-                .detail("key_id", safe(login.keyId()))
-                .detail("source_address", safe(login.sourceAddress()));
-        String keyId = login.keyId();
-        // key id: keyless:<team>:<role>:<session-id>[:<run id>]
-        if (keyId != null && keyId.startsWith("keyless:" + agent.team() + ":")) {
-            String[] parts = keyId.split(":");
-            if (parts.length >= 4) {
-                entry.role(safe(parts[2])).session(safe(parts[3]));
-            }
+                .serial(checked.serial())
+                .detail("user", checked.user())
+                .detail("key_id", checked.keyId())
+                .detail("source_address", checked.sourceAddress());
+        if (checked.role() != null) {
+            entry.role(checked.role()).session(checked.session());
         }
         audit.record(entry);
     }
@@ -139,10 +140,9 @@ public class AgentService {
     }
 
     private static String ms(long durationMs) {
+        if (durationMs < 0 || durationMs > MAX_DURATION_MS) {
+            throw KeylessException.invalid("duration_ms", "must be between 0 and " + MAX_DURATION_MS);
+        }
         return Long.toString(durationMs);
-    }
-
-    private static String safe(String value) {
-        return value != null && SAFE_TEXT.matcher(value).matches() ? value : null;
     }
 }

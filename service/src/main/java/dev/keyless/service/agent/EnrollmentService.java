@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -46,6 +47,9 @@ public class EnrollmentService {
     static final Duration TOKEN_TTL = Duration.ofHours(1);
     /** Host certificates are backdated this much (at most a tenth of their lifetime) for slow clocks. */
     static final Duration HOST_CERT_BACKDATE = Duration.ofMinutes(5);
+
+    private static final int MAX_AGENT_KEY_CHARS = 512;
+    private static final int MAX_HOST_KEY_CHARS = 4096;
 
     private final Db db;
     private final Clock clock;
@@ -94,20 +98,26 @@ public class EnrollmentService {
         return new EnrollmentToken(serverName, token, expires);
     }
 
+    /**
+     * Trades a one-time token for the agent's registration. The caller is not authenticated yet, so
+     * every reason the token does not fit (unknown team or server, unknown, used or expired token,
+     * token for another server) gets the same answer after the same work: the token is looked up
+     * even when the server is unknown, and nothing tells a known server name from an unknown one.
+     */
     public Enrolled enroll(String team, Enroll request, String clientIp) {
         String serverName = name(request.server());
         if (request.enrollmentToken() == null || request.enrollmentToken().length() > 256) {
             throw invalidToken();
         }
-        SshPublicKey agentKey = key("agent_public_key", request.agentPublicKey());
+        SshPublicKey agentKey = key("agent_public_key", request.agentPublicKey(), MAX_AGENT_KEY_CHARS);
         if (!agentKey.keyType().equals("ssh-ed25519")) {
             throw KeylessException.invalid("agent_public_key", "must be an ssh-ed25519 key");
         }
-        SshPublicKey hostKey = key("host_public_key", request.hostPublicKey());
-        TargetServer server = server(team, serverName);
+        SshPublicKey hostKey = key("host_public_key", request.hostPublicKey(), MAX_HOST_KEY_CHARS);
+        Optional<TargetServer> known = knownServer(team, serverName);
         Instant now = clock.instant();
         String agentId = UUID.randomUUID().toString();
-        db.write(c -> {
+        TargetServer server = db.write(c -> {
             boolean valid = Db.queryOne(
                             c,
                             "SELECT server FROM enrollment_token WHERE token_hash = ? AND team = ? AND used_at IS NULL"
@@ -118,7 +128,7 @@ public class EnrollmentService {
                             now)
                     .filter(serverName::equals)
                     .isPresent();
-            if (!valid) {
+            if (!valid || known.isEmpty()) {
                 throw invalidToken();
             }
             Db.update(
@@ -139,7 +149,7 @@ public class EnrollmentService {
                             hostKey.withComment("").toLine(),
                             now,
                             now));
-            return null;
+            return known.get();
         });
         String hostCertificate = hostCertificate(team, server, hostKey);
         audit.record(AuditEntry.of(team, AuditEventType.AGENT_ENROLL)
@@ -160,7 +170,7 @@ public class EnrollmentService {
         Agent enrolled = db.read(c -> AgentRepository.find(c, agent.agentId()))
                 .filter(a -> a.team().equals(agent.team()) && a.server().equals(agent.server()))
                 .orElseThrow(() -> new KeylessException(ProblemType.AGENT_UNAUTHENTICATED, "Unknown agent"));
-        SshPublicKey hostKey = key("host_public_key", enrolled.hostPublicKey());
+        SshPublicKey hostKey = key("host_public_key", enrolled.hostPublicKey(), MAX_HOST_KEY_CHARS);
         String certificate = hostCertificate(agent.team(), server(agent.team(), agent.server()), hostKey);
         audit.record(AuditEntry.of(agent.team(), AuditEventType.AGENT_HOST_CERTIFICATE_RENEW)
                 .actor("agent", agent.agentId())
@@ -197,6 +207,17 @@ public class EnrollmentService {
                         () -> new KeylessException(ProblemType.SERVER_NOT_FOUND, "No server named '" + name + "'"));
     }
 
+    /** The server, or empty for an unknown team or server: the enrolment answer must not differ. */
+    private Optional<TargetServer> knownServer(String team, String name) {
+        long version;
+        try {
+            version = db.read(c -> TeamService.configVersion(c, team));
+        } catch (KeylessException unknownTeam) {
+            return Optional.empty();
+        }
+        return servers.find(team, version, name);
+    }
+
     private static String name(String server) {
         try {
             return Names.server("server", server);
@@ -205,15 +226,22 @@ public class EnrollmentService {
         }
     }
 
-    private static SshPublicKey key(String field, String line) {
+    /** A parsed key whose stored line fits its column ({@code agent}: 512, {@code host}: 2048). */
+    private static SshPublicKey key(String field, String line, int maxChars) {
         if (line == null) {
             throw KeylessException.invalid(field, "is required");
         }
+        SshPublicKey key;
         try {
-            return SshPublicKeys.parse(line);
+            key = SshPublicKeys.parse(line);
         } catch (PublicKeyRejectedException e) {
             throw KeylessException.invalid(field, e.getMessage());
         }
+        // Stored without its comment, so only the key itself must fit the column.
+        if (key.withComment("").toLine().length() > maxChars) {
+            throw KeylessException.invalid(field, "must be at most " + maxChars + " characters without its comment");
+        }
+        return key;
     }
 
     private static KeylessException invalidToken() {

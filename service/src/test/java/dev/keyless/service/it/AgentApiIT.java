@@ -13,8 +13,14 @@ import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,7 +124,7 @@ class AgentApiIT {
         assertThat(agent.call("GET", path, null, null).slug()).isEqualTo("agent-unauthenticated");
         assertThat(agent.call("GET", path, null, agent.header("GET", T + "/agents/events"))
                         .slug())
-                .isEqualTo("agent-unauthenticated");
+                .isEqualTo("agent-request-mismatch");
         TestAgent impostor = new TestAgent(service.uri(), RunningService.TEAM, "web-01");
         impostor.agentId = agent.agentId;
         assertThat(impostor.call("GET", path, null).slug()).isEqualTo("agent-unauthenticated");
@@ -239,5 +245,123 @@ class AgentApiIT {
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0).get("role").asText()).isEqualTo("deployer");
         assertThat(audit.get(0).get("server").asText()).isEqualTo("web-01");
+    }
+
+    @Test
+    void anOversizedLoginReportIsRefusedAndOtherWritesGoOn() throws Exception {
+        // Longer than the audit columns (role 30, session_id 40), short enough for the old 200-char filter.
+        String keyId = "keyless:acme:" + "r".repeat(120) + ":" + "s".repeat(60);
+        Map<String, Object> report = Map.of(
+                "type", "login", "user", "wl_deployer", "serial", "1", "key_id", keyId, "source_address", "127.0.0.1");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Api.Response>> reports = new ArrayList<>();
+            List<Future<AccessToken>> exchanges = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                reports.add(pool.submit(() -> agent.call("POST", T + "/agents/logins", report)));
+                exchanges.add(pool.submit(() -> client.authenticate("github", team.githubToken(), null)));
+            }
+            for (Future<Api.Response> f : reports) {
+                Api.Response r = f.get(60, TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.body()).isEqualTo(400);
+                assertThat(r.slug()).isEqualTo("invalid-request");
+                assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("key_id");
+            }
+            for (Future<AccessToken> f : exchanges) {
+                assertThat(f.get(60, TimeUnit.SECONDS).accessToken()).isNotBlank();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyFieldOfALoginReportIsBounded() {
+        Map<String, Object> good = new LinkedHashMap<>(Map.of(
+                "type",
+                "login",
+                "user",
+                "wl_deployer",
+                "serial",
+                "12345",
+                "key_id",
+                "keyless:acme:deployer:00000000-0000-4000-8000-000000000000",
+                "source_address",
+                "192.0.2.1"));
+        Map<String, Object> bad = Map.of(
+                "type", "admin",
+                "user", "wl_" + "x".repeat(40),
+                "serial", "1".repeat(21),
+                "key_id", "k".repeat(257),
+                "source_address", "a".repeat(256));
+        for (Map.Entry<String, Object> field : bad.entrySet()) {
+            Map<String, Object> report = new LinkedHashMap<>(good);
+            report.put(field.getKey(), field.getValue());
+            Api.Response r = agent.call("POST", T + "/agents/logins", report);
+            assertThat(r.status()).as(field.getKey() + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo(field.getKey());
+        }
+        assertThat(agent.call("POST", T + "/agents/logins", good).status()).isEqualTo(204);
+    }
+
+    @Test
+    void enrolmentAnswersAlikeForUnknownServersAndWrongTokens() throws Exception {
+        team.server("web-03", 22, Map.of("env", "test"));
+        String used = api.post(T + "/servers/web-03/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        TestAgent fresh = new TestAgent(service.uri(), RunningService.TEAM, "web-03");
+        Path hostKey = SshKeygen.generate(dir, "host-alike", "ed25519", 0, "host");
+        String host = Files.readString(Path.of(hostKey + ".pub")).trim();
+        assertThat(fresh.call("POST", T + "/agents/enroll", enrolment("web-03", used, fresh, host), null)
+                        .status())
+                .isEqualTo(201);
+
+        String unknownToken = "kle_" + "A".repeat(43);
+        List<Map<String, Object>> attempts = List.of(
+                enrolment("no-such-server", unknownToken, fresh, host),
+                enrolment("no-such-server", used, fresh, host),
+                enrolment("web-03", unknownToken, fresh, host),
+                enrolment("web-03", used, fresh, host));
+        List<Api.Response> answers = new ArrayList<>();
+        List<Long> medians = new ArrayList<>();
+        for (Map<String, Object> attempt : attempts) {
+            List<Long> took = new ArrayList<>();
+            Api.Response answer = null;
+            for (int i = 0; i < 7; i++) {
+                long started = System.nanoTime();
+                answer = fresh.call("POST", T + "/agents/enroll", attempt, null);
+                took.add(System.nanoTime() - started);
+            }
+            answers.add(answer);
+            medians.add(took.stream().sorted().toList().get(3) / 1_000_000);
+        }
+        Api.Response first = answers.get(0);
+        assertThat(first.status()).isEqualTo(401);
+        assertThat(first.slug()).isEqualTo("enrollment-token-invalid");
+        for (Api.Response answer : answers) {
+            assertThat(answer.status()).isEqualTo(first.status());
+            assertThat(answer.body()).isEqualTo(first.body());
+        }
+        long fastest = medians.stream().min(Long::compare).orElseThrow();
+        long slowest = medians.stream().max(Long::compare).orElseThrow();
+        assertThat(slowest).as("median ms per case %s", medians).isLessThan(fastest * 10 + 20);
+        // An unknown team answers the same way.
+        Api.Response noTeam = fresh.call(
+                "POST", "/v1/teams/no-such-team/agents/enroll", enrolment("web-03", unknownToken, fresh, host), null);
+        assertThat(noTeam.body()).isEqualTo(first.body());
+    }
+
+    private static Map<String, Object> enrolment(String server, String token, TestAgent agent, String hostKey) {
+        return Map.of(
+                "server",
+                server,
+                "enrollment_token",
+                token,
+                "agent_public_key",
+                agent.publicKeyLine(),
+                "host_public_key",
+                hostKey);
     }
 }

@@ -115,7 +115,8 @@ abstract class ReplayGuardTests {
         CaService cas = context.getBean(CaService.class);
         context.getBean(Db.class).write(c -> {
             context.getBean(TeamService.class).createIfAbsent(c, BETA);
-            admins.insert(c, BETA, "sec-one", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurity), AdminService.SYSTEM);
+            admins.insert(
+                    c, BETA, "sec-one", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurity), AdminService.SYSTEM);
             admins.insert(c, BETA, "sec-two", AdminRole.SECURITY_ADMIN, AdminTokens.hash(betaSecurityTwo), "sec-one");
             admins.insert(c, BETA, "ops", AdminRole.DEVOPS_ADMIN, AdminTokens.hash(betaDevops), "sec-one");
             cas.ensure(c, BETA, CaKind.USER);

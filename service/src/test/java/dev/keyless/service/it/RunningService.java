@@ -24,12 +24,19 @@ public final class RunningService implements AutoCloseable {
     private final TestDatabase.Prepared database;
     private final EmbeddedServer server;
     private final String bootstrapToken;
+    private final Map<String, Object> props;
 
-    private RunningService(Path dataDir, TestDatabase.Prepared database, EmbeddedServer server, String bootstrapToken) {
+    private RunningService(
+            Path dataDir,
+            TestDatabase.Prepared database,
+            EmbeddedServer server,
+            String bootstrapToken,
+            Map<String, Object> props) {
         this.dataDir = dataDir;
         this.database = database;
         this.server = server;
         this.bootstrapToken = bootstrapToken;
+        this.props = props;
     }
 
     public static RunningService start(TestDatabase kind) throws IOException, SQLException {
@@ -62,7 +69,15 @@ public final class RunningService implements AutoCloseable {
         props.put("keyless.jwks.allow-private-addresses", true);
         props.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-        return new RunningService(dataDir, database, server, bootstrapToken);
+        return new RunningService(dataDir, database, server, bootstrapToken, Map.copyOf(props));
+    }
+
+    /**
+     * A second replica with the same settings on the same database, on a port of its own, as behind
+     * a load balancer. Close it before this service, which drops the database.
+     */
+    public EmbeddedServer replica() {
+        return ApplicationContext.run(EmbeddedServer.class, props);
     }
 
     public URI uri() {

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,24 +86,53 @@ final class TestAgent {
         return "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.array()) + " agent";
     }
 
-    /** A signed header for one request; {@code forPath} may differ from the real path in tests. */
-    String header(String method, String forPath) {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("alg", "EdDSA");
-        h.put("typ", "keyless-agent+jwt");
-        h.put("kid", agentId);
-        long now = Instant.now().getEpochSecond();
+    /** A signed header for a request without a body; {@code target} may differ from the real one in tests. */
+    String header(String method, String target) {
+        return header(method, target, new byte[0]);
+    }
+
+    /** A signed header for {@code method} on {@code target} (path and query) with {@code body}. */
+    String header(String method, String target, byte[] body) {
+        return header(method, target, body, Instant.now(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * A signed header issued at {@code issuedAt} for {@code lifetime}: the claims the real agent
+     * signs ({@code AgentRequests}), so tests can shift the times the way an attacker would.
+     */
+    String header(String method, String target, byte[] body, Instant issuedAt, Duration lifetime) {
+        return sign(claims(method, target, body, issuedAt, lifetime));
+    }
+
+    /** A header as {@link #header(String, String, byte[])} but without the claim {@code omitted}. */
+    String headerWithout(String omitted, String method, String target, byte[] body) {
+        Map<String, Object> claims = claims(method, target, body, Instant.now(), Duration.ofSeconds(30));
+        claims.remove(omitted);
+        return sign(claims);
+    }
+
+    private Map<String, Object> claims(String method, String target, byte[] body, Instant issuedAt, Duration lifetime) {
+        long iat = issuedAt.getEpochSecond();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("iss", agentId);
         p.put("team", team);
         p.put("server", server);
         p.put("htm", method);
-        p.put("htu", forPath);
-        p.put("iat", now);
-        p.put("exp", now + 60);
+        p.put("htu", target);
+        p.put("body_sha256", b64(sha256(body)));
+        p.put("iat", iat);
+        p.put("exp", iat + lifetime.toSeconds());
         p.put("jti", UUID.randomUUID().toString());
+        return p;
+    }
+
+    private String sign(Map<String, Object> claims) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("alg", "EdDSA");
+        h.put("typ", "keyless-agent+jwt");
+        h.put("kid", agentId);
         try {
-            String input = b64(JSON.writeValueAsBytes(h)) + "." + b64(JSON.writeValueAsBytes(p));
+            String input = b64(JSON.writeValueAsBytes(h)) + "." + b64(JSON.writeValueAsBytes(claims));
             Ed25519Signer signer = new Ed25519Signer();
             signer.init(true, key);
             byte[] bytes = input.getBytes(StandardCharsets.US_ASCII);
@@ -113,28 +143,51 @@ final class TestAgent {
         }
     }
 
+    /** The bytes a JSON body is sent as; none for {@code null}. */
+    static byte[] json(Object body) {
+        try {
+            return body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A request signed for exactly what is sent. */
     Api.Response call(String method, String path, Object body) {
-        return call(
-                method, path, body, header(method, path.contains("?") ? path.substring(0, path.indexOf('?')) : path));
+        byte[] bytes = json(body);
+        return send(method, path, bytes, header(method, path, bytes));
     }
 
     Api.Response call(String method, String path, Object body, String authorization) {
+        return send(method, path, json(body), authorization);
+    }
+
+    /** Sends {@code body} as it is (a JSON body when not empty) with {@code authorization}. */
+    Api.Response send(String method, String path, byte[] body, String authorization) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(70));
             if (authorization != null) {
                 b.header("Authorization", authorization);
             }
-            if (body == null) {
+            if (body.length == 0) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             }
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Api.Response(
                     r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
