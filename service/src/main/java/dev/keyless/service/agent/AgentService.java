@@ -11,6 +11,7 @@ import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.ca.CaKind;
 import dev.keyless.service.ca.CaService;
+import dev.keyless.service.db.Db;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.session.SessionService;
 import dev.keyless.service.session.SshSession;
@@ -34,8 +35,10 @@ public class AgentService {
     private final CaService cas;
     private final AuditService audit;
     private final ExecutorService blocking;
+    private final Db db;
 
     AgentService(
+            Db db,
             AgentEventQueue events,
             SessionService sessions,
             CaService cas,
@@ -46,6 +49,7 @@ public class AgentService {
         this.cas = cas;
         this.audit = audit;
         this.blocking = blocking;
+        this.db = db;
     }
 
     /**
@@ -74,14 +78,18 @@ public class AgentService {
 
     public void ready(AgentPrincipal agent, String sessionId, Ready report) {
         String duration = ms(report.durationMs());
-        if (sessions.markReady(agent.team(), agent.server(), sessionId)) {
-            SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
-            if (report.accountCreated()) {
-                audit.record(
-                        event(agent, AuditEventType.SERVER_ACCOUNT_CREATE, s).detail("duration_ms", duration));
+        // The state change and its events commit together (the calls below join this transaction).
+        db.write(c -> {
+            if (sessions.markReady(agent.team(), agent.server(), sessionId)) {
+                SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
+                if (report.accountCreated()) {
+                    audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_CREATE, s)
+                            .detail("duration_ms", duration));
+                }
+                audit.record(event(agent, AuditEventType.SESSION_READY, s).detail("duration_ms", duration));
             }
-            audit.record(event(agent, AuditEventType.SESSION_READY, s).detail("duration_ms", duration));
-        }
+            return null;
+        });
     }
 
     /**
@@ -93,12 +101,15 @@ public class AgentService {
                 report.reason() != null && SAFE_TEXT.matcher(report.reason()).matches()
                         ? report.reason()
                         : "(reason not printable)";
-        if (sessions.markFailed(agent.team(), agent.server(), sessionId, reason)) {
-            SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
-            audit.record(event(agent, AuditEventType.SESSION_PROVISION_FAIL, s)
-                    .failure("provisioning-failed")
-                    .detail("agent_reason", reason));
-        }
+        db.write(c -> {
+            if (sessions.markFailed(agent.team(), agent.server(), sessionId, reason)) {
+                SshSession s = sessions.find(agent.team(), sessionId).orElseThrow();
+                audit.record(event(agent, AuditEventType.SESSION_PROVISION_FAIL, s)
+                        .failure("provisioning-failed")
+                        .detail("agent_reason", reason));
+            }
+            return null;
+        });
     }
 
     public void ended(AgentPrincipal agent, String sessionId, Ended report) {

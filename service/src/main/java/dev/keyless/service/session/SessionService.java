@@ -249,7 +249,7 @@ public class SessionService {
                     s.get().id());
             return true;
         });
-        wakeWaiters();
+        db.afterCommit(this::wakeWaiters);
         return changed;
     }
 
@@ -267,7 +267,7 @@ public class SessionService {
             refuseCertificate(c, s);
             return true;
         });
-        wakeWaiters();
+        db.afterCommit(this::wakeWaiters);
         return changed;
     }
 
