@@ -55,7 +55,13 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
         env.putAll(extraEnv);
         ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
-        service.awaitHealthy(Duration.ofSeconds(60));
+        try {
+            service.awaitHealthy(Duration.ofSeconds(60));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // not left running when the caller never gets it to close
+            service.kill();
+            throw e;
+        }
         return service;
     }
 
