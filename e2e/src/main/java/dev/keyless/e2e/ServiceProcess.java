@@ -57,7 +57,13 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         env.putAll(extraEnv);
         ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
-        service.awaitHealthy(Duration.ofSeconds(60));
+        try {
+            service.awaitHealthy(Duration.ofSeconds(60));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // not left running when the caller never gets it to close
+            service.kill();
+            throw e;
+        }
         return service;
     }
 

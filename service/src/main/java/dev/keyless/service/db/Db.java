@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public class Db {
     private static final Logger LOG = LoggerFactory.getLogger(Db.class);
     /** Attempts of one transaction that lost races (deadlock, lock wait, Galera certification). */
-    static final int MAX_ATTEMPTS = 8;
+    static final int MAX_ATTEMPTS = 12;
     /** How long a request keeps retrying a database that is unreachable or not ready. */
     static final Duration UNAVAILABLE_BUDGET = Duration.ofMillis(800);
 

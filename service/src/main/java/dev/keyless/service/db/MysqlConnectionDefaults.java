@@ -6,26 +6,33 @@ import io.micronaut.context.event.BeanCreatedEventListener;
 import jakarta.inject.Singleton;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Connection settings every MySQL/MariaDB data source gets unless its URL sets them: utf8mb4 on
  * the wire, and timeouts short enough that a dead or hung database node answers 503 in seconds
  * instead of holding requests (the driver's defaults wait forever for a socket read and 50 s for a
- * row lock). A setting in {@code KEYLESS_DB_URL} wins.
+ * row lock). A setting in {@code KEYLESS_DB_URL} wins; session variables the URL sets (a Galera
+ * cluster's {@code wsrep_sync_wait=1}) are merged with the default lock wait instead of dropping it.
  */
 @Singleton
 final class MysqlConnectionDefaults implements BeanCreatedEventListener<DatasourceConfiguration> {
+    private static final String LOCK_WAIT = "innodb_lock_wait_timeout=5";
     static final Map<String, String> DEFAULTS = Map.of(
             "characterEncoding", "UTF-8",
             "connectTimeout", "1000",
             "socketTimeout", "15000",
-            "sessionVariables", "innodb_lock_wait_timeout=5");
+            "sessionVariables", LOCK_WAIT);
+    private static final Pattern SESSION_VARIABLES = Pattern.compile("(?i)([?&]sessionVariables=)([^&]*)");
 
     @Override
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration config = event.getBean();
         String url = config.getUrl();
         if (url != null && url.startsWith("jdbc:mysql:")) {
+            url = withLockWait(url);
+            config.setUrl(url);
             String lower = url.toLowerCase(Locale.ROOT);
             DEFAULTS.forEach((key, value) -> {
                 if (!lower.contains(key.toLowerCase(Locale.ROOT) + "=")) {
@@ -34,5 +41,15 @@ final class MysqlConnectionDefaults implements BeanCreatedEventListener<Datasour
             });
         }
         return config;
+    }
+
+    /** The URL with the default lock wait added to session variables it sets without one. */
+    static String withLockWait(String url) {
+        Matcher m = SESSION_VARIABLES.matcher(url);
+        if (!m.find() || m.group(2).toLowerCase(Locale.ROOT).contains("innodb_lock_wait_timeout")) {
+            return url;
+        }
+        String merged = m.group(2).isEmpty() ? LOCK_WAIT : m.group(2) + "," + LOCK_WAIT;
+        return url.substring(0, m.start(2)) + merged + url.substring(m.end(2));
     }
 }

@@ -1,5 +1,6 @@
 package dev.keyless.service.db;
 
+import io.micronaut.data.connection.exceptions.ConnectionException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -57,6 +58,14 @@ final class SqlFailures {
             Kind kind = classifyOne(e);
             if (kind != Kind.OTHER) {
                 return kind;
+            }
+        }
+        // The transaction manager failed to set up or reset the connection: the pool had closed it
+        // under us after a link failure (Hikari's closed connection answers without SQLSTATE), as
+        // when a Galera node dies mid-request. Nothing committed on it; another connection may work.
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof ConnectionException) {
+                return Kind.UNAVAILABLE;
             }
         }
         return Kind.OTHER;

@@ -34,6 +34,12 @@ class SqlFailuresTest {
                         "wrapped deadlock",
                         new RuntimeException(new SQLException("secret-sub-value", "40001", 1213)),
                         "CONFLICT"),
+                Arguments.of(
+                        "connection closed by the pool under the transaction manager",
+                        new io.micronaut.data.connection.exceptions.ConnectionException(
+                                "Could not set JDBC Connection read-only: Connection is closed",
+                                new SQLException("Connection is closed")),
+                        "UNAVAILABLE"),
                 Arguments.of("no SQL cause", new IllegalStateException("secret-sub-value"), "OTHER"));
     }
 
