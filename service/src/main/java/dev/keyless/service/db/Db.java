@@ -42,9 +42,11 @@ public class Db {
     };
 
     private final TransactionOperations<Connection> transactions;
+    private final H2CommitBarrier durable;
 
-    public Db(TransactionOperations<Connection> transactions) {
+    Db(TransactionOperations<Connection> transactions, H2CommitBarrier durable) {
         this.transactions = transactions;
+        this.durable = durable;
     }
 
     /**
@@ -75,7 +77,11 @@ public class Db {
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactions.execute(definition, status -> call(work, status.getConnection()));
+                T result = transactions.execute(definition, status -> call(work, status.getConnection()));
+                if (!definition.isReadOnly().orElse(false)) {
+                    durable.awaitDurable();
+                }
+                return result;
             } catch (RuntimeException e) {
                 SqlFailures.Kind kind = SqlFailures.classify(e);
                 if (kind == SqlFailures.Kind.OTHER) {
