@@ -30,6 +30,26 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The environment several processes of one deployment share: one master key, one bootstrap
+     * token, and keys fetched from the loopback JWKS servers of the tests. Replicas and restarts
+     * given the same map are the same service.
+     */
+    static Map<String, String> deploymentEnv() {
+        byte[] master = new byte[32];
+        byte[] token = new byte[32];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(master);
+        random.nextBytes(token);
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
+        env.put(
+                "KEYLESS_BOOTSTRAP_TOKEN",
+                "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
+        return env;
+    }
+
     static ServiceProcess start(Path dir, Map<String, String> extraEnv) throws IOException, InterruptedException {
         int port = Ports.free();
         byte[] master = new byte[32];

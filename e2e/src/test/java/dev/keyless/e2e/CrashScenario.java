@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,16 +28,7 @@ class CrashScenario {
     @Test
     void whatAClientSawSucceedSurvivesKillNine() throws Exception {
         Path dir = Files.createTempDirectory("keyless-crash");
-        Map<String, String> env = new HashMap<>();
-        byte[] master = new byte[32];
-        byte[] token = new byte[32];
-        new SecureRandom().nextBytes(master);
-        new SecureRandom().nextBytes(token);
-        env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
-        env.put(
-                "KEYLESS_BOOTSTRAP_TOKEN",
-                "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token));
-        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
+        Map<String, String> env = ServiceProcess.deploymentEnv();
 
         ServiceProcess service = ServiceProcess.start(dir, env);
         try (TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {

@@ -15,10 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -341,18 +339,9 @@ class GaleraScenario {
     }
 
     private static Map<String, String> baseEnv() {
-        Map<String, String> env = new HashMap<>();
-        byte[] master = new byte[32];
-        byte[] token = new byte[32];
-        new SecureRandom().nextBytes(master);
-        new SecureRandom().nextBytes(token);
-        env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
-        env.put(
-                "KEYLESS_BOOTSTRAP_TOKEN",
-                "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        Map<String, String> env = ServiceProcess.deploymentEnv();
         env.put("KEYLESS_DB_USER", "root");
         env.put("KEYLESS_DB_PASSWORD", "");
-        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         return env;
     }
 

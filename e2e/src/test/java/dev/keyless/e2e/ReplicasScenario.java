@@ -9,11 +9,8 @@ import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,19 +44,10 @@ class ReplicasScenario {
     void start() throws Exception {
         dir = Files.createTempDirectory("keyless-replicas");
         schema = MariaDbSchema.create(null);
-        Map<String, String> env = new HashMap<>();
-        byte[] master = new byte[32];
-        byte[] token = new byte[32];
-        new SecureRandom().nextBytes(master);
-        new SecureRandom().nextBytes(token);
-        env.put("KEYLESS_MASTER_KEY", Base64.getEncoder().encodeToString(master));
-        env.put(
-                "KEYLESS_BOOTSTRAP_TOKEN",
-                "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        Map<String, String> env = ServiceProcess.deploymentEnv();
         env.put("KEYLESS_DB_URL", schema.jdbcUrl());
         env.put("KEYLESS_DB_USER", "root");
         env.put("KEYLESS_DB_PASSWORD", "");
-        env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         // The first replica runs the migrations alone, as the production guide says.
         one = ServiceProcess.start(Files.createDirectories(dir.resolve("one")), env);
         two = ServiceProcess.start(Files.createDirectories(dir.resolve("two")), env);
