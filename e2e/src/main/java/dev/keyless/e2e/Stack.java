@@ -164,7 +164,34 @@ final class Stack implements AutoCloseable {
                 LinuxUsers.delete(u);
             }
         }
+        deleteSudoersOf(users);
         deleteTree(dir);
+    }
+
+    /**
+     * The agent is stopped right after the last session's close, sometimes before its teardown
+     * removed that session's sudoers file; a file left in the machine's /etc/sudoers.d would grant
+     * the next run's account of the same name. Removes the session files naming these users.
+     */
+    private static void deleteSudoersOf(java.util.Set<String> users) {
+        Path sudoers = Path.of("/etc/sudoers.d");
+        if (!Files.isDirectory(sudoers)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(sudoers)) {
+            files.filter(f -> f.getFileName().toString().startsWith("keyless-")).forEach(f -> {
+                try {
+                    String text = Files.readString(f);
+                    if (users.stream().anyMatch(u -> text.contains("\n" + u + " "))) {
+                        Files.deleteIfExists(f);
+                    }
+                } catch (java.io.IOException e) {
+                    // gone meanwhile, or unreadable: nothing of ours
+                }
+            });
+        } catch (java.io.IOException e) {
+            // best effort, as the rest of the cleanup
+        }
     }
 
     /** Deletes a directory tree, best effort (cleanup must not hide a test's own failure). */
