@@ -167,4 +167,12 @@ final class WorkloadLoad {
             after = page.get(page.size() - 1).get("seq").asLong();
         }
     }
+
+    /** The {@code field} of every successful event of {@code type}: token ids, session ids. */
+    static Set<String> successIds(Api api, String auditor, String type, String field) {
+        return auditEvents(api, auditor, type).stream()
+                .filter(e -> "success".equals(e.path("outcome").asText()))
+                .map(e -> e.get(field).asText())
+                .collect(java.util.stream.Collectors.toSet());
+    }
 }

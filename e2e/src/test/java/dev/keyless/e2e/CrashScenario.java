@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,10 +53,7 @@ class CrashScenario {
 
             service = ServiceProcess.start(dir, env);
             Api api = new Api(service.uri());
-            Set<String> audited = WorkloadLoad.auditEvents(api, team.auditor, "workload.authenticate").stream()
-                    .filter(e -> "success".equals(e.path("outcome").asText()))
-                    .map(e -> e.get("token_id").asText())
-                    .collect(Collectors.toSet());
+            Set<String> audited = WorkloadLoad.successIds(api, team.auditor, "workload.authenticate", "token_id");
             List<WorkloadLoad.Success> seen = new ArrayList<>(load.exchanged);
             assertThat(audited)
                     .as("audit events of the exchanges that answered 200 before kill -9")

@@ -123,10 +123,10 @@ class GaleraScenario {
         Set<String> seen = exchangesSeen(load);
         assertThat(audited).as("every exchange a client saw succeed is audited").containsAll(seen);
         assertThat(audited).as("and nothing else succeeded").hasSameSizeAs(seen);
-        assertThat(idsOf(WorkloadLoad.auditEvents(apiOne, team.auditor, "session.close"), "session_id"))
+        assertThat(WorkloadLoad.successIds(apiOne, team.auditor, "session.close", "session_id"))
                 .as("every close a client saw succeed is audited")
                 .containsAll(load.sessionsClosed);
-        assertThat(idsOf(WorkloadLoad.auditEvents(apiTwo, team.auditor, "ssh.certificate.issue"), "session_id"))
+        assertThat(WorkloadLoad.successIds(apiTwo, team.auditor, "ssh.certificate.issue", "session_id"))
                 .containsAll(load.certificatesIssued);
         assertThat(WorkloadLoad.auditEvents(apiOne, team.auditor, "server.create").stream()
                         .filter(e -> e.get("server").asText().startsWith("load-")))
@@ -246,7 +246,7 @@ class GaleraScenario {
         // client saw an error: the audit trail may hold more, never less.
         assertThat(audited).as("every exchange a client saw succeed is audited").containsAll(exchangesSeen(load));
         assertThat(audited).containsAll(probeOne.exchanged).containsAll(probeTwo.exchanged);
-        assertThat(idsOf(WorkloadLoad.auditEvents(apiTwo, team.auditor, "session.close"), "session_id"))
+        assertThat(WorkloadLoad.successIds(apiTwo, team.auditor, "session.close", "session_id"))
                 .containsAll(load.sessionsClosed);
         assertChainIntact();
         assertThat(cluster.status(cluster.node(1), "wsrep_cluster_size")).isEqualTo("3");
@@ -320,18 +320,11 @@ class GaleraScenario {
     }
 
     private Set<String> exchangesAudited(Api api) {
-        return idsOf(WorkloadLoad.auditEvents(api, team.auditor, "workload.authenticate"), "token_id");
+        return WorkloadLoad.successIds(api, team.auditor, "workload.authenticate", "token_id");
     }
 
     private static Set<String> exchangesSeen(WorkloadLoad load) {
         return load.exchanged.stream().map(WorkloadLoad.Success::accessTokenId).collect(Collectors.toSet());
-    }
-
-    private static Set<String> idsOf(List<JsonNode> events, String field) {
-        return events.stream()
-                .filter(e -> "success".equals(e.path("outcome").asText()))
-                .map(e -> e.get(field).asText())
-                .collect(Collectors.toSet());
     }
 
     private Map<String, String> withUrl(String url) {

@@ -90,25 +90,17 @@ class ReplicasScenario {
         assertThat(load.count("authenticate", 200)).as(load.statuses.toString()).isGreaterThan(20);
         assertThat(created).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
 
-        Set<String> audited =
-                successes(WorkloadLoad.auditEvents(apiOne, team.auditor, "workload.authenticate")).stream()
-                        .map(e -> e.get("token_id").asText())
-                        .collect(Collectors.toSet());
+        Set<String> audited = WorkloadLoad.successIds(apiOne, team.auditor, "workload.authenticate", "token_id");
         Set<String> seen =
                 load.exchanged.stream().map(WorkloadLoad.Success::accessTokenId).collect(Collectors.toSet());
         assertThat(audited).as("every exchange a client saw succeed is audited").containsAll(seen);
         assertThat(audited).as("and nothing else succeeded").hasSameSizeAs(seen);
 
-        Set<String> closedEvents = successes(WorkloadLoad.auditEvents(apiTwo, team.auditor, "session.close")).stream()
-                .map(e -> e.get("session_id").asText())
-                .collect(Collectors.toSet());
+        Set<String> closedEvents = WorkloadLoad.successIds(apiTwo, team.auditor, "session.close", "session_id");
         assertThat(closedEvents)
                 .as("every close a client saw succeed is audited")
                 .containsAll(load.sessionsClosed);
-        Set<String> issuedEvents =
-                successes(WorkloadLoad.auditEvents(apiOne, team.auditor, "ssh.certificate.issue")).stream()
-                        .map(e -> e.get("session_id").asText())
-                        .collect(Collectors.toSet());
+        Set<String> issuedEvents = WorkloadLoad.successIds(apiOne, team.auditor, "ssh.certificate.issue", "session_id");
         assertThat(issuedEvents).containsAll(load.certificatesIssued);
         assertThat(WorkloadLoad.auditEvents(apiTwo, team.auditor, "server.create").stream()
                         .filter(e -> e.get("server").asText().startsWith("load-")))
@@ -140,11 +132,5 @@ class ReplicasScenario {
                             .slug())
                     .isEqualTo("token-replayed");
         }
-    }
-
-    private static List<JsonNode> successes(List<JsonNode> events) {
-        return events.stream()
-                .filter(e -> "success".equals(e.path("outcome").asText()))
-                .toList();
     }
 }
