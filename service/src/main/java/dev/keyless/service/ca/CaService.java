@@ -8,7 +8,7 @@ import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.problem.KeylessException;
-import dev.keyless.service.secret.SecretBox;
+import dev.keyless.service.sealing.SecretBox;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.sql.Connection;

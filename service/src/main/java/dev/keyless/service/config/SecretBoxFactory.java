@@ -1,7 +1,7 @@
 package dev.keyless.service.config;
 
-import dev.keyless.service.secret.MasterKeySource;
-import dev.keyless.service.secret.SecretBox;
+import dev.keyless.service.sealing.MasterKeySource;
+import dev.keyless.service.sealing.SecretBox;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.util.HashMap;

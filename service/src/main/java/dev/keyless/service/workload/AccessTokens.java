@@ -6,7 +6,7 @@ import dev.keyless.service.access.Ed25519KeyMaterial;
 import dev.keyless.service.access.KnownAccessTokens;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.secret.SecretBox;
+import dev.keyless.service.sealing.SecretBox;
 import io.micronaut.context.annotation.Context;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.keyless.service.secret;
+package dev.keyless.service.sealing;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

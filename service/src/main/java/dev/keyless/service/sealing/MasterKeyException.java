@@ -1,4 +1,4 @@
-package dev.keyless.service.secret;
+package dev.keyless.service.sealing;
 
 /**
  * The master key cannot be loaded; the service must not start. Messages name the source (the

@@ -1,4 +1,4 @@
-package dev.keyless.service.secret;
+package dev.keyless.service.sealing;
 
 /**
  * A sealed value could not be opened. The message is fixed per cause and never carries key

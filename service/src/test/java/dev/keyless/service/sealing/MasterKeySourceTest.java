@@ -1,4 +1,4 @@
-package dev.keyless.service.secret;
+package dev.keyless.service.sealing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
