@@ -9,16 +9,21 @@ import java.util.HexFormat;
 
 /**
  * The hash chain: each event's hash is SHA-256 over the previous hash, a newline and the event's
- * canonical JSON (snake_case, keys sorted, without its own hash). Pure; no storage.
+ * canonical JSON (snake_case, keys sorted, with its sequence number and previous hash, without its
+ * own hash). Pure; no storage.
  */
 final class AuditChain {
     static final String GENESIS = "0".repeat(64);
 
     private AuditChain() {}
 
-    /** The canonical body: the event with its hash left out. */
-    static String canonicalBody(AuditEvent event) {
-        return Json.write(withHash(event, null));
+    /**
+     * The canonical body of {@code stored} placed at {@code seq} after {@code previousHash}. The
+     * database keeps an event's body as it was recorded (unchained) and its place in the columns,
+     * so this is what was hashed; for a body stored already linked it is that body.
+     */
+    static String canonicalBody(AuditEvent stored, long seq, String previousHash) {
+        return Json.write(link(stored, seq, previousHash, null));
     }
 
     static String hash(String previousHash, String canonicalBody) {
@@ -31,10 +36,6 @@ final class AuditChain {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
-    }
-
-    static AuditEvent withHash(AuditEvent e, String hash) {
-        return link(e, e.seq(), e.previousHash(), hash);
     }
 
     /** The event with its place in the chain: sequence number, previous hash and own hash. */

@@ -6,7 +6,11 @@ import dev.keyless.service.db.Json;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,15 +25,25 @@ import org.slf4j.LoggerFactory;
  * other replicas committed while it waited), links them and moves the head — one transaction, so a
  * pass that loses a race (a second replica's chainer, a Galera certification conflict) is rolled
  * back whole and retried. Any replica may chain; the head lock keeps the chain total and ordered.
+ *
+ * <p>Linking writes only the event's place (sequence number, previous hash, hash); its body stays
+ * as it was recorded, so an event is written once. {@link AuditChain#canonicalBody(AuditEvent,
+ * long, String)} puts the place into the body for hashing, so the hash covers it all the same.
  */
 @Singleton
 final class AuditChainer {
     private static final Logger LOG = LoggerFactory.getLogger(AuditChainer.class);
     static final int MAX_PASS = 1000;
     private static final long IDLE_POLL_MILLIS = 250;
+    /**
+     * How often every team is checked for unchained events, beyond the teams this replica recorded
+     * events for: events another replica committed and left unchained when it stopped or crashed.
+     */
+    private static final long SWEEP_NANOS = 2_000_000_000L;
 
     private final Db db;
     private final Semaphore wake = new Semaphore(0);
+    private final Set<String> recordedFor = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -40,8 +54,9 @@ final class AuditChainer {
         this.thread.start();
     }
 
-    /** Asks for a pass soon: an event was committed here. */
-    void wake() {
+    /** Asks for a pass soon: an event of {@code team} was committed here. */
+    void wake(String team) {
+        recordedFor.add(team);
         if (wake.availablePermits() == 0) {
             wake.release();
         }
@@ -55,18 +70,35 @@ final class AuditChainer {
     }
 
     private void run() {
+        // At start, a full look (events left unchained by the last run, of any team); then the teams
+        // this replica recorded for, and every known team once per sweep.
+        boolean everything = true;
+        long lastSweep = System.nanoTime();
         while (running) {
             try {
                 wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                for (String team : db.read(AuditRepository::teamsWithPending)) {
+                Set<String> teams = new LinkedHashSet<>();
+                for (Iterator<String> i = recordedFor.iterator(); i.hasNext(); ) {
+                    teams.add(i.next());
+                    i.remove();
+                }
+                if (everything) {
+                    teams.addAll(db.read(AuditRepository::teamsWithPending));
+                    everything = false;
+                } else if (System.nanoTime() - lastSweep > SWEEP_NANOS) {
+                    teams.addAll(db.read(AuditRepository::knownTeamsWithPending));
+                    lastSweep = System.nanoTime();
+                }
+                for (String team : teams) {
                     catchUp(team);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The events stay unchained and durable; the next pass picks them up.
+                // The events stay unchained and durable; a later pass picks them up.
+                everything = true;
                 LOG.warn("audit chain pass failed, will retry: {}", e.toString());
             }
         }
@@ -82,16 +114,16 @@ final class AuditChainer {
             }
             long seq = head.seq();
             String previous = head.hash();
-            List<AuditEvent> chained = new ArrayList<>(pending.size());
+            List<AuditRepository.Link> links = new ArrayList<>(pending.size());
             for (AuditRepository.Pending p : pending) {
-                AuditEvent placed = AuditChain.link(Json.read(p.body(), AuditEvent.class), ++seq, previous, null);
-                String hash = AuditChain.hash(previous, AuditChain.canonicalBody(placed));
-                chained.add(AuditChain.withHash(placed, hash));
+                AuditEvent recorded = Json.read(p.body(), AuditEvent.class);
+                String hash = AuditChain.hash(previous, AuditChain.canonicalBody(recorded, ++seq, previous));
+                links.add(new AuditRepository.Link(p.id(), seq, previous, hash));
                 previous = hash;
             }
-            AuditRepository.link(c, chained);
+            AuditRepository.link(c, links);
             AuditRepository.moveHead(c, team, seq, previous);
-            return chained.size();
+            return links.size();
         });
     }
 

@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Audit rows. An event is inserted unchained ({@code seq}, hashes null) inside the transaction of
  * the change it records; {@link AuditChainer} later gives it its place in the team's chain under
- * the head row's lock, which only chainers take, so no request waits on a hot row.
+ * the head row's lock, which only chainers take, so no request waits on a hot row. The body keeps
+ * the event as recorded; its place in the chain is in the columns {@code seq}, {@code prev_hash}
+ * and {@code hash} (rows chained before V16 also have it in the body).
  */
 final class AuditRepository {
     private AuditRepository() {}
@@ -23,6 +25,9 @@ final class AuditRepository {
 
     /** An event waiting for its place in the chain. */
     record Pending(String id, String body) {}
+
+    /** An event's place in the chain. */
+    record Link(String id, long seq, String previousHash, String hash) {}
 
     static void insertPending(Connection c, AuditEvent e, long order) throws SQLException {
         Db.update(
@@ -41,9 +46,21 @@ final class AuditRepository {
                 Json.write(e));
     }
 
-    /** Teams with events waiting to be chained. */
+    /** Teams with events waiting to be chained: reads every unchained event, for a start or a stop. */
     static List<String> teamsWithPending(Connection c) throws SQLException {
         return Db.query(c, "SELECT DISTINCT team FROM audit_event WHERE seq IS NULL", rs -> rs.getString(1));
+    }
+
+    /**
+     * Teams that exist or have a chain and have events waiting: one lookup per team in the chain
+     * index ({@code team, seq}, where unchained events sort first), so it is cheap to run often.
+     */
+    static List<String> knownTeamsWithPending(Connection c) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT t.name FROM (SELECT name FROM team UNION SELECT team FROM audit_head) t WHERE EXISTS"
+                        + " (SELECT 1 FROM audit_event e WHERE e.team = t.name AND e.seq IS NULL)",
+                rs -> rs.getString(1));
     }
 
     /** Locks the team's chain head for the rest of the transaction, creating it for a new team. */
@@ -75,16 +92,18 @@ final class AuditRepository {
                 team);
     }
 
-    /** Gives pending events their place; an event another chainer placed meanwhile is left alone. */
-    static void link(Connection c, List<AuditEvent> chained) throws SQLException {
+    /**
+     * Gives pending events their place, leaving the recorded body as it is (the event is written
+     * once); an event another chainer placed meanwhile is left alone.
+     */
+    static void link(Connection c, List<Link> links) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE audit_event SET seq = ?, body = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL")) {
-            for (AuditEvent e : chained) {
-                ps.setLong(1, e.seq());
-                ps.setString(2, AuditChain.canonicalBody(e));
-                ps.setString(3, e.previousHash());
-                ps.setString(4, e.hash());
-                ps.setString(5, e.id());
+                "UPDATE audit_event SET seq = ?, prev_hash = ?, hash = ? WHERE id = ? AND seq IS NULL")) {
+            for (Link link : links) {
+                ps.setLong(1, link.seq());
+                ps.setString(2, link.previousHash());
+                ps.setString(3, link.hash());
+                ps.setString(4, link.id());
                 ps.addBatch();
             }
             for (int updated : ps.executeBatch()) {
@@ -101,7 +120,8 @@ final class AuditRepository {
 
     /** Filters map to indexed columns; the returned events come from the hashed body. */
     static List<AuditEvent> find(Connection c, String team, AuditQuery q) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT body, hash FROM audit_event WHERE team = ? AND seq IS NOT NULL");
+        StringBuilder sql = new StringBuilder(
+                "SELECT body, seq, prev_hash, hash FROM audit_event WHERE team = ? AND seq IS NOT NULL");
         List<Object> params = new ArrayList<>();
         params.add(team);
         condition(
@@ -123,7 +143,8 @@ final class AuditRepository {
         return Db.query(
                 c,
                 sql.toString(),
-                rs -> AuditChain.withHash(Json.read(rs.getString(1), AuditEvent.class), rs.getString(2)),
+                rs -> AuditChain.link(
+                        Json.read(rs.getString(1), AuditEvent.class), rs.getLong(2), rs.getString(3), rs.getString(4)),
                 params.toArray());
     }
 

@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The audit trail: append (durable before the caller goes on), query, verify. */
@@ -39,7 +38,7 @@ public class AuditService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         AuditEvent event = new AuditEvent(
                 0,
-                UUID.randomUUID().toString(),
+                EventIds.next(now),
                 now,
                 entry.type,
                 entry.outcome,
@@ -63,7 +62,7 @@ public class AuditService {
         long recorded = order.incrementAndGet();
         db.write(c -> {
             AuditRepository.insertPending(c, event, recorded);
-            db.afterCommit(chainer::wake);
+            db.afterCommit(() -> chainer.wake(event.team()));
             return null;
         });
         return event;
@@ -117,17 +116,22 @@ public class AuditService {
         if (!row.prevHash().equals(previous)) {
             return "event " + row.seq() + " does not link to the hash of the event before it";
         }
-        if (!AuditChain.hash(previous, row.body()).equals(row.hash())) {
+        AuditEvent body = Json.read(row.body(), AuditEvent.class);
+        // A body keeps the event as recorded (seq 0, no previous hash), and the hash covers it placed
+        // at its seq; a body chained before V16 was stored placed, and the hash covers it as stored.
+        boolean recorded = body.seq() == 0 && body.previousHash() == null;
+        boolean placed = body.seq() == row.seq() && Objects.equals(body.previousHash(), row.prevHash());
+        String hashed = recorded ? AuditChain.canonicalBody(body, row.seq(), row.prevHash()) : row.body();
+        if (!AuditChain.hash(previous, hashed).equals(row.hash())) {
             return "event " + row.seq() + " was altered: its hash does not match its content";
         }
-        AuditEvent body = Json.read(row.body(), AuditEvent.class);
-        if (body.seq() != row.seq()
+        if (!(recorded || placed)
+                || body.hash() != null
                 || !Objects.equals(body.type(), row.type())
                 || !Objects.equals(body.role(), row.role())
                 || !Objects.equals(body.server(), row.server())
                 || !Objects.equals(body.sessionId(), row.sessionId())
-                || !body.time().equals(row.time())
-                || !Objects.equals(body.previousHash(), row.prevHash())) {
+                || !body.time().equals(row.time())) {
             return "event " + row.seq() + " has index columns that disagree with its hashed content";
         }
         return null;
