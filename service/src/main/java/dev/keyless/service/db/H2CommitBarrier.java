@@ -20,14 +20,12 @@ import org.slf4j.LoggerFactory;
  * commit ({@code WRITE_DELAY=0}) is durable but costs a store write per transaction, which cut the
  * exchange's throughput by more than half. Instead, a writer that committed waits here for the
  * next write of H2's store, which one flusher thread makes for everyone who committed before it
- * started: one store write per batch of commits, as a database's own group commit does (measured:
- * about 17 ms a write under the exchange benchmark, six commits a batch). MySQL and
+ * started: one store write per batch of commits, as a database's own group commit does. MySQL and
  * MariaDB make their commits durable themselves; there this class does nothing.
  */
 @Singleton
 final class H2CommitBarrier {
     private static final Logger LOG = LoggerFactory.getLogger(H2CommitBarrier.class);
-    static final long INTERVAL_NANOS = 20_000_000;
 
     private final TransactionOperations<Connection> transactions;
     private final boolean enabled;
@@ -75,19 +73,11 @@ final class H2CommitBarrier {
     }
 
     private void run() {
-        long lastWrite = 0;
         while (running) {
             long target;
-            // Each store write rewrites every changed B-tree path, so writes are spaced out: the
-            // commits of the interval share one, at the price of at most one interval of latency.
-            long wait = lastWrite + INTERVAL_NANOS - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+            // No spacing between store writes: a write starts as soon as someone waits, and the
+            // commits made while it runs share the next one. Spacing them (20 ms, to put more
+            // commits in a write) left the closed-loop clients waiting on the clock.
             synchronized (lock) {
                 while (running && requested == flushed) {
                     try {
@@ -99,7 +89,6 @@ final class H2CommitBarrier {
                 target = requested;
             }
             RuntimeException failed = null;
-            lastWrite = System.nanoTime();
             try {
                 store().commit();
             } catch (RuntimeException e) {
