@@ -62,17 +62,29 @@ public class AgentEventQueue {
         checker.scheduleWithFixedDelay(this::checkAll, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Queues an event for the server's agent, inside the caller's transaction. */
+    /**
+     * Queues an event for the server's agent, inside the caller's transaction. The head row is
+     * locked by the UPDATE that moves it: a SELECT ... FOR UPDATE after a duplicate INSERT of the
+     * head (as before) first took a shared lock, and two requests holding it deadlocked on the
+     * upgrade. Callers append last, so the lock is held only until their commit.
+     */
     public void append(Connection c, String team, String server, String type, String sessionId) throws SQLException {
-        Db.insertIfAbsent(c, "INSERT INTO agent_event_head (team, server, seq) VALUES (?, ?, 0)", team, server);
+        if (Db.update(c, "UPDATE agent_event_head SET seq = seq + 1 WHERE team = ? AND server = ?", team, server)
+                == 0) {
+            // The server's first event. A concurrent first event makes this a duplicate; the
+            // UPDATE then waits for the row and moves it.
+            if (!Db.insertIfAbsent(
+                    c, "INSERT INTO agent_event_head (team, server, seq) VALUES (?, ?, 1)", team, server)) {
+                Db.update(c, "UPDATE agent_event_head SET seq = seq + 1 WHERE team = ? AND server = ?", team, server);
+            }
+        }
         long seq = Db.queryOne(
-                                c,
-                                "SELECT seq FROM agent_event_head WHERE team = ? AND server = ? FOR UPDATE",
-                                rs -> rs.getLong(1),
-                                team,
-                                server)
-                        .orElseThrow()
-                + 1;
+                        c,
+                        "SELECT seq FROM agent_event_head WHERE team = ? AND server = ?",
+                        rs -> rs.getLong(1),
+                        team,
+                        server)
+                .orElseThrow();
         Db.update(
                 c,
                 "INSERT INTO agent_event (team, server, seq, type, session_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -82,7 +94,6 @@ public class AgentEventQueue {
                 type,
                 sessionId,
                 clock.instant());
-        Db.update(c, "UPDATE agent_event_head SET seq = ? WHERE team = ? AND server = ?", seq, team, server);
         // Pollers can read the event only once it has committed.
         db.afterCommit(() -> wake(team, server));
     }

@@ -170,9 +170,6 @@ public class CertificateService {
                 }
             }
             SessionRepository.insert(c, created);
-            if (hasAgent) {
-                agentEvents.append(c, who.team(), server.name(), AgentEventQueue.SESSION_START, sessionId);
-            }
             // The session and its audit event commit together: no certificate without its event.
             audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
                     .actor("workload", who.subject())
@@ -187,6 +184,10 @@ public class CertificateService {
                     .detail("principal", principal)
                     .detail("valid_before", validBefore.toString())
                     .detail("key_fingerprint", publicKey.fingerprintSha256()));
+            if (hasAgent) {
+                // last: the server's queue head is a row every session start there writes
+                agentEvents.append(c, who.team(), server.name(), AgentEventQueue.SESSION_START, sessionId);
+            }
             return created;
         });
         boolean managed = session.state() == SessionState.PENDING;
