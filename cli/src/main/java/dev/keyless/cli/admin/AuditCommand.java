@@ -66,7 +66,9 @@ public final class AuditCommand extends ResourceCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "verify", description = "Check the hash chain, and against signed checkpoints kept outside the database.")
+    @Command(
+            name = "verify",
+            description = "Check the hash chain, and against signed checkpoints kept outside the database.")
     int verify(
             @Option(
                             names = "--checkpoints",
@@ -77,15 +79,13 @@ public final class AuditCommand extends ResourceCommand {
             print(call("GET", "/audit/verify", null));
             return ExitCodes.OK;
         }
-        List<ArrayNode> chunks =
-                CheckpointFile.chunks(checkpoints, service.team());
+        List<ArrayNode> chunks = CheckpointFile.chunks(checkpoints, service.team());
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("no checkpoint of team " + service.team() + " in " + checkpoints);
         }
         JsonNode result = null;
         for (ArrayNode chunk : chunks) {
-            ObjectNode body =
-                    JsonNodeFactory.instance.objectNode();
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.set("checkpoints", chunk);
             result = call("POST", "/audit/verify", body);
             if (!result.path("valid").asBoolean()) {

@@ -45,7 +45,8 @@ final class CheckpointFile {
                 if (!isCheckpoint(node) || !team.equals(node.path("team").asText())) {
                     continue;
                 }
-                if (seen.add(node.path("seq").asText() + "/" + node.path("head_hash").asText())) {
+                if (seen.add(
+                        node.path("seq").asText() + "/" + node.path("head_hash").asText())) {
                     chunk.add((ObjectNode) node);
                     if (chunk.size() == CHUNK) {
                         chunks.add(chunk);
@@ -54,7 +55,8 @@ final class CheckpointFile {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot read " + file + ": " + e.getClass().getSimpleName(), e);
         }
         if (!chunk.isEmpty()) {
             chunks.add(chunk);

@@ -19,7 +19,8 @@ record AuditFilterColumns(String tokenId, String subjectHash, String runId, Stri
     static final int MAX_SUBJECT = 1024;
     private static final List<String> RUN_ID =
             List.of("run_id", "job_id", "pipeline_id", "build_number", "oidc.circleci.com/pipeline-id");
-    private static final List<String> REPOSITORY = List.of("repository", "project_path", "oidc.circleci.com/vcs-origin");
+    private static final List<String> REPOSITORY =
+            List.of("repository", "project_path", "oidc.circleci.com/vcs-origin");
     private static final List<String> ACTOR = List.of("actor", "user_login");
 
     static AuditFilterColumns of(AuditEvent e) {

@@ -43,7 +43,11 @@ final class AuditRunFilter {
     private static String selector(RunSelector run, List<Object> params) {
         List<String> clauses = new ArrayList<>();
         add(clauses, params, "token_id = ?", run.tokenId());
-        add(clauses, params, "subject_hash = ?", run.subject() == null ? null : AuditFilterColumns.subjectHash(run.subject()));
+        add(
+                clauses,
+                params,
+                "subject_hash = ?",
+                run.subject() == null ? null : AuditFilterColumns.subjectHash(run.subject()));
         add(clauses, params, "run_id = ?", run.runId());
         add(clauses, params, "repository = ?", run.repository());
         add(clauses, params, "actor = ?", run.actor());

@@ -57,7 +57,9 @@ abstract class AuditQueryTests {
                 "github", team.githubToken(Map.of("run_id", runA, "actor", "alice", "sub", subA)), null);
         Path key = SshKeygen.generate(Files.createTempDirectory("keyless-audit-keys"), "job", "ed25519", 0, "job");
         CertificateResponse cert = client.requestCertificate(
-                a.accessToken(), "web-01", Files.readString(Path.of(key + ".pub")).trim());
+                a.accessToken(),
+                "web-01",
+                Files.readString(Path.of(key + ".pub")).trim());
         sessionA = cert.sessionId();
         client.closeSession(a.accessToken(), sessionA);
         client.authenticate("github", team.githubToken(Map.of("run_id", runB, "actor", "bob")), null);
@@ -93,7 +95,8 @@ abstract class AuditQueryTests {
     void runFilterFindsTheExchangeTheCertificateAndTheSessionOfThatRunOnly() {
         List<JsonNode> run = events("run=" + q(runA));
         assertThat(types(run)).containsExactly("workload.authenticate", "ssh.certificate.issue", "session.close");
-        assertThat(run).allMatch(e -> !e.path("claims").path("run_id").asText(runA).equals(runB));
+        assertThat(run)
+                .allMatch(e -> !e.path("claims").path("run_id").asText(runA).equals(runB));
         assertThat(run.get(2).path("session_id").asText()).isEqualTo(sessionA);
     }
 
@@ -111,8 +114,8 @@ abstract class AuditQueryTests {
     void subRepositoryAndActorFilters() {
         assertThat(types(events("sub=" + q(subA))))
                 .containsExactly("workload.authenticate", "ssh.certificate.issue", "session.close");
-        assertThat(types(events("actor=alice"))).containsExactly(
-                "workload.authenticate", "ssh.certificate.issue", "session.close");
+        assertThat(types(events("actor=alice")))
+                .containsExactly("workload.authenticate", "ssh.certificate.issue", "session.close");
         assertThat(types(events("repository=" + q("acme-corp/deploy-svc") + "&type=workload.authenticate")))
                 .hasSize(2);
         assertThat(events("actor=alice&run=" + q(runB))).isEmpty();
@@ -122,7 +125,8 @@ abstract class AuditQueryTests {
 
     @Test
     void aroundTheTokensIatIsAWindowEitherSide() {
-        assertThat(types(events("run=" + q(runA) + "&around=" + iatA + "&window=PT5M"))).hasSize(3);
+        assertThat(types(events("run=" + q(runA) + "&around=" + iatA + "&window=PT5M")))
+                .hasSize(3);
         assertThat(events("run=" + q(runA) + "&around=" + (iatA - 86_400) + "&window=PT5M"))
                 .isEmpty();
         assertThat(events("around=" + q(Instant.ofEpochSecond(iatA).toString()) + "&type=session.close"))
@@ -132,8 +136,7 @@ abstract class AuditQueryTests {
     @Test
     void sessionCloseCarriesTheSessionsDuration() {
         JsonNode close = events("session=" + sessionA + "&type=session.close").get(0);
-        assertThat(close.path("details").path("duration_seconds").asLong(-1))
-                .isBetween(0L, 60L);
+        assertThat(close.path("details").path("duration_seconds").asLong(-1)).isBetween(0L, 60L);
     }
 
     static Stream<Arguments> hostileFilters() {

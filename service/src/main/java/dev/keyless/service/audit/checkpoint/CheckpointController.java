@@ -47,13 +47,15 @@ final class CheckpointController {
 
     @Get("/v1/audit/checkpoint-key")
     CheckpointKeyView key() {
-        return new CheckpointKeyView("Ed25519", signer.key().keyId(), signer.key().publicKeyBase64());
+        return new CheckpointKeyView(
+                "Ed25519", signer.key().keyId(), signer.key().publicKeyBase64());
     }
 
     @Post("/v1/teams/{team}/audit/verify")
     CheckpointVerification verify(String team, AdminPrincipal admin, @Body VerifyRequest request) {
         admin.require(SECURITY_ADMIN, AUDITOR);
-        if (request.checkpoints() == null || request.checkpoints().isEmpty()
+        if (request.checkpoints() == null
+                || request.checkpoints().isEmpty()
                 || request.checkpoints().size() > MAX_CHECKPOINTS) {
             throw KeylessException.invalid("checkpoints", "must hold 1 to " + MAX_CHECKPOINTS + " checkpoints");
         }

@@ -45,14 +45,16 @@ final class CheckpointKey {
                     Files.createDirectories(file.toAbsolutePath().getParent());
                     Files.writeString(
                             Files.createFile(
-                                    file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                                    file,
+                                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                             Base64.getEncoder().encodeToString(seed) + "\n",
                             StandardOpenOption.WRITE);
                 } catch (FileAlreadyExistsException e) {
                     // another process made it first: use theirs
                 }
             }
-            return new CheckpointKey(seed(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString()));
+            return new CheckpointKey(
+                    seed(Files.readString(file, StandardCharsets.US_ASCII).strip(), file.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the audit checkpoint key " + file, e);
         }

@@ -66,16 +66,17 @@ public final class CheckpointSigner {
         this.clock = clock;
         this.key = CheckpointKey.load(
                 configuredKey, blank(keyFile) ? settings.dataDir().resolve("audit-checkpoint.key") : Path.of(keyFile));
-        this.file = blank(checkpointFile)
-                ? settings.dataDir().resolve("audit-checkpoints.jsonl")
-                : Path.of(checkpointFile);
-        LOG.info("audit checkpoints are signed with Ed25519 key {} (public key {})", key.keyId(), key.publicKeyBase64());
+        this.file =
+                blank(checkpointFile) ? settings.dataDir().resolve("audit-checkpoints.jsonl") : Path.of(checkpointFile);
+        LOG.info(
+                "audit checkpoints are signed with Ed25519 key {} (public key {})", key.keyId(), key.publicKeyBase64());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyless-audit-checkpoint");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::signAllQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                this::signAllQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static boolean blank(String s) {
@@ -94,7 +95,9 @@ public final class CheckpointSigner {
         try {
             signAll();
         } catch (RuntimeException e) {
-            LOG.warn("audit checkpoint pass failed, the next one retries: {}", e.getClass().getSimpleName());
+            LOG.warn(
+                    "audit checkpoint pass failed, the next one retries: {}",
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -111,7 +114,9 @@ public final class CheckpointSigner {
         ChainHead before = signed.get(team);
         if (before != null && before.seq() > 0) {
             boolean extends_ = head.seq() >= before.seq()
-                    && audit.hashAt(team, before.seq()).map(before.hash()::equals).orElse(false);
+                    && audit.hashAt(team, before.seq())
+                            .map(before.hash()::equals)
+                            .orElse(false);
             if (!extends_) {
                 LOG.error(
                         "audit chain of team '{}' no longer holds event {} as checkpointed: history was rewritten"
@@ -144,14 +149,16 @@ public final class CheckpointSigner {
                 Files.createDirectories(dir);
             }
             if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ch.write(ByteBuffer.wrap((checkpoint.json() + "\n").getBytes(StandardCharsets.UTF_8)));
                 ch.force(false);
             }
         } catch (IOException e) {
-            LOG.warn("audit checkpoint not written to {}: {}", file, e.getClass().getSimpleName());
+            LOG.warn(
+                    "audit checkpoint not written to {}: {}", file, e.getClass().getSimpleName());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.keyless.service.audit.checkpoint;
 
-
 /** The answer of {@code POST .../audit/verify}: the chain check plus the checkpoints it matched. */
 public record CheckpointVerification(
         boolean valid, long eventsChecked, int checkpointsChecked, Long firstBrokenSeq, String detail) {

@@ -42,33 +42,42 @@ final class CheckpointVerifier {
         for (int i = 0; i < checkpoints.size(); i++) {
             Checkpoint cp = checkpoints.get(i);
             if (!signedByTrustedKey(cp)) {
-                return CheckpointVerification.broken(0, i, null, "checkpoint " + i + " (seq " + cp.seq()
-                        + ", signed at " + cp.signedAt() + ") is not signed by a trusted checkpoint key");
+                return CheckpointVerification.broken(
+                        0,
+                        i,
+                        null,
+                        "checkpoint " + i + " (seq " + cp.seq() + ", signed at " + cp.signedAt()
+                                + ") is not signed by a trusted checkpoint key");
             }
         }
         AuditVerification chain = audit.verify(team);
         if (!chain.valid()) {
-            return CheckpointVerification.broken(
-                    chain.eventsChecked(), 0, chain.firstBrokenSeq(), chain.detail());
+            return CheckpointVerification.broken(chain.eventsChecked(), 0, chain.firstBrokenSeq(), chain.detail());
         }
         ChainHead head = audit.head(team);
         int checked = 0;
         for (Checkpoint cp : checkpoints) {
             if (cp.seq() > head.seq()) {
-                return CheckpointVerification.broken(chain.eventsChecked(), checked, head.seq() + 1,
+                return CheckpointVerification.broken(
+                        chain.eventsChecked(),
+                        checked,
+                        head.seq() + 1,
                         "the chain ends at seq " + head.seq() + " but the checkpoint signed at " + cp.signedAt()
                                 + " covers seq " + cp.seq() + ": events were deleted (truncated history)");
             }
             Optional<String> hash = cp.seq() == 0 ? Optional.of(cp.headHash()) : audit.hashAt(team, cp.seq());
             if (hash.isEmpty() || !hash.get().equals(cp.headHash())) {
-                return CheckpointVerification.broken(chain.eventsChecked(), checked, cp.seq(),
+                return CheckpointVerification.broken(
+                        chain.eventsChecked(),
+                        checked,
+                        cp.seq(),
                         "event " + cp.seq() + " is not the one checkpointed at " + cp.signedAt()
                                 + ": the history up to it was rewritten");
             }
             checked++;
         }
-        return new CheckpointVerification(true, chain.eventsChecked(), checked, null, "chain intact and matches "
-                + checked + " checkpoint(s)");
+        return new CheckpointVerification(
+                true, chain.eventsChecked(), checked, null, "chain intact and matches " + checked + " checkpoint(s)");
     }
 
     private boolean signedByTrustedKey(Checkpoint cp) {

@@ -76,8 +76,10 @@ final class SinkWorker implements Runnable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("audit sink '{}' could not drain at shutdown ({}); the next holder resends",
-                    sink.name(), e.getClass().getSimpleName());
+            LOG.warn(
+                    "audit sink '{}' could not drain at shutdown ({}); the next holder resends",
+                    sink.name(),
+                    e.getClass().getSimpleName());
         } finally {
             sink.reset();
             try {
@@ -115,7 +117,8 @@ final class SinkWorker implements Runnable {
         StreamRepository.Cursor cursor = db.read(c -> StreamRepository.cursor(c, sink.name(), team));
         int batch = settings.batchSize();
         List<StreamRepository.EventRow> events = db.read(c -> StreamRepository.events(c, team, cursor.seq(), batch));
-        long upTo = events.isEmpty() ? cursor.seq() : events.get(events.size() - 1).seq();
+        long upTo =
+                events.isEmpty() ? cursor.seq() : events.get(events.size() - 1).seq();
         List<StreamRepository.CheckpointRow> checkpoints =
                 db.read(c -> StreamRepository.checkpoints(c, team, cursor, upTo, batch));
         if (events.isEmpty() && checkpoints.isEmpty()) {
@@ -123,7 +126,8 @@ final class SinkWorker implements Runnable {
         }
         List<StreamItem> items = new ArrayList<>(events.size() + checkpoints.size());
         events.forEach(e -> items.add(StreamRecords.event(e)));
-        StreamRepository.Cursor next = new StreamRepository.Cursor(upTo, cursor.checkpointSeq(), cursor.checkpointTime());
+        StreamRepository.Cursor next =
+                new StreamRepository.Cursor(upTo, cursor.checkpointSeq(), cursor.checkpointTime());
         for (StreamRepository.CheckpointRow cp : checkpoints) {
             items.add(StreamRecords.checkpoint(team, cp.seq(), Instant.ofEpochMilli(cp.signedAt()), cp.body()));
             next = new StreamRepository.Cursor(upTo, cp.seq(), cp.signedAt());

@@ -49,7 +49,8 @@ final class Sinks {
         }
         for (AuditSink sink : sinks) {
             if (!sink.name().matches("[a-z0-9][a-z0-9_.-]{0,62}")) {
-                throw new IllegalArgumentException("audit sink name '" + sink.name() + "' must match [a-z0-9][a-z0-9_.-]{0,62}");
+                throw new IllegalArgumentException(
+                        "audit sink name '" + sink.name() + "' must match [a-z0-9][a-z0-9_.-]{0,62}");
             }
         }
         return sinks;

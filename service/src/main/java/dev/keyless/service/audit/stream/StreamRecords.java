@@ -32,7 +32,6 @@ final class StreamRecords {
         Map<String, Object> record = new TreeMap<>(Json.readMap(body));
         record.put("schema_version", SCHEMA_VERSION);
         record.put("record_type", CHECKPOINT);
-        return new StreamItem(
-                CHECKPOINT, team, seq, "audit.checkpoint", "success", signedAt, Json.write(record));
+        return new StreamItem(CHECKPOINT, team, seq, "audit.checkpoint", "success", signedAt, Json.write(record));
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * configured). Environment variables map as usual: {@code KEYLESS_AUDIT_STREAM_SYSLOG_HOST} is
  * {@code keyless.audit.stream.syslog.host}.
  */
-record StreamSettings(
-        Duration pollInterval, Duration lease, Duration maxBackoff, int batchSize, Environment env) {
+record StreamSettings(Duration pollInterval, Duration lease, Duration maxBackoff, int batchSize, Environment env) {
     static final String PREFIX = "keyless.audit.stream.";
 
     static StreamSettings from(Environment env) {

@@ -59,8 +59,8 @@ final class SyslogSink implements AuditSink {
             s.connect(new InetSocketAddress(target.host(), target.port()), CONNECT_TIMEOUT_MILLIS);
             s.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
             if (target.tls()) {
-                SSLSocket tls = (SSLSocket)
-                        target.ssl().getSocketFactory().createSocket(s, target.host(), target.port(), true);
+                SSLSocket tls =
+                        (SSLSocket) target.ssl().getSocketFactory().createSocket(s, target.host(), target.port(), true);
                 SSLParameters p = tls.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 tls.setSSLParameters(p);

@@ -47,7 +47,9 @@ final class WebhookSink implements AuditSink {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-ndjson")
-                .header("Keyless-Batch", items.get(0).team() + "/" + items.get(0).seq())
+                .header(
+                        "Keyless-Batch",
+                        items.get(0).team() + "/" + items.get(0).seq())
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
