@@ -51,7 +51,9 @@ class AuditStreamScenario {
             env.put("KEYLESS_AUDIT_STREAM_MAX_BACKOFF", "2s");
             env.put("KEYLESS_AUDIT_STREAM_LEASE", "5s");
             env.put("KEYLESS_AUDIT_CHECKPOINT_INTERVAL", "2s");
-            env.put("KEYLESS_AUDIT_CHECKPOINT_KEY", java.util.Base64.getEncoder().encodeToString(seed()));
+            env.put(
+                    "KEYLESS_AUDIT_CHECKPOINT_KEY",
+                    java.util.Base64.getEncoder().encodeToString(seed()));
 
             ServiceProcess service = ServiceProcess.start(dir, env);
             try (TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
@@ -80,7 +82,10 @@ class AuditStreamScenario {
 
                 service = ServiceProcess.start(dir, env);
                 Api api = new Api(service.uri());
-                long head = api.get(T + "/audit/verify", team.auditor).json().path("events_checked").asLong();
+                long head = api.get(T + "/audit/verify", team.auditor)
+                        .json()
+                        .path("events_checked")
+                        .asLong();
                 assertThat(head).isGreaterThan(200);
                 await("the webhook to catch up", () -> StreamOrder.check(receiver.received(), TeamSetup.TEAM, head)
                         .isEmpty());
@@ -98,16 +103,28 @@ class AuditStreamScenario {
                         .anyMatch(r -> r.path("record_type").asText().equals("audit_checkpoint")
                                 && r.path("seq").asLong() >= head));
                 Path checkpoints = dir.resolve("shipped-checkpoints.jsonl");
-                Files.writeString(checkpoints, receiver.received().stream()
-                        .filter(r -> r.path("record_type").asText().equals("audit_checkpoint"))
-                        .map(JsonNode::toString)
-                        .collect(Collectors.joining("\n", "", "\n")));
+                Files.writeString(
+                        checkpoints,
+                        receiver.received().stream()
+                                .filter(r -> r.path("record_type").asText().equals("audit_checkpoint"))
+                                .map(JsonNode::toString)
+                                .collect(Collectors.joining("\n", "", "\n")));
                 CommandResult verified = CliProcess.run(
-                        List.of("admin", "audit", "--addr", service.uri().toString(), "--team", TeamSetup.TEAM,
-                                "verify", "--checkpoints", checkpoints.toString()),
+                        List.of(
+                                "admin",
+                                "audit",
+                                "--addr",
+                                service.uri().toString(),
+                                "--team",
+                                TeamSetup.TEAM,
+                                "verify",
+                                "--checkpoints",
+                                checkpoints.toString()),
                         withAdminToken(team.auditor),
                         Duration.ofSeconds(60));
-                assertThat(verified.exitCode()).as(verified.stdout() + verified.stderr()).isZero();
+                assertThat(verified.exitCode())
+                        .as(verified.stdout() + verified.stderr())
+                        .isZero();
                 assertThat(verified.stdout()).contains("\"valid\" : true");
                 assertThat(service.log()).doesNotContain(hookToken);
             } finally {

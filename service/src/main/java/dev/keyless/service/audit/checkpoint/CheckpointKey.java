@@ -81,6 +81,10 @@ final class CheckpointKey {
         return signer.generateSignature();
     }
 
+    byte[] publicKey() {
+        return publicKey.clone();
+    }
+
     String publicKeyBase64() {
         return Base64.getEncoder().encodeToString(publicKey);
     }

@@ -23,4 +23,9 @@ final class CheckpointRepository {
                 cp.keyId(),
                 cp.json());
     }
+
+    /** Drops the team's checkpoints signed before {@code before}: the file and the sinks keep theirs. */
+    static void prune(Connection c, String team, long before) throws SQLException {
+        Db.update(c, "DELETE FROM audit_checkpoint WHERE team = ? AND signed_at < ?", team, before);
+    }
 }

@@ -4,6 +4,7 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.audit.ChainHead;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.db.Json;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 @Context
 public final class CheckpointSigner {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointSigner.class);
+    // Long enough for a sink that was down over a long weekend to still ship them.
+    static final Duration KEPT_IN_DATABASE = Duration.ofDays(7);
 
     private final AuditService audit;
     private final Db db;
@@ -77,6 +80,37 @@ public final class CheckpointSigner {
         });
         timer.scheduleAtFixedRate(
                 this::signAllQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The newest checkpoint per team this key signed into the file, so the consistency check also
+     * spans a restart (a history rewritten while the service was down).
+     */
+    private void rememberFromFile() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            lines.forEach(line -> {
+                try {
+                    Checkpoint cp = Json.read(line, Checkpoint.class);
+                    ChainHead before = signed.get(cp.team());
+                    if (key.keyId().equals(cp.keyId())
+                            && cp.signature() != null
+                            && CheckpointKey.verify(
+                                    key.publicKey(),
+                                    cp.signedPart(),
+                                    Base64.getUrlDecoder().decode(cp.signature()))
+                            && (before == null || before.seq() <= cp.seq())) {
+                        signed.put(cp.team(), new ChainHead(cp.seq(), cp.headHash()));
+                    }
+                } catch (RuntimeException e) {
+                    // a line this signer did not write whole: not a checkpoint to hold the chain to
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("audit checkpoint file {} not read: {}", file, e.getClass().getSimpleName());
+        }
     }
 
     private static boolean blank(String s) {
@@ -136,6 +170,7 @@ public final class CheckpointSigner {
                 body.headHash(), body.keyId(), body.publicKey(), body.seq(), body.signedAt(), body.team(), signature);
         db.write(c -> {
             CheckpointRepository.insert(c, checkpoint);
+            CheckpointRepository.prune(c, team, now.minus(KEPT_IN_DATABASE).toEpochMilli());
             return null;
         });
         append(checkpoint);
