@@ -251,4 +251,53 @@ class AuditStreamIT {
             }
         }
     }
+
+    @Test
+    void twoReplicasStreamASinkOnceThroughItsLease() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(dir.resolve("tls"));
+        try (WebhookReceiver receiver = new WebhookReceiver(tls, TOKEN);
+                RunningService service = RunningService.start(
+                        TestDatabase.H2,
+                        fast(Map.of(
+                                "keyless.audit.stream.webhook.url", receiver.url(),
+                                "keyless.audit.stream.webhook.token", TOKEN,
+                                "keyless.audit.stream.webhook.ca-file",
+                                        tls.certificate().toString())));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            io.micronaut.runtime.server.EmbeddedServer replica = service.replica();
+            try {
+                dev.keyless.testkit.service.Api viaReplica = new dev.keyless.testkit.service.Api(replica.getURI());
+                long head;
+                for (int i = 0; i < 10; i++) {
+                    team.server("one-" + i, 22, Map.of());
+                    assertThat(viaReplica
+                                    .post(
+                                            TeamSetup.T + "/servers",
+                                            team.security,
+                                            Map.of(
+                                                    "name",
+                                                    "two-" + i,
+                                                    "address",
+                                                    "two-" + i,
+                                                    "port",
+                                                    22,
+                                                    "labels",
+                                                    Map.of()))
+                                    .status())
+                            .isEqualTo(201);
+                }
+                head = events(service, team, "last-", 1);
+                long expected = head;
+                await("the webhook to hold every event", () -> StreamOrder.check(
+                                receiver.received(), RunningService.TEAM, expected)
+                        .isEmpty());
+                Thread.sleep(1_000);
+                assertThat(StreamOrder.duplicates(receiver.received(), RunningService.TEAM))
+                        .as("one holder: no event sent twice while nothing failed")
+                        .isZero();
+            } finally {
+                replica.close();
+            }
+        }
+    }
 }
