@@ -1,15 +1,20 @@
 package dev.keyless.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyless.cli.Context;
 import dev.keyless.cli.ExitCodes;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code keyless admin audit list [filters]} and {@code keyless admin audit verify}. */
+/** {@code keyless admin audit list [filters]} and {@code keyless admin audit verify [--checkpoints FILE]}. */
 @Command(name = "audit", description = "Read and verify the audit trail.")
 public final class AuditCommand extends ResourceCommand {
     @Override
@@ -61,9 +66,34 @@ public final class AuditCommand extends ResourceCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "verify", description = "Check the hash chain.")
-    int verify() {
-        print(call("GET", "/audit/verify", null));
+    @Command(
+            name = "verify",
+            description = "Check the hash chain, and against signed checkpoints kept outside the database.")
+    int verify(
+            @Option(
+                            names = "--checkpoints",
+                            paramLabel = "FILE",
+                            description = "checkpoint file or stream JSON lines; exit 3 if the history disagrees")
+                    Path checkpoints) {
+        if (checkpoints == null) {
+            print(call("GET", "/audit/verify", null));
+            return ExitCodes.OK;
+        }
+        List<ArrayNode> chunks = CheckpointFile.chunks(checkpoints, service.team());
+        if (chunks.isEmpty()) {
+            throw new IllegalArgumentException("no checkpoint of team " + service.team() + " in " + checkpoints);
+        }
+        JsonNode result = null;
+        for (ArrayNode chunk : chunks) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.set("checkpoints", chunk);
+            result = call("POST", "/audit/verify", body);
+            if (!result.path("valid").asBoolean()) {
+                print(result);
+                return ExitCodes.REFUSED;
+            }
+        }
+        print(result);
         return ExitCodes.OK;
     }
 }

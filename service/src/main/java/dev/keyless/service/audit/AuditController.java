@@ -40,16 +40,47 @@ final class AuditController {
             @Nullable @QueryValue String server,
             @Nullable @QueryValue String session,
             @Nullable @QueryValue("after_seq") Long afterSeq,
-            @Nullable @QueryValue Integer limit) {
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue("token") String tokenId,
+            @Nullable @QueryValue("sub") String subject,
+            @Nullable @QueryValue("run") String runId,
+            @Nullable @QueryValue String repository,
+            @Nullable @QueryValue String actor,
+            @Nullable @QueryValue String around,
+            @Nullable @QueryValue String window) {
         admin.require(SECURITY_ADMIN, AUDITOR);
         int n = limit == null ? DEFAULT_LIMIT : limit;
         if (n < 1 || n > MAX_LIMIT) {
             throw KeylessException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
         }
+        AuditQuery.RunSelector run = new AuditQuery.RunSelector(
+                AuditFilterValues.text("token", tokenId, AuditFilterColumns.MAX_TOKEN_ID),
+                AuditFilterValues.text("sub", subject, AuditFilterColumns.MAX_SUBJECT),
+                AuditFilterValues.text("run", runId, AuditFilterColumns.MAX_VALUE),
+                AuditFilterValues.text("repository", repository, AuditFilterColumns.MAX_VALUE),
+                AuditFilterValues.text("actor", actor, AuditFilterColumns.MAX_VALUE));
+        Instant from = instant("since", since);
+        Instant to = instant("until", until);
+        AuditFilterValues.Window near = AuditFilterValues.around(around, window);
+        if (near != null) {
+            if (from != null || to != null) {
+                throw KeylessException.invalid("around", "cannot be combined with since or until");
+            }
+            from = near.since();
+            to = near.until();
+        }
         return new AuditPage(audit.find(
                 admin.team(),
                 new AuditQuery(
-                        instant("since", since), instant("until", until), type, role, server, session, afterSeq, n)));
+                        from,
+                        to,
+                        AuditFilterValues.text("type", type, 64),
+                        AuditFilterValues.text("role", role, 30),
+                        AuditFilterValues.text("server", server, 63),
+                        AuditFilterValues.text("session", session, 40),
+                        run,
+                        afterSeq,
+                        n)));
     }
 
     @Get("/verify")

@@ -93,6 +93,11 @@ public final class AuditEntry {
         return this;
     }
 
+    /** How long the session lasted, for the events that end one. */
+    public AuditEntry sessionDuration(java.time.Duration duration) {
+        return detail("duration_seconds", Long.toString(Math.max(0, duration.toSeconds())));
+    }
+
     public AuditEntry detail(String key, String value) {
         if (value != null) {
             this.details.put(key, value);

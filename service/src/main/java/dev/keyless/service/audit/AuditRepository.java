@@ -30,10 +30,12 @@ final class AuditRepository {
     record Link(String id, long seq, String previousHash, String hash) {}
 
     static void insertPending(Connection c, AuditEvent e, long order) throws SQLException {
+        AuditFilterColumns filters = AuditFilterColumns.of(e);
         Db.update(
                 c,
                 "INSERT INTO audit_event (id, team, seq, event_order, event_time, type, outcome, role, server,"
-                        + " session_id, body, prev_hash, hash) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                        + " session_id, body, prev_hash, hash, token_id, subject_hash, run_id, repository, actor)"
+                        + " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?)",
                 e.id(),
                 e.team(),
                 order,
@@ -43,7 +45,12 @@ final class AuditRepository {
                 e.role(),
                 e.server(),
                 e.sessionId(),
-                Json.write(e));
+                Json.write(e),
+                filters.tokenId(),
+                filters.subjectHash(),
+                filters.runId(),
+                filters.repository(),
+                filters.actor());
     }
 
     /** Teams with events waiting to be chained: reads every unchained event, for a start or a stop. */
@@ -139,6 +146,7 @@ final class AuditRepository {
         condition(sql, params, "server = ?", q.server());
         condition(sql, params, "session_id = ?", q.session());
         condition(sql, params, "seq > ?", q.afterSeq());
+        AuditRunFilter.append(sql, params, team, q.run());
         sql.append(" ORDER BY seq LIMIT ").append(q.limit());
         return Db.query(
                 c,
@@ -193,5 +201,10 @@ final class AuditRepository {
                         rs -> new Head(rs.getLong(1), rs.getString(2)),
                         team)
                 .orElse(new Head(0, AuditChain.GENESIS));
+    }
+
+    static Optional<String> hashAt(Connection c, String team, long seq) throws SQLException {
+        return Db.queryOne(
+                c, "SELECT hash FROM audit_event WHERE team = ? AND seq = ?", rs -> rs.getString(1), team, seq);
     }
 }

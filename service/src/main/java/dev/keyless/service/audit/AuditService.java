@@ -77,6 +77,18 @@ public class AuditService {
         return db.read(c -> AuditRepository.find(c, team, query));
     }
 
+    /** The team's chain head, after chaining what is committed; seq 0 and the genesis hash for none. */
+    public ChainHead head(String team) {
+        chainer.catchUp(team);
+        AuditRepository.Head head = db.read(c -> AuditRepository.head(c, team));
+        return new ChainHead(head.seq(), head.hash());
+    }
+
+    /** The stored hash of event {@code seq} of the team's chain, if it exists. */
+    public java.util.Optional<String> hashAt(String team, long seq) {
+        return db.read(c -> AuditRepository.hashAt(c, team, seq));
+    }
+
     /** Recomputes the whole chain and reports the first broken link. */
     public AuditVerification verify(String team) {
         chainer.catchUp(team);

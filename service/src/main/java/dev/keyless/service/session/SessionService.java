@@ -94,7 +94,8 @@ public class SessionService {
                     .subject(who.subject())
                     .server(ended.server())
                     .session(ended.id())
-                    .serial(ended.serial())));
+                    .serial(ended.serial())
+                    .sessionDuration(Duration.between(ended.createdAt(), clock.instant()))));
             return null;
         });
         return own(who, sessionId).view(clock.instant());
@@ -142,6 +143,7 @@ public class SessionService {
                         .server(s.server())
                         .session(s.id())
                         .serial(s.serial())
+                        .sessionDuration(Duration.between(s.createdAt(), clock.instant()))
                         .detail("reason", reason));
             }
             return null;
@@ -184,7 +186,8 @@ public class SessionService {
                         .subject(s.subject())
                         .server(s.server())
                         .session(s.id())
-                        .serial(s.serial()));
+                        .serial(s.serial())
+                        .sessionDuration(Duration.between(current.createdAt(), current.validBefore())));
                 return null;
             });
         }

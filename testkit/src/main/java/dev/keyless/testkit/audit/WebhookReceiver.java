@@ -1,0 +1,102 @@
+package dev.keyless.testkit.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTPS audit webhook for tests: the JDK's HttpsServer on 127.0.0.1 with a self-signed
+ * certificate. It keeps every record of every batch it acknowledged, in arrival order, can refuse
+ * the next batches with 503, and can be stopped and started again on the same port (a receiver that
+ * dies mid-stream). Thread-safe.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SelfSignedTls tls;
+    private final String token;
+    private final List<JsonNode> received = new ArrayList<>();
+    private final AtomicInteger refuseNext = new AtomicInteger();
+    private final AtomicInteger batches = new AtomicInteger();
+    private final AtomicInteger unauthorized = new AtomicInteger();
+    private int port;
+    private HttpsServer server;
+
+    public WebhookReceiver(SelfSignedTls tls, String token) throws IOException {
+        this.tls = tls;
+        this.token = token;
+        start();
+    }
+
+    public synchronized void start() throws IOException {
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        server.createContext("/audit", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status;
+            if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                unauthorized.incrementAndGet();
+                status = 401;
+            } else if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                status = 503;
+            } else {
+                accept(new String(body, StandardCharsets.UTF_8));
+                status = 200;
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        port = server.getAddress().getPort();
+    }
+
+    private void accept(String ndjson) throws IOException {
+        List<JsonNode> batch = new ArrayList<>();
+        for (String line : ndjson.split("\n")) {
+            if (!line.isBlank()) {
+                batch.add(JSON.readTree(line));
+            }
+        }
+        synchronized (this) {
+            received.addAll(batch);
+        }
+        batches.incrementAndGet();
+    }
+
+    /** Stops at once, as a receiver that died: connections in flight are dropped. */
+    public synchronized void stop() {
+        server.stop(0);
+    }
+
+    public void refuseNext(int n) {
+        refuseNext.set(n);
+    }
+
+    public String url() {
+        return "https://127.0.0.1:" + port + "/audit";
+    }
+
+    public synchronized List<JsonNode> received() {
+        return List.copyOf(received);
+    }
+
+    public int batches() {
+        return batches.get();
+    }
+
+    public int unauthorized() {
+        return unauthorized.get();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
