@@ -88,7 +88,8 @@ class HostAgentScenario {
                 .contains("service: reachable, 1 live session(s) for this server")
                 .contains("sessions on this host: 1")
                 .containsPattern("  " + sessionId + " " + USER + " serial \\d+ valid before \\S+")
-                .containsPattern("wl_ accounts: .*\\b" + USER + "\\b");
+                .containsPattern("wl_ accounts: .*\\b" + USER + "\\b")
+                .contains("sshd: uses the drop-in " + agent.dropInDir.resolve("keyless.conf"));
         String agentKey = Files.readString(agent.stateDir.resolve("agent.key")).strip();
         assertThat(status.stdout() + status.stderr())
                 .as("the agent's key never printed")
@@ -106,14 +107,20 @@ class HostAgentScenario {
         assertThat(notEnrolled.stdout()).startsWith("enrolment: not enrolled");
     }
 
-    private static CommandResult agentStatus(Path stateDir) {
+    private CommandResult agentStatus(Path stateDir) {
         return Commands.run(List.of(
                 "java",
                 "-jar",
                 AgentProcess.JAR.toAbsolutePath().toString(),
                 "status",
                 "--state-dir",
-                stateDir.toString()));
+                stateDir.toString(),
+                "--sshd-config",
+                sshd.configFile().toString(),
+                "--sshd-config-dir",
+                agent.dropInDir.toString(),
+                "--trust-dir",
+                agent.trustDir.toString()));
     }
 
     @Test

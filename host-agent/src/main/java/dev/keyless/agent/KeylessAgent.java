@@ -1,9 +1,11 @@
 package dev.keyless.agent;
 
+import dev.keyless.agent.cli.ConfigFile;
 import dev.keyless.agent.cli.EnrollCommand;
 import dev.keyless.agent.cli.PamHookCommand;
 import dev.keyless.agent.cli.RunCommand;
 import dev.keyless.agent.cli.StatusCommand;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,11 +19,28 @@ import picocli.CommandLine.Command;
 public final class KeylessAgent implements Runnable {
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
-        System.exit(commandLine().execute(args));
+        String config = System.getenv("KEYLESS_AGENT_CONFIG");
+        CommandLine commandLine;
+        try {
+            commandLine = commandLine(config == null || config.isBlank() ? ConfigFile.DEFAULT : Path.of(config));
+        } catch (IllegalArgumentException e) {
+            System.err.println("keyless-agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(commandLine.execute(args));
     }
 
+    /** Without a configuration file: the built-in defaults (tests). */
     public static CommandLine commandLine() {
         return new CommandLine(new KeylessAgent());
+    }
+
+    /** With the defaults in {@code config} (see {@link ConfigFile}), if it exists. */
+    public static CommandLine commandLine(Path config) {
+        CommandLine commandLine = commandLine();
+        commandLine.setDefaultValueProvider(ConfigFile.load(config, commandLine));
+        return commandLine;
     }
 
     @Override

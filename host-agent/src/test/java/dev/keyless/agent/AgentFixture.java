@@ -114,6 +114,7 @@ final class AgentFixture implements AutoCloseable {
         enrolled.put("host_ca_public_keys", List.of(publicKey(hostCa)));
         service.stubFor(
                 post(urlPathEqualTo(BASE + "/enroll")).willReturn(okJson(Json.MAPPER.writeValueAsString(enrolled))));
+        Path tokenFile = Files.writeString(stateDir.resolveSibling("enrolment-token"), "enrol-token-1\n");
         int exit = KeylessAgent.commandLine()
                 .execute(
                         "enroll",
@@ -123,12 +124,13 @@ final class AgentFixture implements AutoCloseable {
                         TEAM,
                         "--server",
                         SERVER,
-                        "--token",
-                        "enrol-token-1",
+                        "--token-file",
+                        tokenFile.toString(),
                         "--state-dir",
                         stateDir.toString(),
                         "--host-key",
                         sshd.hostPublicKey().toString());
+        Files.delete(tokenFile);
         assertThat(exit).isZero();
         assertThat(issued).exists();
     }

@@ -38,6 +38,16 @@ public final class AgentRequests {
     /** Answer to {@code POST /servers/{name}/enrollment-tokens}: one use, one hour. */
     public record EnrollmentToken(String server, String token, Instant expiresAt) {}
 
+    /**
+     * {@code POST /servers/enrollment-tokens}: one token per server whose labels include every
+     * label of {@code selector} (at least one label); the answer is a list of {@link
+     * EnrollmentToken}, one per server, ordered by server name.
+     */
+    public record BulkEnrollmentTokens(ServerSelector selector) {}
+
+    /** Servers by label: a server matches when it carries every label with an equal value. */
+    public record ServerSelector(java.util.Map<String, String> labels) {}
+
     /** {@code POST /agents/enroll}; the enrolment token authenticates the call. */
     public record Enroll(String server, String enrollmentToken, String agentPublicKey, String hostPublicKey) {}
 

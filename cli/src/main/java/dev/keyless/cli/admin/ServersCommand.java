@@ -2,8 +2,8 @@ package dev.keyless.cli.admin;
 
 import picocli.CommandLine.Command;
 
-/** {@code keyless admin servers list|get|create|delete}. */
-@Command(name = "servers", description = "Workload servers.")
+/** {@code keyless admin servers list|get|create|delete|enrollment-tokens}. */
+@Command(name = "servers", description = "Workload servers.", subcommands = ServerEnrollmentTokensCommand.class)
 public final class ServersCommand extends ResourceCommand {
     @Override
     String resource() {

@@ -42,9 +42,12 @@ public final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "this server's name in Keyless")
     String server;
 
-    @Option(
-            names = "--token",
-            description = "one-time enrolment token (deprecated: argv is visible in ps; use --token-file)")
+    /**
+     * Refused, never used: a command line is readable by every local user (ps, /proc/PID/cmdline)
+     * while the command runs. Kept hidden so that an old script gets a clear message, not "unknown
+     * option", and its token is not sent.
+     */
+    @Option(names = "--token", hidden = true)
     String token;
 
     @Option(
@@ -118,23 +121,18 @@ public final class EnrollCommand implements Callable<Integer> {
     }
 
     /**
-     * The token from {@code --token-file} (a file, or standard input for {@code -}), from {@code
-     * --token} with a warning, or, with neither, from the terminal without echo or else from
-     * standard input. Only the first line counts, without surrounding white space.
+     * The token from {@code --token-file} (a file, or standard input for {@code -}), or, without
+     * it, from the terminal without echo or else from standard input. Only the first line counts, without surrounding white space.
      */
     private String enrolmentToken() throws IOException {
-        if (token != null && tokenFile != null) {
-            throw new ParameterException(spec.commandLine(), "give either --token or --token-file, not both");
+        if (token != null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--token is no longer accepted: a command line is readable by every local user (ps,"
+                            + " /proc/<pid>/cmdline); use --token-file PATH or --token-file - (standard input)");
         }
         String value;
-        if (token != null) {
-            spec.commandLine()
-                    .getErr()
-                    .println("keyless-agent: warning: --token puts the enrolment token on the command line, where"
-                            + " every local user can read it (ps, /proc/<pid>/cmdline); use --token-file PATH or"
-                            + " --token-file - (standard input)");
-            value = token;
-        } else if (tokenFile != null && !tokenFile.equals("-")) {
+        if (tokenFile != null && !tokenFile.equals("-")) {
             try (InputStream in = Files.newInputStream(Path.of(tokenFile))) {
                 value = firstLine(in);
             }

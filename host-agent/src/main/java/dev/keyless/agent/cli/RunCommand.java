@@ -3,49 +3,29 @@ package dev.keyless.agent.cli;
 import dev.keyless.agent.AgentRuntime;
 import dev.keyless.agent.core.AgentLoop;
 import dev.keyless.agent.core.UidRange;
+import dev.keyless.agent.os.SshdConfigVerifier;
 import dev.keyless.agent.os.TrustSettings;
 import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.StateStore;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The daemon. */
 @Command(name = "run", description = "Run the agent: follow the service's events and keep the host in step.")
 public final class RunCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(RunCommand.class.getName());
+
     @Option(names = "--state-dir", defaultValue = "/var/lib/keyless-agent")
     Path stateDir;
 
-    @Option(
-            names = "--sshd-config-dir",
-            defaultValue = "/etc/ssh/sshd_config.d",
-            description = "where keyless.conf goes")
-    Path sshdConfigDir;
-
-    @Option(names = "--sshd-config", defaultValue = "/etc/ssh/sshd_config", description = "checked with sshd -t -f")
-    Path sshdConfig;
-
-    @Option(names = "--sshd-binary", defaultValue = "/usr/sbin/sshd")
-    Path sshdBinary;
-
-    @Option(names = "--sshd-pid-file", defaultValue = "/run/sshd.pid", description = "SIGHUP target for reloads")
-    Path pidFile;
-
-    @Option(
-            names = "--reload-command",
-            description = "reload sshd with this command instead (split on spaces, no shell)")
-    String reloadCommand;
-
-    @Option(
-            names = "--trust-dir",
-            defaultValue = "/etc/ssh/keyless",
-            description = "user_ca.pub, revoked.krl, principals/")
-    Path trustDir;
+    @Mixin
+    SshdOptions sshd;
 
     @Option(names = "--uid-range", defaultValue = "60000-60999")
     String uidRange;
@@ -56,31 +36,33 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AgentState state = new StateStore(stateDir).load();
+        TrustSettings trust = sshd.trust(state, true);
+        LOG.log(
+                Level.INFO,
+                "sshd reload: {0}",
+                trust.reloadCommand().isEmpty()
+                        ? "SIGHUP to the pid in " + trust.pidFile()
+                        : String.join(" ", trust.reloadCommand()));
         AgentRuntime runtime = new AgentRuntime(
                 new AgentRuntime.Settings(
                         stateDir,
-                        trust(state),
+                        trust,
                         UidRange.parse(uidRange),
                         new AgentLoop.Timings(Duration.ofSeconds(25), Duration.ofSeconds(reconcileSeconds))),
                 Clock.systemUTC());
         AgentLoop loop = runtime.loop();
         Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "keyless-shutdown"));
         loop.start();
+        SshdConfigVerifier verifier = new SshdConfigVerifier(trust);
+        SshdConfigVerifier.Report report = verifier.verify();
+        if (report.inEffect()) {
+            LOG.log(Level.INFO, "sshd uses the drop-in {0}", trust.dropIn());
+        } else {
+            // Loud, not fatal: the agent still keeps accounts and teardown right, and the operator
+            // may be fixing sshd_config while it runs.
+            LOG.log(Level.ERROR, verifier.explain(report));
+        }
         loop.await();
         return 0;
-    }
-
-    private TrustSettings trust(AgentState state) {
-        List<String> reload = reloadCommand == null || reloadCommand.isBlank()
-                ? List.of()
-                : Arrays.asList(reloadCommand.strip().split("\\s+"));
-        return new TrustSettings(
-                trustDir,
-                sshdConfigDir.resolve("keyless.conf"),
-                sshdConfig,
-                sshdBinary,
-                state.hostCertificate == null ? null : Path.of(state.hostCertificate),
-                pidFile,
-                reload);
     }
 }

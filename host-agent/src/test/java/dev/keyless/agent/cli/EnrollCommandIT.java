@@ -26,7 +26,7 @@ import picocli.CommandLine;
 
 /**
  * {@code keyless-agent enroll} takes the one-time token from a file or standard input, so it never
- * has to be on the command line; the old {@code --token} still works and warns. Against a WireMock
+ * has to be on the command line; the old {@code --token} is refused and its token never sent. Against a WireMock
  * service on 127.0.0.1 with a host key made by ssh-keygen.
  */
 class EnrollCommandIT {
@@ -81,11 +81,11 @@ class EnrollCommandIT {
     }
 
     @Test
-    void theOldArgumentStillWorksButWarnsThatPsShowsIt() {
-        assertThat(enroll(null, "--token", TOKEN)).isZero();
-        assertSent(TOKEN);
-        assertThat(err.toString()).contains("warning").contains("ps").contains("--token-file");
+    void refusesTheOldArgumentBecausePsShowsItAndSendsNothing() {
+        assertThat(enroll(null, "--token", TOKEN)).isEqualTo(2);
+        assertThat(err.toString()).contains("no longer accepted").contains("ps").contains("--token-file");
         assertThat(err.toString()).doesNotContain(TOKEN);
+        assertThat(service.getAllServeEvents()).isEmpty();
     }
 
     @Test

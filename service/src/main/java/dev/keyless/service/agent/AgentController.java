@@ -1,6 +1,7 @@
 package dev.keyless.service.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyless.protocol.AgentRequests.BulkEnrollmentTokens;
 import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
@@ -22,6 +23,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -48,6 +50,12 @@ final class AgentController {
     @Post("/servers/{name}/enrollment-tokens")
     HttpResponse<EnrollmentToken> enrollmentToken(String team, String name, AdminPrincipal admin) {
         return HttpResponse.created(enrollment.createToken(admin, name));
+    }
+
+    @Post("/servers/enrollment-tokens")
+    HttpResponse<List<EnrollmentToken>> enrollmentTokens(
+            String team, @Body BulkEnrollmentTokens request, AdminPrincipal admin) {
+        return HttpResponse.created(enrollment.createTokens(admin, request));
     }
 
     @Post("/agents/enroll")

@@ -3,6 +3,7 @@ package dev.keyless.service.agent;
 import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
+import dev.keyless.protocol.AgentRequests.BulkEnrollmentTokens;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import dev.keyless.protocol.AgentRequests.EnrollmentToken;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -79,23 +81,61 @@ public class EnrollmentService {
     public EnrollmentToken createToken(AdminPrincipal by, String serverName) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
         server(by.team(), serverName);
+        Instant expires = clock.instant().plus(TOKEN_TTL);
+        String token = db.write(c -> mint(c, by, serverName, expires));
+        audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
+                .actor("admin", by.name())
+                .server(serverName)
+                .detail("expires_at", expires.toString()));
+        return new EnrollmentToken(serverName, token, expires);
+    }
+
+    /**
+     * One token per server the selector picks, for enrolling a fleet in one go. The same admins
+     * who may mint one token may mint these; all tokens and their audit events are written in one
+     * transaction, so a failure leaves none. Each event names its server and the selector.
+     */
+    public List<EnrollmentToken> createTokens(AdminPrincipal by, BulkEnrollmentTokens request) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        Map<String, String> labels = BulkSelector.labels(request);
+        List<TargetServer> matched = servers.withLabels(by.team(), labels);
+        if (matched.size() > BulkSelector.MAX_SERVERS) {
+            throw KeylessException.invalid(
+                    "selector",
+                    "matches " + matched.size() + " servers, at most " + BulkSelector.MAX_SERVERS
+                            + " per request; narrow it with another label");
+        }
+        Instant expires = clock.instant().plus(TOKEN_TTL);
+        String selector = BulkSelector.describe(labels);
+        return db.write(c -> {
+            List<EnrollmentToken> tokens = new ArrayList<>();
+            for (TargetServer server : matched) {
+                tokens.add(new EnrollmentToken(server.name(), mint(c, by, server.name(), expires), expires));
+                audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
+                        .actor("admin", by.name())
+                        .server(server.name())
+                        .detail("expires_at", expires.toString())
+                        .detail("selector", selector));
+            }
+            return tokens;
+        });
+    }
+
+    /** Stores the hash of a new one-time token for {@code serverName} and returns the token. */
+    private String mint(java.sql.Connection c, AdminPrincipal by, String serverName, Instant expires)
+            throws java.sql.SQLException {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = "kle_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Instant expires = clock.instant().plus(TOKEN_TTL);
-        db.write(c -> Db.update(
+        Db.update(
                 c,
                 "INSERT INTO enrollment_token (token_hash, team, server, created_by, expires_at) VALUES (?, ?, ?, ?, ?)",
                 AdminTokens.hash(token),
                 by.team(),
                 serverName,
                 by.name(),
-                expires));
-        audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
-                .actor("admin", by.name())
-                .server(serverName)
-                .detail("expires_at", expires.toString()));
-        return new EnrollmentToken(serverName, token, expires);
+                expires);
+        return token;
     }
 
     /**

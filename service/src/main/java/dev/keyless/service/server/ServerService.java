@@ -58,6 +58,23 @@ public class ServerService {
                 .get(name));
     }
 
+    /**
+     * The team's servers that carry every label of {@code labels} with an equal value, by name;
+     * the caller validates the selector.
+     */
+    public List<TargetServer> withLabels(String team, Map<String, String> labels) {
+        return db
+                .read(c -> Db.query(
+                        c,
+                        "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ? ORDER BY name",
+                        ServerService::map,
+                        team))
+                .stream()
+                .filter(server -> labels.entrySet().stream().allMatch(label -> label.getValue()
+                        .equals(server.labels().get(label.getKey()))))
+                .toList();
+    }
+
     public ServerView create(AdminPrincipal by, ServerSpec spec) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
         TargetServer server = validate(by.team(), spec);

@@ -1,0 +1,153 @@
+package dev.keyless.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyless.testkit.CommandResult;
+import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.service.TeamSetup;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What a fleet install uses, against the real service jar: the clients it bundles at {@code
+ * /downloads/} (the very bytes the build made, checked by {@code sha256sum -c} against its
+ * SHA256SUMS), bulk enrolment tokens through the CLI jar, and the documented Ansible playbook and
+ * shell loop (syntax-checked by {@code ansible-playbook} and {@code sh -n}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetInstallScenario {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    Path dir;
+    ServiceProcess service;
+    TeamSetup team;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("keyless-fleet");
+        service = ServiceProcess.start(dir, Map.of());
+        team = new TeamSetup(service.uri(), service.bootstrapToken());
+        team.server("web-1", 22, Map.of("env", "prod"));
+        team.server("web-2", 22, Map.of("env", "prod"));
+        team.server("stage-1", 22, Map.of("env", "stage"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (team != null) {
+            team.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+        Stack.deleteTree(dir);
+    }
+
+    @Test
+    void theServiceJarHandsOutTheClientsTheBuildMadeWithMatchingChecksums() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode listing = JSON.readTree(
+                get(http, "/downloads/", HttpResponse.BodyHandlers.ofString()).body());
+        Map<String, Path> built = Map.of(
+                "keyless.jar", Path.of("../cli/target/keyless.jar"),
+                "keyless-agent.jar", Path.of("../host-agent/target/keyless-agent.jar"));
+        assertThat(listing.path("files").findValuesAsText("name"))
+                .contains("keyless.jar", "keyless-agent.jar")
+                .anyMatch(name -> name.matches("keyless-agent_.+_all\\.deb"));
+        Path fetched = Files.createDirectories(dir.resolve("fetched"));
+        for (String name : listing.path("files").findValuesAsText("name")) {
+            get(http, "/downloads/" + name, HttpResponse.BodyHandlers.ofFile(fetched.resolve(name)));
+        }
+        for (Map.Entry<String, Path> client : built.entrySet()) {
+            assertThat(Files.readAllBytes(fetched.resolve(client.getKey())))
+                    .as(client.getKey() + " is the jar this build made")
+                    .isEqualTo(Files.readAllBytes(client.getValue()));
+        }
+        Files.writeString(
+                fetched.resolve("SHA256SUMS"),
+                get(http, "/downloads/SHA256SUMS", HttpResponse.BodyHandlers.ofString())
+                        .body());
+        CommandResult check =
+                Commands.run(List.of("sh", "-c", "cd '" + fetched + "' && sha256sum --strict -c SHA256SUMS"));
+        assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+        assertThat(check.stdout().lines()).hasSize(listing.path("files").size());
+    }
+
+    @Test
+    void theCliMintsOneTokenPerSelectedServer() throws Exception {
+        CommandResult json = cli("--selector", "env=prod", "--output", "json");
+        assertThat(json.exitCode()).as(json.stderr()).isZero();
+        JsonNode tokens = JSON.readTree(json.stdout());
+        assertThat(tokens.findValuesAsText("server")).containsExactly("web-1", "web-2");
+        assertThat(json.stderr()).doesNotContain(tokens.get(0).path("token").asText());
+
+        CommandResult tsv = cli("--selector", "env=stage");
+        assertThat(tsv.exitCode()).as(tsv.stderr()).isZero();
+        assertThat(tsv.stdout().lines()).singleElement().asString().matches("stage-1\tkle_[A-Za-z0-9_-]+\t\\S+");
+
+        CommandResult none = cli("--selector", "env=nowhere");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.stdout()).isEmpty();
+        assertThat(none.stderr()).contains("no server matches");
+
+        CommandResult bad = cli("--selector", "env");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.stderr()).contains("KEY=VALUE");
+    }
+
+    @Test
+    void theDocumentedPlaybookAndLoopParse() throws Exception {
+        CommandResult loop = Commands.run(List.of("sh", "-n", "../host-agent/examples/enrol-fleet.sh"));
+        assertThat(loop.exitCode()).as(loop.stderr()).isZero();
+        assumeTrue(
+                new File("/usr/bin/ansible-playbook").canExecute(),
+                "ansible-playbook is not installed (Debian: ansible-core)");
+        Path work = Files.createDirectories(dir.resolve("ansible"));
+        Files.copy(Path.of("../host-agent/examples/enrol-fleet.yml"), work.resolve("enrol-fleet.yml"));
+        Files.writeString(work.resolve("tokens.json"), "[]");
+        Files.writeString(work.resolve("inventory"), "[keyless_fleet]\nweb-1 ansible_connection=local\n");
+        CommandResult syntax = Commands.run(
+                List.of(
+                        "ansible-playbook",
+                        "-i",
+                        work.resolve("inventory").toString(),
+                        "--syntax-check",
+                        work.resolve("enrol-fleet.yml").toString()),
+                Map.of("ANSIBLE_LOCAL_TEMP", work.resolve("tmp").toString(), "HOME", work.toString()),
+                Duration.ofSeconds(120));
+        assertThat(syntax.exitCode()).as(syntax.stdout() + syntax.stderr()).isZero();
+    }
+
+    private CommandResult cli(String... options) {
+        Map<String, String> env = new HashMap<>(CliProcess.baseEnv());
+        env.put("KEYLESS_ADMIN_TOKEN", team.devops);
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "admin", "servers", "enrollment-tokens", "--addr", service.uri().toString(), "--team", TeamSetup.TEAM));
+        args.addAll(List.of(options));
+        return CliProcess.run(args, env, Duration.ofSeconds(60));
+    }
+
+    private <T> HttpResponse<T> get(HttpClient http, String path, HttpResponse.BodyHandler<T> handler)
+            throws Exception {
+        HttpResponse<T> response = http.send(
+                HttpRequest.newBuilder(URI.create(service.uri() + path)).build(), handler);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response;
+    }
+}
