@@ -38,6 +38,12 @@ final class ActionRunner {
     final Path outputFile;
     final Path summaryFile;
     final Path logs;
+    /**
+     * Where the step's script file goes. The runner writes it to RUNNER_TEMP and deletes it after
+     * the step; here it stays outside, so the check that the action left RUNNER_TEMP empty
+     * sees only what the action did.
+     */
+    final Path stepScripts;
     /** Where the runner would check the action out: {@code _actions/OWNER/REPO/REF}. */
     final Path actionPath;
 
@@ -48,6 +54,7 @@ final class ActionRunner {
         this.outputFile = Files.createFile(files.resolve("output"));
         this.summaryFile = Files.createFile(files.resolve("summary"));
         this.logs = Files.createDirectories(dir.resolve("logs"));
+        this.stepScripts = Files.createDirectories(dir.resolve("step-scripts"));
         this.actionPath = Files.createDirectories(dir.resolve("_actions/acme-corp/keyless-ssh-action/v1"));
         try (Stream<Path> published = Files.list(TREE)) {
             for (Path file : published.toList()) {
@@ -81,7 +88,8 @@ final class ActionRunner {
         if (!"bash".equals(step.get("shell"))) {
             throw new AssertionError("the jar step's shell is not bash: " + step.get("shell"));
         }
-        Path script = Files.writeString(runnerTemp.resolve(UUID.randomUUID() + ".sh"), String.valueOf(step.get("run")));
+        Path script =
+                Files.writeString(stepScripts.resolve(UUID.randomUUID() + ".sh"), String.valueOf(step.get("run")));
         ProcessBuilder pb = new ProcessBuilder(DefaultSignals.argv(
                 List.of("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", script.toString())));
         Map<String, String> env = pb.environment();
