@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The release command: builds every artifact of one version into target/release/VERSION/ with a
 # CycloneDX SBOM per artifact (ARTIFACT.cdx.json), the aggregated third-party licence report and
-# SHA256SUMS. release/README.md says what each file is.
+# SHA256SUMS. The root README ("Releases") says what each file is.
 #
 #   release/build.sh VERSION [--require-packages]
 #
