@@ -98,8 +98,8 @@ Map keylessParameters(Map args, boolean hasBody) {
     if (hasBody == (args.script != null)) {
         error('withWorkloadSsh: give either a block or script:, not both and not neither')
     }
-    if (!args.cliJar && !(args.cliUrl && args.cliSha256)) {
-        error('withWorkloadSsh: give cliJar: (a keyless.jar on the agent) or cliUrl: with cliSha256:')
+    if (args.cliJar && (args.cliUrl || args.cliSha256)) {
+        error('withWorkloadSsh: give cliJar: (a keyless.jar on the agent) or cliUrl:/cliSha256:, not both')
     }
     if (args.cliSha256 && !((args.cliSha256 as String) ==~ /[0-9a-fA-F]{64}/)) {
         error('withWorkloadSsh: cliSha256 must be 64 hex digits')
@@ -112,7 +112,9 @@ Map keylessParameters(Map args, boolean hasBody) {
             credentialsId: args.credentialsId as String,
             audience    : args.audience as String,
             cliJar      : args.cliJar as String,
-            cliUrl      : args.cliUrl as String,
+            // Default: the service's own client of its own version, checked against the SHA-256
+            // the service lists in /downloads/SHA256SUMS (FETCH_CLI).
+            cliUrl      : (args.cliUrl ?: (args.cliJar ? null : "${(args.serviceUrl as String).replaceAll('/+$', '')}/downloads/keyless.jar")) as String,
             cliSha256   : args.cliSha256 as String,
             script      : args.script as String,
             readyTimeout: (args.readyTimeout ?: 60) as int,
@@ -120,11 +122,23 @@ Map keylessParameters(Map args, boolean hasBody) {
             java        : (args.java ?: 'java') as String]
 }
 
-// Downloads the CLI into the private directory and refuses it unless its SHA-256 matches.
+// Downloads the CLI into the private directory and refuses it unless its SHA-256 matches:
+// cliSha256, or without it the digest the service lists for keyless.jar in /downloads/SHA256SUMS.
 @Field static final String FETCH_CLI = '''
+expected="$KEYLESS_CLI_SHA256"
+what=cliSha256
+if [ -z "$expected" ]; then
+  sums="${KEYLESS_ADDR%/}/downloads/SHA256SUMS"
+  expected=$(curl -fsSL --retry 3 "$sums" | awk '$2 == "keyless.jar" || $2 == "*keyless.jar" { print $1 }')
+  what="the SHA-256 in $sums"
+  if ! printf '%s' "$expected" | grep -Eqx '[0-9a-f]{64}'; then
+    echo "keyless: $sums lists no SHA-256 for keyless.jar" >&2
+    exit 2
+  fi
+fi
 curl -fsSL --retry 3 -o "$KEYLESS_CLI_JAR" "$KEYLESS_CLI_URL"
-if ! echo "$KEYLESS_CLI_SHA256  $KEYLESS_CLI_JAR" | sha256sum -c --status; then
-  echo "keyless: the CLI from $KEYLESS_CLI_URL does not match cliSha256" >&2
+if ! echo "$expected  $KEYLESS_CLI_JAR" | sha256sum -c --status; then
+  echo "keyless: the CLI from $KEYLESS_CLI_URL does not match $what" >&2
   exit 2
 fi
 '''

@@ -74,6 +74,9 @@ class GitHubActionScenario {
         in.put("audience", TeamSetup.AUDIENCE);
         in.put("run", run);
         in.put("debug", "true");
+        // This machine's Java runs the jar, as in a job that set up its own (the setup-java step
+        // is the runner's, not the action's, to run).
+        in.put("setup-java", "false");
         return in;
     }
 

@@ -88,7 +88,12 @@ class GitLabComponentScenario {
         Map<String, Object> job = (Map<String, Object>) rendered.get(inputs.get("job_name"));
         Map<String, Object> idTokens = (Map<String, Object>) job.get("id_tokens");
         assertThat(idTokens).containsOnlyKeys("KEYLESS_ID_TOKEN");
-        String audience = (String) ((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud");
+        Map<String, String> variables = new HashMap<>();
+        ((Map<String, Object>) job.get("variables")).forEach((k, v) -> variables.put(k, String.valueOf(v)));
+        // GitLab expands variables in id_tokens:aud and in variables' values (the component's
+        // default audience is $KEYLESS_ADDR); only whole-value references are used here.
+        String audience =
+                expand((String) ((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud"), variables);
 
         Path projectDir = Files.createTempDirectory(stack.dir, "project");
         String idToken = team.gitlabToken(audience, Map.of());
@@ -113,7 +118,7 @@ class GitLabComponentScenario {
         Path tmpDir = Files.createTempDirectory(stack.dir, "tmp");
         env.put("TMPDIR", tmpDir.toString());
         // the job's variables (the renderer has checked they are text or numbers), then its id_tokens
-        ((Map<String, Object>) job.get("variables")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        variables.forEach((k, v) -> env.put(k, expand(v, variables)));
         env.put("KEYLESS_ID_TOKEN", idToken);
         env.putAll(extraEnv);
 
@@ -125,6 +130,14 @@ class GitLabComponentScenario {
         List<String> argv = List.of("bash", "-c", "cd \"$CI_PROJECT_DIR\" && " + shell);
         CommandResult result = Commands.run(argv, full, Duration.ofSeconds(120));
         return new JobRun(result, projectDir, tmpDir, List.of(idToken, jobToken));
+    }
+
+    /** A value that is one {@code $NAME} reference to another job variable, expanded; others as they are. */
+    static String expand(String value, Map<String, String> variables) {
+        if (value.matches("\\$[A-Za-z_][A-Za-z0-9_]*") && variables.containsKey(value.substring(1))) {
+            return variables.get(value.substring(1));
+        }
+        return value;
     }
 
     static void assertNoSecret(JobRun run) throws Exception {
@@ -161,6 +174,23 @@ class GitLabComponentScenario {
         assertThat(within(2_000, () -> !LinuxUsers.exists(USER)))
                 .as("account removed after the job")
                 .isTrue();
+    }
+
+    @Test
+    void theAudienceDefaultsToTheServiceUrlAsInTheAction() throws Exception {
+        Map<String, Object> inputs = inputs(cliSha256);
+        inputs.remove("audience");
+        JobRun run = runJob(
+                inputs,
+                Map.of("KEYLESS_CLI_JAR", CliProcess.JAR.toAbsolutePath().toString()));
+        // The token is asked for the service URL (KEYLESS_ADDR); the team's connection lists only
+        // AUDIENCE, so the service refuses it and the hint names the audience it expects.
+        assertThat(run.result().exitCode())
+                .as(run.result().stdout() + run.result().stderr())
+                .isEqualTo(3);
+        assertThat(run.result().stderr()).contains("token-audience-mismatch").contains(AUDIENCE);
+        assertThat(run.projectDir().resolve("out.txt")).doesNotExist();
+        assertNoSecret(run);
     }
 
     @Test

@@ -75,12 +75,13 @@ class ActionMetadataTest {
         assertThat(runs.get("using")).isEqualTo("composite");
         List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get("steps");
         assertThat(String.valueOf(steps.get(0).get("uses"))).matches("actions/setup-java@[0-9a-f]{40}");
+        assertThat(steps.get(0).get("if")).isEqualTo("inputs.setup-java == 'true'");
         Map<String, Object> jarStep = steps.get(1);
         assertThat(String.valueOf(jarStep.get("run"))).contains("-jar \"$GITHUB_ACTION_PATH/keyless-action.jar\"");
         Map<String, String> env = (Map<String, String>) jarStep.get("env");
         Map<String, String> expected = new LinkedHashMap<>();
         section("inputs").keySet().stream()
-                .filter(name -> !name.equals("java-version"))
+                .filter(name -> !name.equals("java-version") && !name.equals("setup-java"))
                 .forEach(name -> expected.put(Inputs.variable(name), "${{ inputs." + name + " }}"));
         assertThat(env).containsExactlyInAnyOrderEntriesOf(expected);
     }

@@ -70,6 +70,42 @@ class ComponentTemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void withoutAudienceAndCliInputsTheServiceUrlIsTheAudienceAndTheServiceServesTheCli() {
+        Map<String, Object> inputs = required();
+        inputs.remove("audience");
+        inputs.remove("cli_sha256");
+        Map<String, Object> job = (Map<String, Object>) template.render(inputs).get("keyless-ssh");
+        Map<String, Object> idTokens = (Map<String, Object>) job.get("id_tokens");
+        // GitLab expands variables in id_tokens:aud (16.1+) and in job variables.
+        assertThat(((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud"))
+                .isEqualTo("$KEYLESS_ADDR");
+        Map<String, Object> variables = (Map<String, Object>) job.get("variables");
+        assertThat(variables)
+                .containsEntry("KEYLESS_ADDR", "https://keyless.example.com")
+                .containsEntry("KEYLESS_AUDIENCE", "$KEYLESS_ADDR")
+                .containsEntry("KEYLESS_CLI_URL", "")
+                .containsEntry("KEYLESS_CLI_SHA256", "");
+        assertThat(job.get("script").toString())
+                .contains("KEYLESS_CLI_URL=\"${KEYLESS_CLI_URL:-$keyless_downloads/keyless.jar}\"")
+                .contains("\"$keyless_downloads/SHA256SUMS\"")
+                .contains("openssh-client");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aServiceUrlAndServersMayComeFromOneCiVariable() {
+        Map<String, Object> inputs = required();
+        inputs.put("service_url", "$KEYLESS_TEST_SERVICE_URL");
+        inputs.put("servers", "$KEYLESS_TEST_SERVERS");
+        Map<String, Object> variables = (Map<String, Object>)
+                ((Map<String, Object>) template.render(inputs).get("keyless-ssh")).get("variables");
+        assertThat(variables)
+                .containsEntry("KEYLESS_ADDR", "$KEYLESS_TEST_SERVICE_URL")
+                .containsEntry("KEYLESS_SERVERS", "$KEYLESS_TEST_SERVERS");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theBooleanDebugInputBecomesTextInTheScriptNotAVariable() {
         Map<String, Object> inputs = required();
         inputs.put("debug", true);
@@ -116,6 +152,8 @@ class ComponentTemplateTest {
                 row("team with a space", "team", "acme corp"),
                 row("service URL that is not a URL", "service_url", "keyless.example.com; id"),
                 row("checksum that is not SHA-256", "cli_sha256", "abc"),
+                row("variable reference followed by a command", "servers", "$SERVERS;id"),
+                row("variable reference inside a URL", "service_url", "https://$HOST/x"),
                 row("boolean as a string", "debug", "yes"),
                 row("input the component does not have", "token", "x"));
     }
