@@ -8,15 +8,19 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Option defaults from {@code KEYLESS_*} variables of the injected environment: {@code --addr} from
- * {@code KEYLESS_ADDR}, {@code --team} from {@code KEYLESS_TEAM}, and so on ({@code --role} and
- * {@code --role-hint} both from {@code KEYLESS_ROLE}). A flag on the command line wins.
+ * Option defaults from {@code KEYLESS_*} variables of the injected environment: {@code --service-url}
+ * from {@code KEYLESS_SERVICE_URL} (else its old name {@code KEYLESS_ADDR}), {@code --team} from
+ * {@code KEYLESS_TEAM}, and so on ({@code --role} and {@code --role-hint} both from {@code
+ * KEYLESS_ROLE}). A flag on the command line wins.
  */
 final class EnvDefaults implements IDefaultValueProvider {
     private static final Map<String, String> SPECIAL = Map.of("role-hint", "KEYLESS_ROLE", "server", "KEYLESS_SERVERS");
 
+    /** Older names still read, after the variable of {@link #variableFor}. */
+    private static final Map<String, String> ALIASES = Map.of("service-url", "KEYLESS_ADDR");
+
     static final Set<String> CONFIGURABLE = Set.of(
-            "addr",
+            "service-url",
             "team",
             "ca-bundle",
             "connection",
@@ -47,6 +51,11 @@ final class EnvDefaults implements IDefaultValueProvider {
             String value = env.get(variableFor(option.longestName()));
             if (value != null && !value.isBlank()) {
                 return value;
+            }
+            String alias = ALIASES.get(option.longestName().replaceFirst("^--", ""));
+            String old = alias == null ? null : env.get(alias);
+            if (old != null && !old.isBlank()) {
+                return old;
             }
         }
         return arg.defaultValue();

@@ -43,7 +43,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         if (e instanceof KeylessTransportException t) {
             report(
                     "unreachable: " + t.getMessage(),
-                    "check --addr / KEYLESS_ADDR, the network, and HTTPS_PROXY / NO_PROXY"
+                    "check --service-url / KEYLESS_SERVICE_URL, the network, and HTTPS_PROXY / NO_PROXY"
                             + " ('keyless doctor' shows the proxy in use)");
             return ExitCodes.FAULT;
         }

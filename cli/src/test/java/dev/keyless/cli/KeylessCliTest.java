@@ -45,7 +45,7 @@ class KeylessCliTest {
     void start() {
         service = new FakeService();
         env.put("PATH", System.getenv("PATH"));
-        env.put("KEYLESS_ADDR", service.url());
+        env.put("KEYLESS_SERVICE_URL", service.url());
         env.put("KEYLESS_CONNECTION", "github");
         env.put("MY_JWT", PLATFORM_TOKEN);
         env.put("KEYLESS_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -90,10 +90,23 @@ class KeylessCliTest {
 
     @Test
     void missingAddressIsAConfigurationError() {
-        env.remove("KEYLESS_ADDR");
+        env.remove("KEYLESS_SERVICE_URL");
         Run r = run("authenticate", "--jwt-env", "MY_JWT");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("KEYLESS_ADDR");
+        assertThat(r.err()).contains("KEYLESS_SERVICE_URL");
+    }
+
+    @Test
+    void oldAddressNamesStillWork() {
+        String url = env.remove("KEYLESS_SERVICE_URL");
+        env.put("KEYLESS_ADDR", url);
+        assertThat(run("authenticate", "--jwt-env", "MY_JWT").exit()).isZero();
+        env.remove("KEYLESS_ADDR");
+        assertThat(run("authenticate", "--addr", url, "--jwt-env", "MY_JWT").exit())
+                .isZero();
+        assertThat(run("authenticate", "--service-url", url, "--jwt-env", "MY_JWT")
+                        .exit())
+                .isZero();
     }
 
     @Test
@@ -165,7 +178,7 @@ class KeylessCliTest {
 
     @Test
     void unreachableServiceExits4() {
-        env.put("KEYLESS_ADDR", "http://127.0.0.1:1");
+        env.put("KEYLESS_SERVICE_URL", "http://127.0.0.1:1");
         Run r = run("authenticate", "--jwt-env", "MY_JWT");
         assertThat(r.exit()).isEqualTo(ExitCodes.FAULT);
         assertThat(r.err()).contains("unreachable", "HTTPS_PROXY");
