@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
  * proxy, the token source and its non-secret claims, the clock skew against the service, and
  * whether {@code ssh} and {@code ssh-agent} are installed.
  */
-@Command(name = "doctor", description = "Check the token source, claims, clock skew, proxy and ssh tools.")
+@Command(
+        name = "doctor",
+        description = "Check the token source, claims, clock skew, proxy and ssh tools.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless doctor", "  keyless doctor --jwt-env MY_JWT --service-url https://keyless.example.com"})
 public final class DoctorCommand extends WorkloadCommand {
     /** Claims shown; the token itself, its signature and {@code jti} never are. */
     static final List<String> SHOWN_CLAIMS = List.of(

@@ -30,6 +30,7 @@ final class EnvDefaults implements IDefaultValueProvider {
             "token-source",
             "id-token-variable",
             "ready-timeout",
+            "output",
             "debug");
 
     private final Map<String, String> env;
@@ -44,10 +45,30 @@ final class EnvDefaults implements IDefaultValueProvider {
                 name, "KEYLESS_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
+    /**
+     * Whether the option takes its default from the environment: a configurable name whose help
+     * says so. The help is the contract: an admin filter named {@code --server} does not read
+     * {@code KEYLESS_SERVERS}, which is meant for {@code exec}.
+     */
+    static boolean fromEnv(OptionSpec option) {
+        String name = option.longestName().replaceFirst("^--", "");
+        if (!CONFIGURABLE.contains(name) || READING_HELP.get()) {
+            return false;
+        }
+        // Reading the description interpolates ${DEFAULT-VALUE}, which asks this provider again.
+        READING_HELP.set(true);
+        try {
+            return String.join(" ", option.description()).contains("env " + variableFor(option.longestName()));
+        } finally {
+            READING_HELP.set(false);
+        }
+    }
+
+    private static final ThreadLocal<Boolean> READING_HELP = ThreadLocal.withInitial(() -> false);
+
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (arg instanceof OptionSpec option
-                && CONFIGURABLE.contains(option.longestName().replaceFirst("^--", ""))) {
+        if (arg instanceof OptionSpec option && fromEnv(option)) {
             String value = env.get(variableFor(option.longestName()));
             if (value != null && !value.isBlank()) {
                 return value;

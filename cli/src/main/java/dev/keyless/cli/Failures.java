@@ -4,6 +4,7 @@ import dev.keyless.client.KeylessProblemException;
 import dev.keyless.client.KeylessTransportException;
 import dev.keyless.client.SessionNotReadyException;
 import dev.keyless.client.token.TokenSourceException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -24,8 +25,20 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
 
     @Override
     public int handleParseException(ParameterException e, String[] args) {
-        ctx.error("keyless: usage: " + e.getMessage());
-        ctx.error("hint: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+        CommandLine cmd = e.getCommandLine();
+        if (String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+            ctx.error("keyless: usage: '" + cmd.getCommandSpec().qualifiedName() + "' needs one of its commands");
+        } else {
+            ctx.error("keyless: usage: " + e.getMessage());
+        }
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> suggestions = u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                ctx.error("Did you mean: " + String.join(" or ", suggestions) + "?");
+            }
+        }
+        // The usage of the command that failed, not a hint to run it again with --help.
+        ctx.error(cmd.getUsageMessage().stripTrailing());
         return ExitCodes.USAGE;
     }
 

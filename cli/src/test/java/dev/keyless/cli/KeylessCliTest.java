@@ -266,7 +266,12 @@ class KeylessCliTest {
                         "[{\"name\":\"github\",\"provider\":\"github-actions\",\"state\":\"ACTIVE\"}]")));
         Run r = run("admin", "connections", "list");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("github  provider=github-actions  state=ACTIVE");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        "NAME    PROVIDER        STATE   ISSUER  AUDIENCES",
+                        "github  github-actions  ACTIVE  -       -");
+        Run json = run("admin", "connections", "list", "--output", "json");
+        assertThat(json.out()).contains("\"provider\" : \"github-actions\"");
     }
 
     @Test
