@@ -54,10 +54,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
             return t.reason() == TokenSourceException.Reason.NOT_CONFIGURED ? ExitCodes.USAGE : ExitCodes.FAULT;
         }
         if (e instanceof KeylessTransportException t) {
-            report(
-                    "unreachable: " + t.getMessage(),
-                    "check --service-url / KEYLESS_SERVICE_URL, the network, and HTTPS_PROXY / NO_PROXY"
-                            + " ('keyless doctor' shows the proxy in use)");
+            report("unreachable: " + t.getMessage(), transportHint(t));
             return ExitCodes.FAULT;
         }
         if (e instanceof SessionNotReadyException s) {
@@ -74,6 +71,22 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         }
         report("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), "run with --debug for each step");
         return ExitCodes.FAILED;
+    }
+
+    /** A TLS failure is a scheme or trust problem, not a network one; say which to check. */
+    static String transportHint(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLHandshakeException) {
+                return "the service's TLS certificate is not trusted: pass its CA with --ca-bundle /"
+                        + " KEYLESS_CA_BUNDLE (PEM)";
+            }
+            if (c instanceof javax.net.ssl.SSLException) {
+                return "TLS failed: if the service listens on plain HTTP on this port, use an http:// --service-url;"
+                        + " if it uses a private CA, pass it with --ca-bundle / KEYLESS_CA_BUNDLE";
+            }
+        }
+        return "check --service-url / KEYLESS_SERVICE_URL, the network, and HTTPS_PROXY / NO_PROXY"
+                + " ('keyless doctor' shows the proxy in use)";
     }
 
     private void report(String line, String hint) {
