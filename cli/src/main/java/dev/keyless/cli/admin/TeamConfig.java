@@ -196,10 +196,10 @@ final class TeamConfig {
             if (alreadyProposed) {
                 steps.add(new Step(Action.PENDING, kind, name, List.of("already proposed, waits for approval"), null));
             } else {
-                steps.add(new Step(Action.UPDATE, kind, name, diff, merged));
-            }
-            if ("ACTIVE".equals(liveState) && !alreadyProposed) {
-                diff.add("ACTIVE: becomes a pending change for a second security admin to approve");
+                if ("ACTIVE".equals(liveState)) {
+                    diff.add("ACTIVE: becomes a pending change for a second security admin to approve");
+                }
+                steps.add(new Step(Action.UPDATE, kind, name, List.copyOf(diff), merged));
             }
         }
         if (state != null && !state.asText().equals(have.path(STATE).asText())) {
