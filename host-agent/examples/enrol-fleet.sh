@@ -7,7 +7,8 @@ set -eu
 TEAM=${KEYLESS_TEAM:-default}
 DEB=$(curl -fsS "$KEYLESS_ADDR/downloads/" | grep -o 'keyless-agent_[^"]*_all\.deb' | head -n 1)
 
-keyless admin servers enrollment-tokens --addr "$KEYLESS_ADDR" --team "$TEAM" --selector env=prod >tokens.tsv
+keyless admin servers enrolment-tokens --service-url "$KEYLESS_ADDR" --team "$TEAM" --selector env=prod --output json \
+    | jq -r '.[] | [.server, .token] | @tsv' >tokens.tsv
 trap 'rm -f tokens.tsv' EXIT
 tab=$(printf '\t')
 while IFS=$tab read -r server token expires; do

@@ -10,7 +10,14 @@ import picocli.CommandLine.Command;
  * stdout, for scripts ({@code AT=$(keyless authenticate ...)}). Same flags as {@code sft workload
  * authenticate}.
  */
-@Command(name = "authenticate", description = "Exchange the platform token; print only the access token.")
+@Command(
+        name = "authenticate",
+        description = "Exchange the platform token; print only the access token.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  AT=$(keyless authenticate --connection github --role deployer)",
+            "  keyless authenticate --jwt-env MY_JWT --service-url https://keyless.example.com"
+        })
 public final class AuthenticateCommand extends WorkloadCommand {
     @Override
     public Integer call() {

@@ -37,6 +37,11 @@ public final class Context {
         return out;
     }
 
+    /** Stderr itself, for picocli's own messages (usage); results and diagnostics use the methods. */
+    PrintWriter errWriter() {
+        return err;
+    }
+
     void debug(boolean on) {
         this.debug = on;
     }

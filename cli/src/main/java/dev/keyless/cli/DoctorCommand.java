@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
  * proxy, the token source and its non-secret claims, the clock skew against the service, and
  * whether {@code ssh} and {@code ssh-agent} are installed.
  */
-@Command(name = "doctor", description = "Check the token source, claims, clock skew, proxy and ssh tools.")
+@Command(
+        name = "doctor",
+        description = "Check the token source, claims, clock skew, proxy and ssh tools.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless doctor", "  keyless doctor --jwt-env MY_JWT --service-url https://keyless.example.com"})
 public final class DoctorCommand extends WorkloadCommand {
     /** Claims shown; the token itself, its signature and {@code jti} never are. */
     static final List<String> SHOWN_CLAIMS = List.of(
@@ -52,36 +56,21 @@ public final class DoctorCommand extends WorkloadCommand {
         PrintLines p = new PrintLines(ctx);
         int worst = ExitCodes.OK;
         p.line("keyless", VersionCommand.version());
-        p.line("service", service.uri() + " (team " + service.team + ")");
-        p.line("proxy", service.proxy(ctx).map(x -> x + " (HTTPS_PROXY)").orElse("none (direct)"));
-        String audience = token.audience(service);
+        // Each check runs on its own: one that cannot (no service URL) is reported, not fatal.
+        boolean haveService = true;
         try {
-            PlatformTokenSource source = source();
-            p.line("token source", source.describe());
-            String jwt = ctx.masker().register(source.fetch(audience));
-            Map<String, Object> claims = Jwts.claims(jwt).orElse(Map.of());
-            for (String name : SHOWN_CLAIMS) {
-                if (claims.containsKey(name)) {
-                    p.line("  " + name, describe(name, claims.get(name)));
-                }
-            }
-        } catch (TokenSourceException e) {
-            p.line("token source", "NOT FOUND: " + e.getMessage());
-            if (e.hint() != null) {
-                p.line("  hint", e.hint());
-            }
+            p.line("service", service.uri() + " (team " + service.team + ")");
+            p.line("proxy", service.proxy(ctx).map(x -> x + " (HTTPS_PROXY)").orElse("none (direct)"));
+        } catch (UsageException e) {
+            p.line("service", "NOT SET: " + e.getMessage());
+            haveService = false;
             worst = ExitCodes.USAGE;
         }
-        try {
-            Instant before = Instant.now();
-            Optional<Instant> serverTime = client().serviceTime();
-            Instant local = before.plus(Duration.between(before, Instant.now()).dividedBy(2));
-            p.line(
-                    "clock skew",
-                    serverTime.map(t -> skew(Duration.between(t, local))).orElse("unknown (no Date header)"));
-        } catch (KeylessTransportException | dev.keyless.client.KeylessProblemException e) {
-            p.line("clock skew", "service not reachable: " + e.getMessage());
-            worst = Math.max(worst, ExitCodes.FAULT);
+        worst = Math.max(worst, tokenSource(ctx, p));
+        if (haveService) {
+            worst = Math.max(worst, clockSkew(p));
+        } else {
+            p.line("clock skew", "not checked (no service URL)");
         }
         String path = ctx.env().get("PATH");
         p.line(
@@ -97,6 +86,56 @@ public final class DoctorCommand extends WorkloadCommand {
         }
         ctx.out().flush();
         return worst;
+    }
+
+    private int tokenSource(Context ctx, PrintLines p) {
+        try {
+            PlatformTokenSource source = source();
+            p.line("token source", source.describe());
+            String audience;
+            try {
+                audience = token.audience(service);
+            } catch (UsageException e) {
+                audience = null;
+            }
+            if (audience == null && !List.of("jwt-env", "jwt-file").contains(source.name())) {
+                p.line("  token", "not fetched: needs --audience or --service-url for the audience to ask for");
+                return ExitCodes.USAGE;
+            }
+            String jwt = ctx.masker().register(source.fetch(audience));
+            Map<String, Object> claims = Jwts.claims(jwt).orElse(Map.of());
+            for (String name : SHOWN_CLAIMS) {
+                if (claims.containsKey(name)) {
+                    p.line("  " + name, describe(name, claims.get(name)));
+                }
+            }
+            return ExitCodes.OK;
+        } catch (TokenSourceException e) {
+            p.line("token source", "NOT FOUND: " + e.getMessage());
+            if (e.hint() != null) {
+                p.line("  hint", e.hint());
+            }
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private int clockSkew(PrintLines p) {
+        try {
+            Instant before = Instant.now();
+            Optional<Instant> serverTime = client().serviceTime();
+            Instant local = before.plus(Duration.between(before, Instant.now()).dividedBy(2));
+            p.line(
+                    "clock skew",
+                    serverTime.map(t -> skew(Duration.between(t, local))).orElse("unknown (no Date header)"));
+            return ExitCodes.OK;
+        } catch (KeylessTransportException e) {
+            p.line("clock skew", "service not reachable: " + e.getMessage());
+            p.line("  hint", Failures.transportHint(e));
+            return ExitCodes.FAULT;
+        } catch (dev.keyless.client.KeylessProblemException e) {
+            p.line("clock skew", "service not reachable: " + e.getMessage());
+            return ExitCodes.FAULT;
+        }
     }
 
     private static String describe(String name, Object value) {

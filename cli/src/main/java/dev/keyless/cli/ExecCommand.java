@@ -10,7 +10,14 @@ import picocli.CommandLine.Parameters;
  * per server, wait for READY, run CMD with the job's ssh environment, close everything. The exit
  * code is CMD's.
  */
-@Command(name = "exec", description = "Run a command with SSH access to the given servers; exit with its code.")
+@Command(
+        name = "exec",
+        description = "Run a command with SSH access to the given servers; exit with its code.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  keyless exec --server web-01 --server web-02 --role deployer -- ./deploy.sh",
+            "  keyless exec --server web-01 -- ssh web-01 sudo systemctl restart app"
+        })
 public final class ExecCommand extends JobCommand {
     @Option(
             names = "--server",

@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
  * admin call; nothing is issued and the token is not consumed) and prints each check and which
  * roles match.
  */
-@Command(name = "explain", description = "Show which connection checks and role conditions this job's token passes.")
+@Command(
+        name = "explain",
+        description = "Show which connection checks and role conditions this job's token passes.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  KEYLESS_ADMIN_TOKEN=... keyless explain --connection github"})
 public final class ExplainCommand extends WorkloadCommand {
     @Option(
             names = "--admin-token-env",

@@ -4,6 +4,7 @@ import dev.keyless.client.KeylessProblemException;
 import dev.keyless.client.KeylessTransportException;
 import dev.keyless.client.SessionNotReadyException;
 import dev.keyless.client.token.TokenSourceException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -24,8 +25,20 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
 
     @Override
     public int handleParseException(ParameterException e, String[] args) {
-        ctx.error("keyless: usage: " + e.getMessage());
-        ctx.error("hint: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+        CommandLine cmd = e.getCommandLine();
+        if (String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+            ctx.error("keyless: usage: '" + cmd.getCommandSpec().qualifiedName() + "' needs one of its commands");
+        } else {
+            ctx.error("keyless: usage: " + e.getMessage());
+        }
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> suggestions = u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                ctx.error("Did you mean: " + String.join(" or ", suggestions) + "?");
+            }
+        }
+        // The usage of the command that failed, not a hint to run it again with --help.
+        ctx.error(cmd.getUsageMessage().stripTrailing());
         return ExitCodes.USAGE;
     }
 
@@ -41,10 +54,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
             return t.reason() == TokenSourceException.Reason.NOT_CONFIGURED ? ExitCodes.USAGE : ExitCodes.FAULT;
         }
         if (e instanceof KeylessTransportException t) {
-            report(
-                    "unreachable: " + t.getMessage(),
-                    "check --addr / KEYLESS_ADDR, the network, and HTTPS_PROXY / NO_PROXY"
-                            + " ('keyless doctor' shows the proxy in use)");
+            report("unreachable: " + t.getMessage(), transportHint(t));
             return ExitCodes.FAULT;
         }
         if (e instanceof SessionNotReadyException s) {
@@ -61,6 +71,22 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         }
         report("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), "run with --debug for each step");
         return ExitCodes.FAILED;
+    }
+
+    /** A TLS failure is a scheme or trust problem, not a network one; say which to check. */
+    static String transportHint(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLHandshakeException) {
+                return "the service's TLS certificate is not trusted: pass its CA with --ca-bundle /"
+                        + " KEYLESS_CA_BUNDLE (PEM)";
+            }
+            if (c instanceof javax.net.ssl.SSLException) {
+                return "TLS failed: if the service listens on plain HTTP on this port, use an http:// --service-url;"
+                        + " if it uses a private CA, pass it with --ca-bundle / KEYLESS_CA_BUNDLE";
+            }
+        }
+        return "check --service-url / KEYLESS_SERVICE_URL, the network, and HTTPS_PROXY / NO_PROXY"
+                + " ('keyless doctor' shows the proxy in use)";
     }
 
     private void report(String line, String hint) {

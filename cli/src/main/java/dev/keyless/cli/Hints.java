@@ -28,6 +28,13 @@ final class Hints {
                     + "; 'keyless explain' shows which conditions fail";
             case "role-ambiguous" -> "several roles match: pick one with --role / KEYLESS_ROLE";
             case "connection-not-found" -> "check --connection / KEYLESS_CONNECTION and --team / KEYLESS_TEAM";
+            case "not-found" -> String.valueOf(p.detail()).startsWith("No team named")
+                    ? "the team does not exist on this service (or is not visible to you): check --team /"
+                            + " KEYLESS_TEAM; an operator lists teams with 'keyless admin teams list'"
+                    : null;
+            case "admin-unauthenticated" -> "the admin token is not one of this team's: check --team / KEYLESS_TEAM"
+                    + " (a token works only in its own team, and a team that does not exist gets the same"
+                    + " answer) and the variable of --admin-token-env";
             case "connection-not-active" -> "the connection is not ACTIVE: a security admin must activate it";
             case "token-replayed" -> "a platform token can be exchanged once; GitLab and CircleCI give one per job"
                     + " and a Kubernetes projected token changes only when the kubelet rotates it,"
@@ -59,6 +66,9 @@ final class Hints {
                     case "azure-devops" -> "Azure DevOps tokens always have the audience api://AzureADTokenExchange:"
                             + " the connection must allow it (it expects " + expected + ")";
                     case "jenkins" -> "the audience is set on the Jenkins OIDC credential: set it to " + expected;
+                    case "jwt-env", "jwt-file" -> "this token was minted before keyless saw it, with its own audience"
+                            + " ('keyless doctor' shows its aud): mint it for " + expected
+                            + ", or allow its audience on the connection";
                     case "gitlab" -> "the audience is the aud of the job's id_tokens entry: set it to " + expected;
                     default -> null;
                 };

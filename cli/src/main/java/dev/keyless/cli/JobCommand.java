@@ -15,7 +15,8 @@ abstract class JobCommand extends WorkloadCommand {
             names = "--ready-timeout",
             paramLabel = "SECONDS",
             defaultValue = "60",
-            description = "How long to wait for each session to be READY (default ${DEFAULT-VALUE}).")
+            description = "How long to wait for each session to be READY (env KEYLESS_READY_TIMEOUT; default"
+                    + " ${DEFAULT-VALUE}).")
     int readyTimeout;
 
     int runJob(List<String> targets, List<String> argv) throws InterruptedException {

@@ -16,6 +16,12 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "SSH access for CI jobs from their platform's OIDC token: no key, no secret.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  keyless exec --server web-01 -- ./deploy.sh",
+            "  keyless admin connections list",
+            "  keyless <command> --help        # each command's options and examples"
+        },
         subcommands = {
             AuthenticateCommand.class,
             ExecCommand.class,
@@ -61,15 +67,43 @@ public final class KeylessCli implements Runnable {
 
     /** Runs the CLI in-process with an injected environment and writers; returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        Context ctx = new Context(env, out, err);
+        return commandLine(new Context(env, out, err)).execute(args);
+    }
+
+    /**
+     * The whole command tree for {@code ctx}: defaults from its environment, {@code -h}/{@code
+     * --help} on every command and subcommand, failures reported by {@link Failures}. Also what the
+     * build renders the man pages, the completion script and the README's command reference from.
+     */
+    public static CommandLine commandLine(Context ctx) {
         Failures failures = new Failures(ctx);
         CommandLine cli = new CommandLine(new KeylessCli(ctx))
-                .setDefaultValueProvider(new EnvDefaults(env))
-                .setOut(out)
-                .setErr(err)
+                .setDefaultValueProvider(new EnvDefaults(ctx.env()))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(ctx.out())
+                .setErr(ctx.errWriter())
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);
-        return cli.execute(args);
+        addHelp(cli);
+        return cli;
+    }
+
+    /** Adds {@code -h}/{@code --help} where a command has none, so no new command can miss it. */
+    private static void addHelp(CommandLine cmd) {
+        CommandSpec spec = cmd.getCommandSpec();
+        if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+            spec.addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
+        }
+        cmd.getSubcommands().values().stream().distinct().forEach(KeylessCli::addHelp);
+    }
+
+    /** The {@code -h}/{@code --help} option every command gets. */
+    static final class HelpOption {
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help (purpose, options, examples) and exit.")
+        boolean help;
     }
 
     /** The context of the CLI that runs {@code spec}'s command. */

@@ -7,9 +7,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Where the service is: {@code --addr}, {@code --team}, {@code --ca-bundle}. */
+/**
+ * Where the service is: {@code --service-url} (the word the action, component and Jenkins step use;
+ * {@code --addr} and {@code KEYLESS_ADDR} are kept as aliases), {@code --team}, {@code --ca-bundle}.
+ */
 public final class ServiceOptions {
-    @Option(names = "--addr", paramLabel = "URL", description = "Service URL (env KEYLESS_ADDR).")
+    @Option(
+            names = {"--service-url", "--addr"},
+            paramLabel = "URL",
+            description = "Service URL, e.g. https://keyless.example.com (env KEYLESS_SERVICE_URL; alias --addr,"
+                    + " KEYLESS_ADDR).")
     String addr;
 
     @Option(
@@ -35,7 +42,7 @@ public final class ServiceOptions {
 
     public URI uri() {
         if (addr == null || addr.isBlank()) {
-            throw new UsageException("no service URL: pass --addr or set KEYLESS_ADDR");
+            throw new UsageException("no service URL: pass --service-url or set KEYLESS_SERVICE_URL");
         }
         try {
             URI uri = URI.create(addr.strip());
@@ -44,7 +51,7 @@ public final class ServiceOptions {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--addr is not a URL like https://keyless.example.com");
+            throw new UsageException("--service-url is not a URL like https://keyless.example.com");
         }
     }
 

@@ -7,12 +7,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code keyless sessions close ID...}: closes sessions (idempotent) with an access token. */
-@Command(name = "sessions", description = "Manage this job's sessions.", subcommands = SessionsCommand.Close.class)
+@Command(
+        name = "sessions",
+        description = "Manage this job's sessions.",
+        subcommands = SessionsCommand.Close.class,
+        footerHeading = "%nExamples:%n",
+        footer = "  keyless sessions close SESSION_ID")
 public final class SessionsCommand {
     private SessionsCommand() {}
 
     /** {@code keyless sessions close}. */
-    @Command(name = "close", description = "Close sessions; uses $KEYLESS_ACCESS_TOKEN or a fresh exchange.")
+    @Command(
+            name = "close",
+            description = "Close sessions; uses $KEYLESS_ACCESS_TOKEN or a fresh exchange.",
+            footerHeading = "%nExamples:%n",
+            footer = "  KEYLESS_ACCESS_TOKEN=$AT keyless sessions close SESSION_ID")
     public static final class Close extends WorkloadCommand {
         @Option(
                 names = "--access-token-env",

@@ -6,7 +6,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code keyless ssh SERVER [-- COMMAND]}: one server, an interactive shell or one command. */
-@Command(name = "ssh", description = "Open an SSH session (or run one command) on a server.")
+@Command(
+        name = "ssh",
+        description = "Open an SSH session (or run one command) on a server.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless ssh web-01", "  keyless ssh web-01 -- uptime"})
 public final class SshCommand extends JobCommand {
     @Parameters(index = "0", paramLabel = "SERVER", description = "Server name.")
     String server;

@@ -46,8 +46,8 @@ public final class TokenOptions {
             names = "--id-token-variable",
             paramLabel = "VAR",
             defaultValue = TokenSources.DEFAULT_ID_TOKEN_VARIABLE,
-            description =
-                    "Variable holding GitLab's id_tokens entry or the Jenkins binding (default ${DEFAULT-VALUE}).")
+            description = "Variable holding GitLab's id_tokens entry or the Jenkins binding (env"
+                    + " KEYLESS_ID_TOKEN_VARIABLE; default ${DEFAULT-VALUE}).")
     String idTokenVariable;
 
     /** The names {@code --token-source} accepts. */

@@ -10,7 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code keyless version}. */
-@Command(name = "version", description = "Print the version.")
+@Command(
+        name = "version",
+        description = "Print the version.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless version"})
 public final class VersionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

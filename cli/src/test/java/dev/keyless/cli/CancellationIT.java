@@ -119,7 +119,7 @@ class CancellationIT {
         pb.environment()
                 .putAll(Map.of(
                         "PATH", System.getenv("PATH"),
-                        "KEYLESS_ADDR", service.url(),
+                        "KEYLESS_SERVICE_URL", service.url(),
                         "KEYLESS_CONNECTION", "github",
                         "MY_JWT", FakeService.PLATFORM_TOKEN,
                         "KEYLESS_TEMP_DIR", work.toString()));

@@ -45,7 +45,7 @@ class KeylessCliTest {
     void start() {
         service = new FakeService();
         env.put("PATH", System.getenv("PATH"));
-        env.put("KEYLESS_ADDR", service.url());
+        env.put("KEYLESS_SERVICE_URL", service.url());
         env.put("KEYLESS_CONNECTION", "github");
         env.put("MY_JWT", PLATFORM_TOKEN);
         env.put("KEYLESS_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -90,10 +90,23 @@ class KeylessCliTest {
 
     @Test
     void missingAddressIsAConfigurationError() {
-        env.remove("KEYLESS_ADDR");
+        env.remove("KEYLESS_SERVICE_URL");
         Run r = run("authenticate", "--jwt-env", "MY_JWT");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("KEYLESS_ADDR");
+        assertThat(r.err()).contains("KEYLESS_SERVICE_URL");
+    }
+
+    @Test
+    void oldAddressNamesStillWork() {
+        String url = env.remove("KEYLESS_SERVICE_URL");
+        env.put("KEYLESS_ADDR", url);
+        assertThat(run("authenticate", "--jwt-env", "MY_JWT").exit()).isZero();
+        env.remove("KEYLESS_ADDR");
+        assertThat(run("authenticate", "--addr", url, "--jwt-env", "MY_JWT").exit())
+                .isZero();
+        assertThat(run("authenticate", "--service-url", url, "--jwt-env", "MY_JWT")
+                        .exit())
+                .isZero();
     }
 
     @Test
@@ -128,12 +141,56 @@ class KeylessCliTest {
     }
 
     @Test
-    void audienceMismatchShowsBothValuesAndExits3() {
+    void audienceMismatchOfAStaticTokenSaysToMintItForTheExpectedAudience() {
         refuseWithAudienceMismatch();
         Run r = run("authenticate", "--jwt-env", "MY_JWT", "--audience", "https://wrong.example.com");
         assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
         assertThat(r.err().lines().findFirst().orElseThrow()).startsWith("keyless: refused: token-audience-mismatch");
-        assertThat(r.err()).contains("'https://wrong.example.com'", "'https://keyless.example.com'");
+        // keyless requested no audience for a token it was handed: the old hint said it had
+        assertThat(r.err())
+                .contains("mint it for 'https://keyless.example.com'")
+                .doesNotContain("was requested for audience");
+    }
+
+    @Test
+    void anUnknownTeamSaysSo() {
+        service.wm.stubFor(post(urlPathEqualTo("/v1/teams/nope/workload/authenticate"))
+                .willReturn(FakeService.problem(
+                        404,
+                        "{\"type\":\"urn:keyless:problem:not-found\",\"status\":404,"
+                                + "\"detail\":\"No team named 'nope'\"}")));
+        Run r = run("authenticate", "--jwt-env", "MY_JWT", "--team", "nope");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err()).contains("hint: the team does not exist on this service", "--team / KEYLESS_TEAM");
+    }
+
+    @Test
+    void httpsAgainstAPlainHttpPortSuggestsTheScheme() {
+        env.put("KEYLESS_SERVICE_URL", service.url().replace("http://", "https://"));
+        Run r = run("authenticate", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAULT);
+        assertThat(r.err()).contains("use an http:// --service-url", "--ca-bundle");
+    }
+
+    @Test
+    void doctorWithoutAServiceUrlStillChecksTheTokenSourceAndSsh() {
+        env.remove("KEYLESS_SERVICE_URL");
+        Run r = run("doctor", "--jwt-env", "MY_JWT");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out())
+                .contains("service:       NOT SET", "token source:", "sub:", "repo:acme/app", "clock skew:", "ssh:");
+    }
+
+    @Test
+    void adminFiltersDoNotReadTheWorkloadsVariables() {
+        env.put("KEYLESS_SERVERS", "web-01,web-02");
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams/default/sessions")).willReturn(FakeService.json("[]")));
+        Run r = run("admin", "sessions", "list");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("SESSION_ID", "(none)");
+        service.wm.verify(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                        urlPathEqualTo("/v1/teams/default/sessions"))
+                .withoutQueryParam("server"));
     }
 
     @Test
@@ -165,7 +222,7 @@ class KeylessCliTest {
 
     @Test
     void unreachableServiceExits4() {
-        env.put("KEYLESS_ADDR", "http://127.0.0.1:1");
+        env.put("KEYLESS_SERVICE_URL", "http://127.0.0.1:1");
         Run r = run("authenticate", "--jwt-env", "MY_JWT");
         assertThat(r.exit()).isEqualTo(ExitCodes.FAULT);
         assertThat(r.err()).contains("unreachable", "HTTPS_PROXY");
@@ -253,7 +310,12 @@ class KeylessCliTest {
                         "[{\"name\":\"github\",\"provider\":\"github-actions\",\"state\":\"ACTIVE\"}]")));
         Run r = run("admin", "connections", "list");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("github  provider=github-actions  state=ACTIVE");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        "NAME    PROVIDER        STATE   ISSUER  AUDIENCES",
+                        "github  github-actions  ACTIVE  -       -");
+        Run json = run("admin", "connections", "list", "--output", "json");
+        assertThat(json.out()).contains("\"provider\" : \"github-actions\"");
     }
 
     @Test

@@ -256,14 +256,27 @@ public final class KeylessClient {
                 .json();
     }
 
+    /** An admin answer with its status: {@code 202} tells a proposed change from an applied one. */
+    public record AdminAnswer(int status, JsonNode body) {}
+
+    /**
+     * An admin call to {@code path} as given (not under the team), e.g. {@code POST /v1/teams};
+     * {@code body} may be null. A problem answer throws {@link KeylessProblemException}.
+     */
+    public AdminAnswer adminCall(String adminToken, String method, String path, JsonNode body) {
+        Answer answer = send(method, path, adminToken, Duration.ZERO, body == null ? null : () -> body);
+        return new AdminAnswer(answer.response().statusCode(), answer.json());
+    }
+
+    /** The path of {@code path} under this client's team, e.g. {@code /v1/teams/acme/roles}. */
+    public String teamPath(String path) {
+        return "/v1/teams/" + encode(team) + path;
+    }
+
     /** The service's clock from the {@code Date} header of {@code GET /health}, for skew checks. */
     public Optional<Instant> serviceTime() {
         Answer answer = send("GET", "/health", null, Duration.ZERO, null);
         return answer.date();
-    }
-
-    private String teamPath(String path) {
-        return "/v1/teams/" + encode(team) + path;
     }
 
     private Answer send(String method, String path, String bearer, Duration extraWait, Supplier<Object> body) {

@@ -55,12 +55,16 @@ public final class KeylessProblemException extends RuntimeException {
         if (p.expected() != null) {
             s.append("; expected ").append(p.expected());
         }
-        if (p.state() != null) {
+        // The detail often says the state or the one field error already; each is said once.
+        if (p.state() != null && (text == null || !text.contains(p.state()))) {
             s.append("; state ").append(p.state());
         }
         if (p.errors() != null) {
             for (Problem.FieldError e : p.errors()) {
-                s.append("; ").append(e.field()).append(": ").append(e.message());
+                String error = e.field() + ": " + e.message();
+                if (text == null || !text.contains(error)) {
+                    s.append("; ").append(error);
+                }
             }
         }
         if (p.requestId() != null) {

@@ -85,7 +85,7 @@ public final class CliStartupBench {
         Map<String, String> env = new HashMap<>();
         System.getenv().keySet().forEach(name -> env.put(name, null));
         env.putAll(CliProcess.baseEnv());
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", "github");
         env.put("KEYLESS_AUDIENCE", TeamSetup.AUDIENCE);

@@ -91,7 +91,7 @@ class CliScenario {
     /** What every job has: the service, team, connection and audience, a runner temp dir. */
     Map<String, String> jobEnv(String connection) {
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", connection);
         env.put("KEYLESS_AUDIENCE", AUDIENCE);
@@ -234,7 +234,7 @@ class CliScenario {
     void authenticatePrintsOnlyAnAccessToken() throws Exception {
         String platform = team.githubToken();
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("MY_JWT", platform);
         CommandResult r = CliProcess.run(
                 List.of(
@@ -275,7 +275,7 @@ class CliScenario {
         closeAfter.add(flaky);
         GitHubTokenEndpoint endpoint = githubEndpoint();
         Map<String, String> env = githubEnv(endpoint);
-        env.put("KEYLESS_ADDR", flaky.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", flaky.uri().toString());
         CommandResult r = CliProcess.run(exec("--", "bash", "-c", CHECK), env, TIMEOUT);
         assertRanAs(r, USER, secrets(endpoint));
         assertThat(flaky.seen).extracting(FlakyForwarder.Seen::status).containsExactly(503, 429, 200);

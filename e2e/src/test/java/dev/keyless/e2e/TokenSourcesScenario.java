@@ -216,7 +216,7 @@ class TokenSourcesScenario {
                 () -> rotate(file, rotated));
         closeAfter.add(flaky);
         Map<String, String> env = k8sEnv(file);
-        env.put("KEYLESS_ADDR", flaky.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", flaky.uri().toString());
         CommandResult r = CliProcess.run(WHOAMI, env, TIMEOUT);
         assertRanAs(r, "wl_" + K8S_ROLE, List.of(old, rotated));
         assertThat(flaky.seen).extracting(FlakyForwarder.Seen::status).containsExactly(503, 200);
@@ -285,7 +285,7 @@ class TokenSourcesScenario {
     /** What every job has: the service, team and connection, a private temp dir; no audience. */
     Map<String, String> jobEnv(String connection) {
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", connection);
         env.put("KEYLESS_TEMP_DIR", tempRoot.toString());

@@ -9,4 +9,16 @@ public final class AdminRequests {
 
     /** The new admin; {@code token} is shown only in this response and never stored in clear. */
     public record AdminCreated(String name, String role, String token) {}
+
+    /** An admin as listed: never its token. {@code owner} is the person it counts as for four eyes. */
+    public record AdminView(String name, String role, String owner, String createdBy, java.time.Instant createdAt) {}
+
+    /**
+     * {@code POST /v1/teams}: a new team and the name of its first security admin ({@code
+     * bootstrap} when null).
+     */
+    public record CreateTeam(String name, String admin) {}
+
+    /** The new team and its first security admin, whose token is shown only in this response. */
+    public record TeamCreated(String name, AdminCreated admin) {}
 }

@@ -36,8 +36,13 @@ public final class AuditEventType {
     public static final String POLICY_UPDATE = "policy.update";
     public static final String POLICY_DELETE = "policy.delete";
     public static final String SERVER_CREATE = "server.create";
+    public static final String SERVER_UPDATE = "server.update";
+    public static final String SERVER_DELETE = "server.delete";
     public static final String ADMIN_CREATE = "admin.create";
     public static final String TEAM_BOOTSTRAP = "team.bootstrap";
+    /** A team created through {@code POST /v1/teams}, with its first security admin. */
+    public static final String TEAM_CREATE = "team.create";
+
     public static final String AGENT_HOST_CERTIFICATE_RENEW = "agent.host-certificate.renew";
     public static final String CA_ROTATE = "ca.rotate";
     public static final String CA_RETIRE = "ca.retire";

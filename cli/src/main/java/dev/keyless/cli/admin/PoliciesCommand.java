@@ -1,9 +1,14 @@
 package dev.keyless.cli.admin;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
-/** {@code keyless admin policies list|get|create|delete}. */
-@Command(name = "policies", description = "Workload policies.")
+/** {@code keyless admin policies list|get|create|update|delete}. */
+@Command(
+        name = "policies",
+        description = "Policies: which roles reach which servers, with which sudo rules and session TTL.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless admin policies list", "  keyless admin policies update deploy -f deploy-policy.yaml"})
 public final class PoliciesCommand extends ResourceCommand {
     @Override
     String resource() {
@@ -11,7 +16,7 @@ public final class PoliciesCommand extends ResourceCommand {
     }
 
     @Override
-    String[] listFields() {
-        return new String[] {"roles", "session_ttl_seconds"};
+    List<String> columns() {
+        return List.of("name", "roles", "servers", "session_ttl_seconds");
     }
 }

@@ -1,9 +1,14 @@
 package dev.keyless.cli.admin;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
-/** {@code keyless admin roles list|get|create|delete}. */
-@Command(name = "roles", description = "Workload roles.")
+/** {@code keyless admin roles list|get|create|update|delete}. */
+@Command(
+        name = "roles",
+        description = "Workload roles: the claim conditions that map a connection's tokens to wl_<role>.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless admin roles list", "  keyless admin roles create -f deployer-role.yaml"})
 public final class RolesCommand extends ResourceCommand {
     @Override
     String resource() {
@@ -11,7 +16,7 @@ public final class RolesCommand extends ResourceCommand {
     }
 
     @Override
-    String[] listFields() {
-        return new String[] {"connection", "principal"};
+    List<String> columns() {
+        return List.of("name", "connection", "principal", "claims");
     }
 }

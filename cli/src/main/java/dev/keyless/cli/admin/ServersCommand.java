@@ -1,9 +1,21 @@
 package dev.keyless.cli.admin;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
-/** {@code keyless admin servers list|get|create|delete|enrollment-tokens}. */
-@Command(name = "servers", description = "Workload servers.", subcommands = ServerEnrollmentTokensCommand.class)
+/**
+ * {@code keyless admin servers list|get|create|update|delete} and {@code enrolment-tokens}.
+ * Deleting a server revokes its live sessions (its agent removes their accounts).
+ */
+@Command(
+        name = "servers",
+        description = "Target servers: address, port and the labels policies select on.",
+        subcommands = EnrolmentTokensCommand.class,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  keyless admin servers create -f web-01.yaml",
+            "  keyless admin servers enrolment-tokens web-01   # one-time token for its host agent"
+        })
 public final class ServersCommand extends ResourceCommand {
     @Override
     String resource() {
@@ -11,7 +23,7 @@ public final class ServersCommand extends ResourceCommand {
     }
 
     @Override
-    String[] listFields() {
-        return new String[] {"address", "port", "labels"};
+    List<String> columns() {
+        return List.of("name", "address", "port", "labels");
     }
 }

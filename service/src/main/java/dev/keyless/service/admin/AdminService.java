@@ -1,6 +1,7 @@
 package dev.keyless.service.admin;
 
 import dev.keyless.protocol.AdminRequests.AdminCreated;
+import dev.keyless.protocol.AdminRequests.AdminView;
 import dev.keyless.protocol.AdminRequests.CreateAdmin;
 import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AuditEventType;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -70,6 +72,21 @@ public class AdminService {
             return null;
         });
         return new AdminCreated(name, role.wireName(), token);
+    }
+
+    /** The team's admins, by name; tokens are stored hashed and never shown again. */
+    public List<AdminView> list(AdminPrincipal by) {
+        by.require(AdminRole.SECURITY_ADMIN, AdminRole.AUDITOR);
+        return db.read(c -> Db.query(
+                c,
+                "SELECT name, role, owner, created_by, created_at FROM admin WHERE team = ? ORDER BY name",
+                rs -> new AdminView(
+                        rs.getString("name"),
+                        AdminRole.valueOf(rs.getString("role")).wireName(),
+                        rs.getString("owner"),
+                        rs.getString("created_by"),
+                        Db.instant(rs, "created_at")),
+                by.team()));
     }
 
     /**

@@ -16,7 +16,7 @@ public final class AdminTokens {
 
     private AdminTokens() {}
 
-    static String generate(SecureRandom random) {
+    public static String generate(SecureRandom random) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -6,8 +6,10 @@ import dev.keyless.service.admin.AdminPrincipal;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import java.util.List;
 
 @Controller("/v1/teams/{team}/servers")
@@ -31,5 +33,16 @@ final class ServerController {
     @Get("/{name}")
     ServerView get(String team, String name, AdminPrincipal admin) {
         return servers.get(admin, name);
+    }
+
+    @Put("/{name}")
+    ServerView update(String team, String name, AdminPrincipal admin, @Body ServerSpec spec) {
+        return servers.update(admin, name, spec);
+    }
+
+    @Delete("/{name}")
+    HttpResponse<Void> delete(String team, String name, AdminPrincipal admin) {
+        servers.delete(admin, name);
+        return HttpResponse.noContent();
     }
 }

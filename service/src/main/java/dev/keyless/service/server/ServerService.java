@@ -15,9 +15,11 @@ import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Json;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
+import dev.keyless.service.policy.PolicyChanged;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,10 +42,13 @@ public class ServerService {
     private final AuditService audit;
     private final VersionedCache<Map<String, TargetServer>> cache = new VersionedCache<>();
 
-    ServerService(Db db, Clock clock, AuditService audit) {
+    private final ApplicationEventPublisher<PolicyChanged> accessChanges;
+
+    ServerService(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<PolicyChanged> accessChanges) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
+        this.accessChanges = accessChanges;
     }
 
     public Optional<TargetServer> find(String team, long configVersion, String name) {
@@ -103,6 +108,71 @@ public class ServerService {
                     ProblemType.ALREADY_EXISTS, "A server named '" + server.name() + "' already exists");
         }
         return server.view();
+    }
+
+    /**
+     * Changes a server's address, port and labels (the name is the path's). Live sessions whose
+     * role loses access through changed labels are revoked, as after a policy change; sessions that
+     * keep access keep running (their certificate names the principal, not the address).
+     */
+    public ServerView update(AdminPrincipal by, String name, ServerSpec spec) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        if (spec.name() != null && !spec.name().equals(name)) {
+            throw KeylessException.invalid("name", "a server cannot be renamed; delete it and create another");
+        }
+        TargetServer server = validate(by.team(), new ServerSpec(name, spec.address(), spec.port(), spec.labels()));
+        TargetServer stored = db.write(c -> {
+            TargetServer old = Db.queryOne(
+                            c,
+                            "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ? AND name = ?"
+                                    + " FOR UPDATE",
+                            ServerService::map,
+                            by.team(),
+                            server.name())
+                    .orElseThrow(() -> KeylessException.notFound("server", name));
+            Db.update(
+                    c,
+                    "UPDATE server SET address = ?, port = ?, labels = ? WHERE team = ? AND name = ?",
+                    server.address(),
+                    server.port(),
+                    Json.write(server.labels()),
+                    by.team(),
+                    server.name());
+            TeamService.bumpConfigVersion(c, by.team());
+            audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_UPDATE)
+                    .actor("admin", by.name())
+                    .server(server.name())
+                    .detail("address", server.address())
+                    .detail("port", Integer.toString(server.port())));
+            return new TargetServer(
+                    old.team(), old.name(), server.address(), server.port(), server.labels(), old.createdAt());
+        });
+        accessChanges.publishEvent(new PolicyChanged(by.team()));
+        return stored.view();
+    }
+
+    /**
+     * Removes a server. Its live sessions are revoked (serials join the KRL, its agent gets the
+     * teardown events and removes the accounts); its agent stays enrolled so that it can drain
+     * them, and is refused new sessions because no server of that name exists.
+     */
+    public void delete(AdminPrincipal by, String name) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        String checked = check(new ArrayList<>(), () -> Names.server("name", name));
+        if (checked == null) {
+            throw KeylessException.notFound("server", name);
+        }
+        db.write(c -> {
+            if (Db.update(c, "DELETE FROM server WHERE team = ? AND name = ?", by.team(), checked) != 1) {
+                throw KeylessException.notFound("server", checked);
+            }
+            TeamService.bumpConfigVersion(c, by.team());
+            audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_DELETE)
+                    .actor("admin", by.name())
+                    .server(checked));
+            return null;
+        });
+        accessChanges.publishEvent(new PolicyChanged(by.team()));
     }
 
     public List<ServerView> list(AdminPrincipal by) {

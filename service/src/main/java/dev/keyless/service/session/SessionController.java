@@ -17,6 +17,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 @Controller("/v1/teams/{team}")
@@ -51,6 +52,15 @@ final class SessionController {
                     "wait_seconds", "must be between 0 and " + SessionService.MAX_WAIT.toSeconds());
         }
         return sessions.get(who, id, Duration.ofSeconds(wait));
+    }
+
+    @Get("/sessions")
+    List<SessionView> list(
+            String team,
+            AdminPrincipal admin,
+            @Nullable @QueryValue("role") String role,
+            @Nullable @QueryValue("server") String server) {
+        return sessions.listLive(admin, role, server);
     }
 
     @Post("/sessions/{id}/revoke")

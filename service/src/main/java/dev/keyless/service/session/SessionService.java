@@ -2,6 +2,7 @@ package dev.keyless.service.session;
 
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
+import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.ProblemType;
@@ -125,6 +126,20 @@ public class SessionService {
     /** Revokes a session whose access a policy change removed. */
     public void revokeForPolicyChange(SshSession s) {
         revoke(s, "policy no longer grants this role access to the server", "system", "policy");
+    }
+
+    /**
+     * The team's live sessions for an admin, optionally only those of one role and/or server
+     * (security and devops admins and auditors: who is on which server is operational, not secret).
+     */
+    public List<SessionView> listLive(AdminPrincipal by, String role, String server) {
+        by.require(SECURITY_ADMIN, AdminRole.DEVOPS_ADMIN, AdminRole.AUDITOR);
+        Instant now = clock.instant();
+        return live(by.team()).stream()
+                .filter(s -> role == null || s.role().equals(role))
+                .filter(s -> server == null || s.server().equals(server))
+                .map(s -> s.view(now))
+                .toList();
     }
 
     /** The team's live sessions, for re-evaluation after a policy change. */

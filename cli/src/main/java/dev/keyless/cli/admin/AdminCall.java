@@ -1,0 +1,137 @@
+package dev.keyless.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyless.cli.Context;
+import dev.keyless.cli.KeylessCli;
+import dev.keyless.cli.ServiceOptions;
+import dev.keyless.client.Json;
+import dev.keyless.client.KeylessClient;
+import dev.keyless.client.KeylessClient.AdminAnswer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every {@code keyless admin} command shares: where the service is, the variable holding the
+ * admin token (the token itself never goes on the command line), the output format, and the call
+ * and print helpers. A mixin, so each leaf command takes its own options.
+ */
+public final class AdminCall {
+    /** {@code --output}: a readable table, or JSON for scripts. */
+    public enum Output {
+        TABLE,
+        JSON
+    }
+
+    @Mixin
+    ServiceOptions service;
+
+    @Option(
+            names = "--admin-token-env",
+            paramLabel = "VAR",
+            defaultValue = "KEYLESS_ADMIN_TOKEN",
+            description = "Variable holding the admin token (default ${DEFAULT-VALUE}).")
+    String adminTokenEnv;
+
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            description = "table or json (env KEYLESS_OUTPUT; default ${DEFAULT-VALUE}).")
+    Output output;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    public Context ctx() {
+        return KeylessCli.context(mixee);
+    }
+
+    public String team() {
+        return service.team();
+    }
+
+    public boolean json() {
+        return output == Output.JSON;
+    }
+
+    /** A call under {@code /v1/teams/{team}}; the answer's body, null when empty. */
+    public JsonNode call(String method, String path, JsonNode body) {
+        return send(method, client().teamPath(path), body).body();
+    }
+
+    /** A call under {@code /v1/teams/{team}}, with the status (202: proposed, not applied). */
+    public AdminAnswer sendTeam(String method, String path, JsonNode body) {
+        return send(method, client().teamPath(path), body);
+    }
+
+    /** A call to an absolute path, with the status. */
+    public AdminAnswer send(String method, String absolutePath, JsonNode body) {
+        return client().adminCall(token(), method, absolutePath, body);
+    }
+
+    private KeylessClient client() {
+        return KeylessClient.builder(service.uri(), service.team())
+                .env(ctx().env())
+                .caBundle(service.caBundle())
+                .build();
+    }
+
+    private String token() {
+        String token = ctx().env().get(adminTokenEnv);
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("no admin token in $" + adminTokenEnv + " (--admin-token-env)");
+        }
+        return ctx().masker().register(token.strip());
+    }
+
+    /** Rows as a table of {@code columns}, or the JSON as is with {@code --output json}. */
+    public void show(JsonNode node, List<String> columns) {
+        if (json()) {
+            printJson(node);
+        } else if (node != null && node.isArray()) {
+            line(Table.render(node, columns));
+        } else {
+            line(Table.fields(node));
+        }
+    }
+
+    /** One object: {@code field: value} lines, or JSON. */
+    public void show(JsonNode node) {
+        if (json()) {
+            printJson(node);
+        } else {
+            line(Table.fields(node));
+        }
+    }
+
+    public void printJson(JsonNode node) {
+        if (node == null) {
+            return;
+        }
+        try {
+            line(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Text on stdout, masked: a token the CLI knows never reaches it. */
+    public void line(String text) {
+        Context ctx = ctx();
+        if (!text.isEmpty()) {
+            ctx.out().println(ctx.masker().mask(text.stripTrailing()));
+        }
+        ctx.out().flush();
+    }
+
+    public static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
