@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
             AuthenticateCommand.class,
             ExecCommand.class,
             SshCommand.class,
+            ScpCommand.class,
             SessionsCommand.class,
             DoctorCommand.class,
             ExplainCommand.class,

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -100,10 +101,22 @@ public final class KeylessJob implements AutoCloseable {
      */
     public static KeylessJob open(KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context)
             throws InterruptedException {
+        return open(client, exchange(client, tokens, spec, context), spec, context);
+    }
+
+    /**
+     * Prepares SSH access to every server of {@code spec} with the access token {@code
+     * accessToken} supplies (called once, after the job's cleanup is in place): an exchange, or a
+     * token an earlier {@code keyless authenticate} printed. On any failure, everything opened so
+     * far is cleaned up before the exception propagates.
+     */
+    public static KeylessJob open(
+            KeylessClient client, Supplier<AccessToken> accessToken, JobSpec spec, JobContext context)
+            throws InterruptedException {
         KeylessJob job = new KeylessJob(client, context.listener(), TempDirs.create(spec.tempRoot()));
         Runtime.getRuntime().addShutdownHook(job.shutdownHook);
         try {
-            job.prepare(tokens, spec, context);
+            job.prepare(accessToken, spec, context);
             return job;
         } catch (RuntimeException | InterruptedException | Error e) {
             job.close();
@@ -111,24 +124,37 @@ public final class KeylessJob implements AutoCloseable {
         }
     }
 
-    private void prepare(PlatformTokenSource tokens, JobSpec spec, JobContext context) throws InterruptedException {
+    /** One exchange of a fresh platform token from {@code tokens}, with its steps reported. */
+    public static Supplier<AccessToken> exchange(
+            KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context) {
+        Objects.requireNonNull(spec.connection(), "an exchange needs the spec's connection");
+        return () -> {
+            JobListener listener = context.listener();
+            long t0 = System.nanoTime();
+            AccessToken at = client.authenticate(
+                    spec.connection(),
+                    () -> {
+                        long f0 = System.nanoTime();
+                        String token = context.masker().register(tokens.fetch(spec.audience()));
+                        listener.step("platform token fetched from " + tokens.name(), since(f0));
+                        return token;
+                    },
+                    spec.roleHint());
+            context.masker().register(at.accessToken());
+            listener.step(
+                    "exchanged at connection " + spec.connection() + " for role " + at.role() + " (" + at.principal()
+                            + ")",
+                    since(t0));
+            return at;
+        };
+    }
+
+    private void prepare(Supplier<AccessToken> tokens, JobSpec spec, JobContext context) throws InterruptedException {
         Masker masker = context.masker();
         long t0 = System.nanoTime();
-        accessToken = client.authenticate(
-                spec.connection(),
-                () -> {
-                    long f0 = System.nanoTime();
-                    String token = masker.register(tokens.fetch(spec.audience()));
-                    listener.step("platform token fetched from " + tokens.name(), since(f0));
-                    return token;
-                },
-                spec.roleHint());
+        accessToken = tokens.get();
         masker.register(accessToken.accessToken());
         exchangeLatency = since(t0);
-        listener.step(
-                "exchanged at connection " + spec.connection() + " for role " + accessToken.role() + " ("
-                        + accessToken.principal() + ")",
-                exchangeLatency);
         agent = whileOpen(() -> SshAgent.start(directory.resolve("agent.sock")));
         List<SshHost> hosts = new ArrayList<>();
         LinkedHashSet<String> hostCas = new LinkedHashSet<>();
