@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
             ExecCommand.class,
             SshCommand.class,
             ScpCommand.class,
+            SshConfigCommand.class,
+            AnsibleInventoryCommand.class,
             SessionsCommand.class,
             DoctorCommand.class,
             ExplainCommand.class,

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,9 @@ public final class KeylessJob implements AutoCloseable {
     private volatile SshAgent agent;
     private volatile JobSshConfig sshFiles;
     private volatile Process running;
+    private final List<SshHost> hosts = new CopyOnWriteArrayList<>();
+    private final Set<String> hostCas = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private volatile String path;
 
     private KeylessJob(KeylessClient client, JobListener listener, Path directory) {
         this.client = client;
@@ -156,9 +160,20 @@ public final class KeylessJob implements AutoCloseable {
         masker.register(accessToken.accessToken());
         exchangeLatency = since(t0);
         agent = whileOpen(() -> SshAgent.start(directory.resolve("agent.sock")));
-        List<SshHost> hosts = new ArrayList<>();
-        LinkedHashSet<String> hostCas = new LinkedHashSet<>();
-        for (String server : spec.servers()) {
+        path = context.env().get("PATH");
+        addServers(spec.servers(), spec.readyTimeout());
+    }
+
+    /**
+     * Certificates for more servers, each waited for until {@code READY}, then the ssh files
+     * rewritten for all of them; servers the job already has are skipped. For a job that lives on
+     * (the background agent of {@code keyless ssh-config}); call from one thread at a time.
+     */
+    public void addServers(List<String> names, Duration readyTimeout) throws InterruptedException {
+        for (String server : names) {
+            if (hosts.stream().anyMatch(h -> h.name().equals(server))) {
+                continue;
+            }
             long c0 = System.nanoTime();
             SshKey key = SshKey.generate("keyless:" + server);
             CertificateResponse cert = whileOpen(() -> {
@@ -175,7 +190,7 @@ public final class KeylessJob implements AutoCloseable {
             });
             listener.step("certificate for " + server + ", session " + cert.sessionId(), since(c0));
             long r0 = System.nanoTime();
-            client.awaitReady(accessToken.accessToken(), cert.sessionId(), spec.readyTimeout());
+            client.awaitReady(accessToken.accessToken(), cert.sessionId(), readyTimeout);
             listener.step("session " + cert.sessionId() + " READY", since(r0));
             SshIdentity identity = new SshIdentity(key, cert.certificate());
             agent.add(identity);
@@ -184,12 +199,8 @@ public final class KeylessJob implements AutoCloseable {
                 hostCas.addAll(cert.hostCaPublicKeys());
             }
         }
-        sshFiles = whileOpen(() -> JobSshConfig.write(
-                directory,
-                agent.socket(),
-                hosts,
-                List.copyOf(hostCas),
-                context.env().get("PATH")));
+        sshFiles = whileOpen(
+                () -> JobSshConfig.write(directory, agent.socket(), List.copyOf(hosts), List.copyOf(hostCas), path));
     }
 
     /**
