@@ -76,7 +76,7 @@ class AnsibleScenario {
                 "e2e-ansroot-all",
                 List.of(ROOT),
                 Map.of("names", List.of("web-01")),
-                List.of(Map.of("command", "ALL")));
+                List.of(Map.of("command", "ALL", "unrestricted", true)));
     }
 
     @BeforeEach
