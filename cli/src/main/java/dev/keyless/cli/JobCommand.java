@@ -1,5 +1,6 @@
 package dev.keyless.cli;
 
+import dev.keyless.client.KeylessClient;
 import dev.keyless.client.job.JobContext;
 import dev.keyless.client.job.JobSpec;
 import dev.keyless.client.job.KeylessJob;
@@ -7,6 +8,7 @@ import dev.keyless.client.job.ServerAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Base of {@code exec} and {@code ssh}: open a {@link KeylessJob}, run one local command, clean up. */
@@ -19,18 +21,30 @@ abstract class JobCommand extends WorkloadCommand {
                     + " ${DEFAULT-VALUE}).")
     int readyTimeout;
 
-    int runJob(List<String> targets, List<String> argv) throws InterruptedException {
+    @Mixin
+    AccessTokenSource accessToken;
+
+    /** What this run asks for; the connection is needed only when the platform token is exchanged. */
+    JobSpec jobSpec(List<String> targets) {
         Context ctx = ctx();
-        JobSpec jobSpec = new JobSpec(
-                token.connection(),
+        String connection = accessToken.fromEnvironment(ctx).isPresent() ? token.connection : token.connection();
+        return new JobSpec(
+                connection,
                 token.audience(service),
                 token.role,
                 targets,
                 Duration.ofSeconds(readyTimeout),
                 tempRoot(ctx));
+    }
+
+    int runJob(List<String> targets, List<String> argv) throws InterruptedException {
+        Context ctx = ctx();
+        JobSpec jobSpec = jobSpec(targets);
         long t0 = System.nanoTime();
         JobContext jobContext = new JobContext(ctx.env(), ctx.masker(), ctx.listener());
-        try (KeylessJob job = KeylessJob.open(client(), source(), jobSpec, jobContext)) {
+        KeylessClient client = client();
+        try (KeylessJob job =
+                KeylessJob.open(client, accessToken.supplier(this, client, jobSpec), jobSpec, jobContext)) {
             for (ServerAccess s : job.servers()) {
                 ctx.debug(
                         "ready: " + s.name() + " -> " + s.principal() + "@" + s.address() + ":" + s.port() + " session "
@@ -45,7 +59,7 @@ abstract class JobCommand extends WorkloadCommand {
     }
 
     /** {@code KEYLESS_TEMP_DIR}, else the runner's {@code RUNNER_TEMP}, else {@code java.io.tmpdir}. */
-    private static Path tempRoot(Context ctx) {
+    static Path tempRoot(Context ctx) {
         for (String name : List.of("KEYLESS_TEMP_DIR", "RUNNER_TEMP")) {
             String dir = ctx.env().get(name);
             if (dir != null && !dir.isBlank()) {

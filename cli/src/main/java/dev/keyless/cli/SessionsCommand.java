@@ -3,7 +3,7 @@ package dev.keyless.cli;
 import dev.keyless.client.KeylessClient;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code keyless sessions close ID...}: closes sessions (idempotent) with an access token. */
@@ -19,17 +19,12 @@ public final class SessionsCommand {
     /** {@code keyless sessions close}. */
     @Command(
             name = "close",
-            description = "Close sessions; uses $KEYLESS_ACCESS_TOKEN or a fresh exchange.",
+            description = "Close sessions; uses $KEYLESS_TOKEN or a fresh exchange.",
             footerHeading = "%nExamples:%n",
-            footer = "  KEYLESS_ACCESS_TOKEN=$AT keyless sessions close SESSION_ID")
+            footer = "  KEYLESS_TOKEN=$(keyless authenticate ...) keyless sessions close SESSION_ID")
     public static final class Close extends WorkloadCommand {
-        @Option(
-                names = "--access-token-env",
-                paramLabel = "VAR",
-                defaultValue = "KEYLESS_ACCESS_TOKEN",
-                description =
-                        "Variable holding an access token (default ${DEFAULT-VALUE}); exchanges a fresh one if unset.")
-        String accessTokenEnv;
+        @Mixin
+        AccessTokenSource accessToken;
 
         @Parameters(arity = "1..*", paramLabel = "ID", description = "Session ids.")
         List<String> ids;
@@ -38,13 +33,12 @@ public final class SessionsCommand {
         public Integer call() {
             Context ctx = ctx();
             KeylessClient client = client();
-            String at = ctx.env().get(accessTokenEnv);
-            if (at == null || at.isBlank()) {
+            String at = accessToken.fromEnvironment(ctx).orElseGet(() -> {
                 String audience = token.audience(service);
-                at = client.authenticate(
+                return client.authenticate(
                                 token.connection(), () -> ctx.masker().register(source().fetch(audience)), token.role)
                         .accessToken();
-            }
+            });
             ctx.masker().register(at);
             for (String id : ids) {
                 ctx.out().println(id + " " + client.closeSession(at, id).state());

@@ -11,6 +11,9 @@ import dev.keyless.protocol.ConnectionRequests.TestToken;
 import dev.keyless.protocol.ConnectionRequests.ValidationReport;
 import dev.keyless.protocol.Problem;
 import dev.keyless.protocol.SessionState;
+import dev.keyless.protocol.WorkloadQueries.ExplainReport;
+import dev.keyless.protocol.WorkloadQueries.ExplainRequest;
+import dev.keyless.protocol.WorkloadQueries.ReachableServer;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.Authenticate;
 import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -245,6 +249,26 @@ public final class KeylessClient {
                         Duration.ZERO,
                         () -> new TestToken(platformToken))
                 .as(ValidationReport.class);
+    }
+
+    /** The servers the access token's role may reach, with their labels. */
+    public List<ReachableServer> reachableServers(String accessToken) {
+        return List.of(send("GET", teamPath("/workload/servers"), accessToken, Duration.ZERO, null)
+                .as(ReachableServer[].class));
+    }
+
+    /**
+     * Which of the token's own checks pass at {@code connection} (and for {@code roleHint}, if
+     * given), from the service; no admin token needed, nothing issued, the token not consumed.
+     */
+    public ExplainReport explain(String connection, String platformToken, String roleHint) {
+        return send(
+                        "POST",
+                        teamPath("/workload/explain"),
+                        null,
+                        Duration.ZERO,
+                        () -> new ExplainRequest(connection, platformToken, roleHint))
+                .as(ExplainReport.class);
     }
 
     /**

@@ -5,6 +5,9 @@ public final class AuditEventType {
     private AuditEventType() {}
 
     public static final String WORKLOAD_AUTHENTICATE = "workload.authenticate";
+    /** A workload asked which of its own checks pass ({@code POST .../workload/explain}); nothing issued. */
+    public static final String WORKLOAD_EXPLAIN = "workload.explain";
+
     public static final String SSH_CERTIFICATE_ISSUE = "ssh.certificate.issue";
     public static final String SESSION_CLOSE = "session.close";
     public static final String SESSION_EXPIRE = "session.expire";

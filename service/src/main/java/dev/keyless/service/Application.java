@@ -1,5 +1,6 @@
 package dev.keyless.service;
 
+import dev.keyless.service.config.DataDirDefault;
 import dev.keyless.service.config.DatabaseSettings;
 import io.micronaut.runtime.Micronaut;
 
@@ -12,6 +13,7 @@ public final class Application {
                 .banner(false)
                 .mainClass(Application.class)
                 .properties(DatabaseSettings.fromEnvironment(System.getenv()))
+                .properties(DataDirDefault.fromEnvironment(System.getenv(), System.getProperty("user.home")))
                 .start();
     }
 }

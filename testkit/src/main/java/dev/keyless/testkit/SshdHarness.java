@@ -268,6 +268,8 @@ public final class SshdHarness implements AutoCloseable {
                     "StrictModes no",
                     "PrintMotd no",
                     "X11Forwarding no",
+                    // as every distribution's sshd_config has it: scp and sftp clients speak SFTP
+                    "Subsystem sftp internal-sftp",
                     "LogLevel VERBOSE"));
             if (!authorizedPrincipals.isEmpty()) {
                 lines.add("AuthorizedPrincipalsFile " + principalsDir + "/%u");

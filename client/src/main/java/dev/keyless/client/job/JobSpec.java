@@ -9,6 +9,8 @@ import java.util.Objects;
  * What a job asks for: which connection to exchange the platform token at, with which audience
  * and optional role hint, and which servers to get certificates for.
  *
+ * @param connection the connection to exchange at; null only when the job is given an access token
+ *     instead of exchanging one
  * @param audience the audience to request the platform token for; null where the platform fixes it
  * @param roleHint the role to ask for; null lets the service pick the only matching role
  * @param servers server names as the service knows them; may be empty (exchange only)
@@ -24,7 +26,6 @@ public record JobSpec(
         Path tempRoot) {
 
     public JobSpec {
-        Objects.requireNonNull(connection, "connection");
         servers = List.copyOf(servers);
         Objects.requireNonNull(readyTimeout, "readyTimeout");
     }

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,9 @@ public final class KeylessJob implements AutoCloseable {
     private volatile SshAgent agent;
     private volatile JobSshConfig sshFiles;
     private volatile Process running;
+    private final List<SshHost> hosts = new CopyOnWriteArrayList<>();
+    private final Set<String> hostCas = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private volatile String path;
 
     private KeylessJob(KeylessClient client, JobListener listener, Path directory) {
         this.client = client;
@@ -100,10 +105,22 @@ public final class KeylessJob implements AutoCloseable {
      */
     public static KeylessJob open(KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context)
             throws InterruptedException {
+        return open(client, exchange(client, tokens, spec, context), spec, context);
+    }
+
+    /**
+     * Prepares SSH access to every server of {@code spec} with the access token {@code
+     * accessToken} supplies (called once, after the job's cleanup is in place): an exchange, or a
+     * token an earlier {@code keyless authenticate} printed. On any failure, everything opened so
+     * far is cleaned up before the exception propagates.
+     */
+    public static KeylessJob open(
+            KeylessClient client, Supplier<AccessToken> accessToken, JobSpec spec, JobContext context)
+            throws InterruptedException {
         KeylessJob job = new KeylessJob(client, context.listener(), TempDirs.create(spec.tempRoot()));
         Runtime.getRuntime().addShutdownHook(job.shutdownHook);
         try {
-            job.prepare(tokens, spec, context);
+            job.prepare(accessToken, spec, context);
             return job;
         } catch (RuntimeException | InterruptedException | Error e) {
             job.close();
@@ -111,28 +128,52 @@ public final class KeylessJob implements AutoCloseable {
         }
     }
 
-    private void prepare(PlatformTokenSource tokens, JobSpec spec, JobContext context) throws InterruptedException {
+    /** One exchange of a fresh platform token from {@code tokens}, with its steps reported. */
+    public static Supplier<AccessToken> exchange(
+            KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context) {
+        Objects.requireNonNull(spec.connection(), "an exchange needs the spec's connection");
+        return () -> {
+            JobListener listener = context.listener();
+            long t0 = System.nanoTime();
+            AccessToken at = client.authenticate(
+                    spec.connection(),
+                    () -> {
+                        long f0 = System.nanoTime();
+                        String token = context.masker().register(tokens.fetch(spec.audience()));
+                        listener.step("platform token fetched from " + tokens.name(), since(f0));
+                        return token;
+                    },
+                    spec.roleHint());
+            context.masker().register(at.accessToken());
+            listener.step(
+                    "exchanged at connection " + spec.connection() + " for role " + at.role() + " (" + at.principal()
+                            + ")",
+                    since(t0));
+            return at;
+        };
+    }
+
+    private void prepare(Supplier<AccessToken> tokens, JobSpec spec, JobContext context) throws InterruptedException {
         Masker masker = context.masker();
         long t0 = System.nanoTime();
-        accessToken = client.authenticate(
-                spec.connection(),
-                () -> {
-                    long f0 = System.nanoTime();
-                    String token = masker.register(tokens.fetch(spec.audience()));
-                    listener.step("platform token fetched from " + tokens.name(), since(f0));
-                    return token;
-                },
-                spec.roleHint());
+        accessToken = tokens.get();
         masker.register(accessToken.accessToken());
         exchangeLatency = since(t0);
-        listener.step(
-                "exchanged at connection " + spec.connection() + " for role " + accessToken.role() + " ("
-                        + accessToken.principal() + ")",
-                exchangeLatency);
         agent = whileOpen(() -> SshAgent.start(directory.resolve("agent.sock")));
-        List<SshHost> hosts = new ArrayList<>();
-        LinkedHashSet<String> hostCas = new LinkedHashSet<>();
-        for (String server : spec.servers()) {
+        path = context.env().get("PATH");
+        addServers(spec.servers(), spec.readyTimeout());
+    }
+
+    /**
+     * Certificates for more servers, each waited for until {@code READY}, then the ssh files
+     * rewritten for all of them; servers the job already has are skipped. For a job that lives on
+     * (the background agent of {@code keyless ssh-config}); call from one thread at a time.
+     */
+    public void addServers(List<String> names, Duration readyTimeout) throws InterruptedException {
+        for (String server : names) {
+            if (hosts.stream().anyMatch(h -> h.name().equals(server))) {
+                continue;
+            }
             long c0 = System.nanoTime();
             SshKey key = SshKey.generate("keyless:" + server);
             CertificateResponse cert = whileOpen(() -> {
@@ -149,7 +190,7 @@ public final class KeylessJob implements AutoCloseable {
             });
             listener.step("certificate for " + server + ", session " + cert.sessionId(), since(c0));
             long r0 = System.nanoTime();
-            client.awaitReady(accessToken.accessToken(), cert.sessionId(), spec.readyTimeout());
+            client.awaitReady(accessToken.accessToken(), cert.sessionId(), readyTimeout);
             listener.step("session " + cert.sessionId() + " READY", since(r0));
             SshIdentity identity = new SshIdentity(key, cert.certificate());
             agent.add(identity);
@@ -158,12 +199,8 @@ public final class KeylessJob implements AutoCloseable {
                 hostCas.addAll(cert.hostCaPublicKeys());
             }
         }
-        sshFiles = whileOpen(() -> JobSshConfig.write(
-                directory,
-                agent.socket(),
-                hosts,
-                List.copyOf(hostCas),
-                context.env().get("PATH")));
+        sshFiles = whileOpen(
+                () -> JobSshConfig.write(directory, agent.socket(), List.copyOf(hosts), List.copyOf(hostCas), path));
     }
 
     /**

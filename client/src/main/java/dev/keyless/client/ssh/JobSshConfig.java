@@ -57,6 +57,7 @@ public final class JobSshConfig {
                 lines.add("@cert-authority * " + k);
             }
             Files.write(knownHosts, lines, StandardCharsets.UTF_8);
+            ownerOnly(knownHosts);
             StringBuilder cfg = new StringBuilder("# Written by keyless for one job; removed when the job ends.\n");
             for (SshHost host : hosts) {
                 // ssh reads "<IdentityFile>.pub" for the public half; the private file never exists.
@@ -65,10 +66,13 @@ public final class JobSshConfig {
                 Path cert = dir.resolve(host.name() + "-cert.pub");
                 Files.writeString(pub, host.identity().key().publicKeyLine() + "\n", StandardCharsets.UTF_8);
                 Files.writeString(cert, host.identity().certificateLine().strip() + "\n", StandardCharsets.UTF_8);
+                ownerOnly(pub);
+                ownerOnly(cert);
                 cfg.append(renderHost(host, agentSocket, knownHosts, identity, cert));
             }
             Path config = dir.resolve("ssh_config");
             Files.writeString(config, cfg, StandardCharsets.UTF_8);
+            ownerOnly(config);
             Path bin = Files.createDirectories(dir.resolve("bin"));
             Optional<Path> ssh = which("ssh", path);
             for (String tool : List.of("ssh", "scp", "sftp")) {
@@ -158,7 +162,13 @@ public final class JobSshConfig {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     }
 
-    static String shellQuote(String s) {
+    /** 0600: the directory is private already; the files are too, so a copy elsewhere stays private. */
+    private static void ownerOnly(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** {@code s} in single quotes for a POSIX shell. */
+    public static String shellQuote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 

@@ -79,7 +79,15 @@ final class Bootstrap {
             }
             return fresh;
         });
+        console.println(
+                "Keyless: data directory " + settings.dataDir().toAbsolutePath() + " (KEYLESS_DATA_DIR sets another)");
         if (!created) {
+            if (given != null) {
+                // Said plainly: a walkthrough that sets a token on a used data dir otherwise just fails later.
+                console.println("Keyless: KEYLESS_BOOTSTRAP_TOKEN is ignored: team '" + team
+                        + "' already exists in this database, with its own admins; start with an empty"
+                        + " KEYLESS_DATA_DIR (or another KEYLESS_BOOTSTRAP_TEAM) for a new team");
+            }
             return;
         }
         if (given == null) {

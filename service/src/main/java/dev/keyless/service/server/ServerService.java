@@ -52,15 +52,25 @@ public class ServerService {
     }
 
     public Optional<TargetServer> find(String team, long configVersion, String name) {
-        return Optional.ofNullable(cache.get(team, configVersion, () -> db
-                        .read(c -> Db.query(
-                                c,
-                                "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ?",
-                                ServerService::map,
-                                team))
-                        .stream()
-                        .collect(Collectors.toUnmodifiableMap(TargetServer::name, Function.identity())))
-                .get(name));
+        return Optional.ofNullable(byName(team, configVersion).get(name));
+    }
+
+    /** Every server of the team at {@code configVersion}, by name. */
+    public List<TargetServer> all(String team, long configVersion) {
+        return byName(team, configVersion).values().stream()
+                .sorted(java.util.Comparator.comparing(TargetServer::name))
+                .toList();
+    }
+
+    private Map<String, TargetServer> byName(String team, long configVersion) {
+        return cache.get(team, configVersion, () -> db
+                .read(c -> Db.query(
+                        c,
+                        "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ?",
+                        ServerService::map,
+                        team))
+                .stream()
+                .collect(Collectors.toUnmodifiableMap(TargetServer::name, Function.identity())));
     }
 
     /**

@@ -41,6 +41,13 @@ public class ReplayGuard {
                 c, "INSERT INTO used_token (key_hash, team, expires_at) VALUES (?, ?, ?)", hash, team, forgetAfter));
     }
 
+    /** Whether the key was claimed already (by any team); reads only, claims nothing. */
+    public boolean seen(String replayKey) {
+        String hash = sha256(replayKey);
+        return !db.read(c -> Db.query(c, "SELECT team FROM used_token WHERE key_hash = ?", rs -> 1, hash))
+                .isEmpty();
+    }
+
     @Scheduled(fixedDelay = "60s", initialDelay = "60s")
     void purgeExpired() {
         db.write(c -> Db.update(c, "DELETE FROM used_token WHERE expires_at < ?", clock.instant()));
