@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "ansible-inventory",
         description = "Ansible dynamic inventory (JSON) of the servers the role may reach; labels as groups.",
+        footerHeading = "%nExamples:%n",
         footer = {
-            "",
-            "Ansible runs an executable file as an inventory script; example:",
+            "  # Ansible runs an executable file as an inventory script:",
             "  printf '#!/bin/sh\\nexec keyless ansible-inventory \"$@\"\\n' > keyless.sh; chmod +x keyless.sh",
             "  ansible-playbook -i keyless.sh site.yml"
         })

@@ -16,12 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "scp",
         description = "Copy files to or from servers with scp (SERVER:PATH names a remote file).",
-        footer = {
-            "",
-            "Examples:",
-            "  keyless scp dist/app.tar.gz web-01:/tmp/",
-            "  keyless scp -- -r web-01:/var/log/app ./logs"
-        })
+        footerHeading = "%nExamples:%n",
+        footer = {"  keyless scp dist/app.tar.gz web-01:/tmp/", "  keyless scp -- -r web-01:/var/log/app ./logs"})
 public final class ScpCommand extends JobCommand {
     /** {@code server:path}, as scp reads it: a name before the first colon, no slash before it. */
     private static final Pattern REMOTE = Pattern.compile("^([a-z0-9][a-z0-9._-]{0,62}):.*", Pattern.DOTALL);

@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "ssh-config",
         description = "Set up ssh for the rest of the job: a background agent, a job-scoped ssh config.",
+        footerHeading = "%nExamples:%n",
         footer = {
-            "",
-            "Prints shell lines for eval. Examples:",
+            "  # it prints shell lines for eval:",
             "  eval \"$(keyless ssh-config --server web-01 --server web-02)\"",
             "  ssh web-01 uptime; rsync -a -e ssh dist/ web-02:/srv/app/; ansible-playbook -i web-01, site.yml",
             "  keyless ssh-config --stop     # at job end: closes the sessions, removes every file"
