@@ -55,7 +55,12 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         env.putAll(launch.environment());
         ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log);
-        service.awaitHealthy(Duration.ofSeconds(90));
+        try {
+            service.awaitHealthy(Duration.ofSeconds(180));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            service.close(); // else a service that started too slowly outlives the benchmark
+            throw e;
+        }
         return service;
     }
 

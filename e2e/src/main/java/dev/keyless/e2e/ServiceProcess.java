@@ -78,7 +78,9 @@ final class ServiceProcess implements AutoCloseable {
         env.putAll(extraEnv);
         ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
         try {
-            service.awaitHealthy(Duration.ofSeconds(60));
+            // Running the migrations took over a minute on a busy machine (on Galera, where every
+            // DDL statement is replicated to each node).
+            service.awaitHealthy(Duration.ofSeconds(180));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // not left running when the caller never gets it to close
             service.kill();

@@ -75,10 +75,10 @@ final class AuditChainer {
         boolean everything = true;
         long lastSweep = System.nanoTime();
         while (running) {
+            Set<String> teams = new LinkedHashSet<>();
             try {
                 wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                Set<String> teams = new LinkedHashSet<>();
                 for (Iterator<String> i = recordedFor.iterator(); i.hasNext(); ) {
                     teams.add(i.next());
                     i.remove();
@@ -97,8 +97,8 @@ final class AuditChainer {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The events stay unchained and durable; a later pass picks them up.
-                everything = true;
+                // The events stay unchained and durable; the next pass tries these teams again.
+                recordedFor.addAll(teams);
                 LOG.warn("audit chain pass failed, will retry: {}", e.toString());
             }
         }
