@@ -255,7 +255,55 @@ class InputFuzzIT {
                                 "after_seq",
                                 0,
                                 "limit",
-                                10)));
+                                10)),
+                new Shape(
+                        "audit run",
+                        "GET",
+                        "/audit",
+                        null,
+                        () -> team.auditor,
+                        () -> map(
+                                "run",
+                                "13245678901",
+                                "token",
+                                "00000000-0000-0000-0000-000000000000",
+                                "sub",
+                                "repo:acme-corp/deploy-svc:ref:refs/heads/main",
+                                "repository",
+                                "acme-corp/deploy-svc",
+                                "actor",
+                                "octocat",
+                                "around",
+                                1767225600,
+                                "window",
+                                "PT30M")),
+                new Shape(
+                        "audit checkpoints",
+                        "POST",
+                        "/audit/verify",
+                        null,
+                        () -> team.auditor,
+                        () -> map(
+                                "checkpoints",
+                                List.of(map(
+                                        "schema_version",
+                                        1,
+                                        "record_type",
+                                        "audit_checkpoint",
+                                        "team",
+                                        RunningService.TEAM,
+                                        "seq",
+                                        1,
+                                        "head_hash",
+                                        "0".repeat(64),
+                                        "signed_at",
+                                        "2026-01-01T00:00:00Z",
+                                        "key_id",
+                                        "0".repeat(64),
+                                        "public_key",
+                                        "A".repeat(43) + "=",
+                                        "signature",
+                                        "A".repeat(86))))));
     }
 
     private Map<String, Object> connection(String name) {
