@@ -71,7 +71,7 @@ class ServiceImageScenario {
         assertThat(run.path("Volumes").has("/var/lib/keyless")).isTrue();
         List<String> env = new ArrayList<>();
         run.path("Env").forEach(e -> env.add(e.asText()));
-        assertThat(env).contains("KEYLESS_DATA_DIR=/var/lib/keyless", "PATH=/opt/java/bin");
+        assertThat(env).contains("KEYLESS_DATA_DIR=/var/lib/keyless/data", "PATH=/opt/java/bin");
 
         Path root = Files.createDirectories(dir.resolve("rootfs"));
         for (JsonNode layer : manifest.path("Layers")) {
@@ -126,7 +126,9 @@ class ServiceImageScenario {
         CommandResult owners = Commands.run(List.of(
                 "stat", "-c", "%u:%g %n", root.resolve("var/lib/keyless").toString()));
         assertThat(owners.stdout()).startsWith("0:0");
-        try (var files = Files.list(root.resolve("var/lib/keyless"))) {
+        assertThat(Files.getAttribute(root.resolve("var/lib/keyless/data"), "unix:uid"))
+                .isEqualTo(10001);
+        try (var files = Files.list(root.resolve("var/lib/keyless/data"))) {
             List<Path> written = files.toList();
             assertThat(written)
                     .as("the service writes its data into the volume")
