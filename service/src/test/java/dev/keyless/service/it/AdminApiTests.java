@@ -23,10 +23,11 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The admin calls the CLI's {@code keyless admin} needs beyond the original API: teams (operator
  * token or a bootstrap-team security admin), server update and delete (ending the sessions that
- * lose access), live sessions per role and server, and the admin list. The real service on H2.
+ * lose access), live sessions per role and server, and the admin list. The real service on H2
+ * and on MariaDB.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminApiIT {
+abstract class AdminApiTests {
     static final String OPERATOR = "kop_0123456789abcdef0123456789abcdef";
 
     RunningService service;
@@ -35,10 +36,12 @@ class AdminApiIT {
     KeylessClient client;
     Path dir;
 
+    abstract TestDatabase database();
+
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("admin-api");
-        service = RunningService.start(TestDatabase.H2, Map.of("keyless.operator-token", OPERATOR));
+        service = RunningService.start(database(), Map.of("keyless.operator-token", OPERATOR));
         team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         api = team.api;
         client = KeylessClient.create(service.uri(), RunningService.TEAM);
