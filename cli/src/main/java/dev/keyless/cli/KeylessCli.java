@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             ExecCommand.class,
             SshCommand.class,
             SessionsCommand.class,
+            SecretsCommand.class,
             DoctorCommand.class,
             ExplainCommand.class,
             AdminCommand.class,

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
             RolesCommand.class,
             PoliciesCommand.class,
             ServersCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            SecretsAdminCommand.class
         })
 public final class AdminCommand {
     private AdminCommand() {}

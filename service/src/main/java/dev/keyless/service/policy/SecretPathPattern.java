@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *   <li>a literal segment matches itself ({@link SecretNames}' segment grammar);
  *   <li>{@code *} alone matches any one segment; inside a segment ({@code db-*}) it matches any
  *       run of segment characters, never a {@code /};
- *   <li>{@code **} alone matches any number of whole segments, none included.
+ *   <li>{@code **} alone matches any number of whole segments; at the end of a pattern, at least
+ *       one (what is inside the folder before it).
  * </ul>
  *
  * <p>So a grant cannot escape its folder: no glob matches across a {@code /}, no segment can be
@@ -113,6 +114,9 @@ public final class SecretPathPattern {
                 Pattern p = segments.get(i);
                 if (p == null) {
                     next.set(i); // ** takes this segment and may take more
+                    if (i == segments.size() - 1) {
+                        next.set(i + 1); // a final ** has taken the one segment it needs
+                    }
                 } else if (p.matcher(segment).matches()) {
                     next.set(i + 1);
                 }
@@ -125,10 +129,14 @@ public final class SecretPathPattern {
         return states;
     }
 
-    /** Adds, for each state at a {@code **}, the state after it ({@code **} matching nothing). */
+    /**
+     * Adds, for each state at a {@code **}, the state after it ({@code **} matching nothing). A
+     * final {@code **} must match at least one segment: {@code /ci/shared/**} is what is inside
+     * {@code /ci/shared}, never the secret named {@code shared} in {@code /ci}.
+     */
     private BitSet closure(BitSet states) {
         BitSet out = (BitSet) states.clone();
-        for (int i = 0; i < segments.size(); i++) {
+        for (int i = 0; i < segments.size() - 1; i++) {
             if (out.get(i) && segments.get(i) == null) {
                 out.set(i + 1);
             }
