@@ -1,6 +1,11 @@
 package dev.keyless.cli;
 
+import dev.keyless.client.job.KeylessJob;
+import dev.keyless.client.secrets.JobSecrets;
+import dev.keyless.client.secrets.SecretBinding;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,11 +31,42 @@ public final class ExecCommand extends JobCommand {
             description = "Server to reach (repeatable or comma-separated; env KEYLESS_SERVERS).")
     List<String> servers;
 
+    @Option(
+            names = "--secret",
+            paramLabel = "ENV=/folder/name",
+            description = "Reveal a secret into the command's environment (repeatable); a multi-line or binary"
+                    + " value goes to a 0600 file in the job's directory named by ENV_FILE instead.")
+    List<String> secrets;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments, after --.")
     List<String> command;
 
+    private List<SecretBinding> bindings = List.of();
+
     @Override
     public Integer call() throws InterruptedException {
+        // Parsed before anything is exchanged, so a typo costs no platform token.
+        bindings = secrets == null
+                ? List.of()
+                : secrets.stream().map(ExecCommand::binding).toList();
         return runJob(servers == null ? List.of() : servers, command);
+    }
+
+    @Override
+    Map<String, String> commandEnvironment(KeylessJob job) {
+        if (bindings.isEmpty()) {
+            return ctx().env();
+        }
+        Map<String, String> env = new HashMap<>(ctx().env());
+        env.putAll(JobSecrets.reveal(client(), job.accessToken(), bindings, job.directory(), ctx().masker()));
+        return env;
+    }
+
+    private static SecretBinding binding(String text) {
+        try {
+            return SecretBinding.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--secret: " + e.getMessage());
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.keyless.client.job.ServerAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -52,10 +53,15 @@ abstract class JobCommand extends WorkloadCommand {
                         Duration.ZERO);
             }
             ctx.debug("start to first command", Duration.ofNanos(System.nanoTime() - t0));
-            int exit = job.run(argv, ctx.env(), null);
+            int exit = job.run(argv, commandEnvironment(job), null);
             ctx.debug("command exited with " + exit, Duration.ZERO);
             return exit;
         }
+    }
+
+    /** The wrapped command's environment beyond the job's own; {@code exec} adds its secrets. */
+    Map<String, String> commandEnvironment(KeylessJob job) {
+        return ctx().env();
     }
 
     /** {@code KEYLESS_TEMP_DIR}, else the runner's {@code RUNNER_TEMP}, else {@code java.io.tmpdir}. */

@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
             SshConfigCommand.class,
             AnsibleInventoryCommand.class,
             SessionsCommand.class,
+            SecretsCommand.class,
             DoctorCommand.class,
             ExplainCommand.class,
             VersionCommand.class

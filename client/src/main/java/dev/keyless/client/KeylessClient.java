@@ -10,6 +10,10 @@ import dev.keyless.client.http.RetryingSender;
 import dev.keyless.protocol.ConnectionRequests.TestToken;
 import dev.keyless.protocol.ConnectionRequests.ValidationReport;
 import dev.keyless.protocol.Problem;
+import dev.keyless.protocol.SecretRequests.Reveal;
+import dev.keyless.protocol.SecretRequests.Revealed;
+import dev.keyless.protocol.SecretRequests.SecretList;
+import dev.keyless.protocol.SecretRequests.SecretView;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadQueries.ExplainReport;
 import dev.keyless.protocol.WorkloadQueries.ExplainRequest;
@@ -238,6 +242,41 @@ public final class KeylessClient {
     public SessionView closeSession(String accessToken, String sessionId) {
         return send("POST", teamPath("/sessions/" + encode(sessionId) + "/close"), accessToken, Duration.ZERO, null)
                 .as(SessionView.class);
+    }
+
+    /**
+     * {@code GET .../secrets}: the metadata (never values) of the secrets the role may list in
+     * {@code path} or below it; every listable secret when {@code path} is null.
+     */
+    public SecretList listSecrets(String accessToken, String path) {
+        String query = path == null ? "" : "?path=" + encode(path);
+        return send("GET", teamPath("/secrets" + query), accessToken, Duration.ZERO, null)
+                .as(SecretList.class);
+    }
+
+    /** {@code GET .../secrets/describe}: one secret's metadata, never its value. */
+    public SecretView describeSecret(String accessToken, String path, String name) {
+        return send(
+                        "GET",
+                        teamPath("/secrets/describe?path=" + encode(path) + "&name=" + encode(name)),
+                        accessToken,
+                        Duration.ZERO,
+                        null)
+                .as(SecretView.class);
+    }
+
+    /**
+     * {@code POST .../secrets/reveal}: the value of the latest version, or of {@code version} when
+     * not null. The caller registers the value with its masker before anything is printed.
+     */
+    public Revealed revealSecret(String accessToken, String path, String name, Long version) {
+        return send(
+                        "POST",
+                        teamPath("/secrets/reveal"),
+                        accessToken,
+                        Duration.ZERO,
+                        () -> new Reveal(path, name, version))
+                .as(Revealed.class);
     }
 
     /** Validates a platform token against a connection and its roles; issues nothing. */

@@ -1,6 +1,7 @@
 package dev.keyless.action;
 
 import dev.keyless.action.runner.Inputs;
+import dev.keyless.client.secrets.SecretBinding;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,7 +24,8 @@ record ActionInputs(
         String audience,
         Path workingDirectory,
         String shell,
-        boolean debug) {
+        boolean debug,
+        List<SecretBinding> secrets) {
 
     static final List<String> SHELLS = List.of("bash", "sh");
 
@@ -51,7 +53,25 @@ record ActionInputs(
                 in.get("audience", url),
                 workspace.resolve(in.get("working-directory", ".")).normalize(),
                 shell,
-                in.bool("debug", false));
+                in.bool("debug", false),
+                secrets(in.get("secrets", "")));
+    }
+
+    /** Lines of {@code ENV_NAME=/folder/name}; blank lines and {@code #} comments are skipped. */
+    static List<SecretBinding> secrets(String value) {
+        List<SecretBinding> out = new java.util.ArrayList<>();
+        for (String line : value.split("\\R")) {
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            try {
+                out.add(SecretBinding.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("input 'secrets': " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Server names separated by newlines, spaces or commas. */

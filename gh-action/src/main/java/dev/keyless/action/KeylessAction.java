@@ -8,6 +8,7 @@ import dev.keyless.client.job.JobListener;
 import dev.keyless.client.job.JobSpec;
 import dev.keyless.client.job.KeylessJob;
 import dev.keyless.client.job.ServerAccess;
+import dev.keyless.client.secrets.JobSecrets;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.client.token.TokenSources;
 import java.nio.file.Files;
@@ -84,10 +85,13 @@ final class KeylessAction {
             runner.endGroup();
         }
         try {
+            Map<String, String> secretEnv = revealSecrets(client, job, in);
             publish(job);
             runner.debug("start to first command: "
                     + Duration.between(processStart, Instant.now()).toMillis() + " ms");
-            int exit = job.run(in.command(), commandEnv(), in.workingDirectory());
+            Map<String, String> commandEnv = commandEnv();
+            commandEnv.putAll(secretEnv);
+            int exit = job.run(in.command(), commandEnv, in.workingDirectory());
             if (exit != 0) {
                 runner.error("Keyless: run", "the run commands exited with " + exit);
             }
@@ -96,6 +100,23 @@ final class KeylessAction {
             runner.group("Keyless: cleanup");
             job.close();
             runner.endGroup();
+        }
+    }
+
+    /**
+     * Reveals the {@code secrets} input for the run commands only: the values go into their
+     * environment (or the job's private directory), never into an output, the summary or
+     * {@code GITHUB_ENV}; each value and each of its lines is announced with {@code ::add-mask::}
+     * before the next line is printed.
+     */
+    private Map<String, String> revealSecrets(KeylessClient client, KeylessJob job, ActionInputs in) {
+        if (in.secrets().isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JobSecrets.reveal(client, job.accessToken(), in.secrets(), job.directory(), runner.masker());
+        } finally {
+            runner.announceMasks();
         }
     }
 

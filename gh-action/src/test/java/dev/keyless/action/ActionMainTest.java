@@ -49,6 +49,9 @@ class ActionMainTest {
             unknown shell           | INPUT_SHELL      | zsh   | input 'shell' must be one of [bash, sh], got 'zsh'
             debug not a boolean     | INPUT_DEBUG      | yes   | input 'debug' must be true or false (YAML 1.2 core schema), got 'yes'
             not a URL               | INPUT_SERVICE_URL| keyless.example.com | input 'service-url' must be an http(s) URL, got 'keyless.example.com'
+            secret without a name   | INPUT_SECRETS    | /ci/app/db | input 'secrets': a secret binding must read ENV_NAME=/folder/name, not '/ci/app/db'
+            secret of the job       | INPUT_SECRETS    | PATH=/ci/app/db | input 'secrets': 'PATH' is used by the job itself; choose another variable name
+            secret without folder   | INPUT_SECRETS    | DB=db | input 'secrets': the secret of DB must be /folder/name (an absolute folder, then the secret's name)
             """)
     void invalidInputsNameTheInput(String name, String variable, String value, String message) {
         Map<String, String> env = complete();

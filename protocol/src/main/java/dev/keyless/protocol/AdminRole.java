@@ -7,7 +7,12 @@ public enum AdminRole {
     /** Creates and edits connections while they are in {@code DRAFT}, registers servers. */
     DEVOPS_ADMIN,
     /** Reads the audit trail. */
-    AUDITOR;
+    AUDITOR,
+    /**
+     * Creates secret folders and writes secrets: write-only, it sets values but never reads them
+     * back.
+     */
+    RESOURCE_ADMIN;
 
     /** The wire name, e.g. {@code security_admin}. */
     public String wireName() {

@@ -49,4 +49,15 @@ public final class AuditEventType {
     public static final String AGENT_HOST_CERTIFICATE_RENEW = "agent.host-certificate.renew";
     public static final String CA_ROTATE = "ca.rotate";
     public static final String CA_RETIRE = "ca.retire";
+    /** A workload's reveal of a secret value, and every refusal of one; never the value. */
+    public static final String SECRET_REVEAL = "secret.reveal";
+
+    public static final String SECRET_FOLDER_CREATE = "secret.folder.create";
+    public static final String SECRET_FOLDER_DELETE = "secret.folder.delete";
+    /** A new version of a secret written by a resource admin; never the value. */
+    public static final String SECRET_PUT = "secret.put";
+
+    public static final String SECRET_VERSION_DESTROY = "secret.version.destroy";
+    public static final String SECRET_DELETE = "secret.delete";
+    public static final String SECRET_UNDELETE = "secret.undelete";
 }

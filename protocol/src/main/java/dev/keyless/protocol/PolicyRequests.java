@@ -19,7 +19,14 @@ public final class PolicyRequests {
     public record SudoRule(String command, Boolean allowWildcards, Boolean unrestricted) {}
 
     /**
-     * A policy granting roles access to servers. Nullable fields take defaults: session TTL 900 s
+     * Access to secrets: {@code path} is an exact secret path ({@code /ci/prod/app/db-password}) or
+     * a pattern whose segments may be {@code *} (any one segment, or part of one: {@code db-*}) or
+     * {@code **} (any number of segments); {@code actions} are {@code list} and {@code reveal}.
+     */
+    public record SecretGrant(String path, List<String> actions) {}
+
+    /**
+     * A policy granting roles access to servers and secrets. Nullable fields take defaults: session TTL 900 s
      * (at most 28,800), access-token TTL 300 s (at most 3,600), no session limit.
      */
     public record PolicySpec(
@@ -31,7 +38,8 @@ public final class PolicyRequests {
             Integer accessTokenTtlSeconds,
             Integer maxConcurrentSessions,
             List<String> extensions,
-            List<String> sourceAddresses) {}
+            List<String> sourceAddresses,
+            List<SecretGrant> secrets) {}
 
     /** A policy as stored. */
     public record PolicyView(
@@ -44,5 +52,6 @@ public final class PolicyRequests {
             Integer maxConcurrentSessions,
             List<String> extensions,
             List<String> sourceAddresses,
+            List<SecretGrant> secrets,
             Instant updatedAt) {}
 }

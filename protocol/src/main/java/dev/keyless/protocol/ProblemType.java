@@ -83,7 +83,16 @@ public enum ProblemType {
             "agent-request-expired", 401, "The signed agent request is expired, not yet valid or too long-lived"),
     AGENT_REQUEST_MISMATCH(
             "agent-request-mismatch", 401, "The signed agent request was signed for another method, path or body"),
-    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used");
+    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used"),
+    // Secrets
+    SECRET_DENIED("secret-denied", 403, "No policy grants this role this action on this secret path"),
+    SECRET_NOT_FOUND("secret-not-found", 404, "No such secret"),
+    SECRET_FOLDER_NOT_FOUND("secret-folder-not-found", 404, "No such secret folder"),
+    SECRET_VERSION_DESTROYED("secret-version-destroyed", 410, "This version of the secret was destroyed"),
+    SECRET_UNREADABLE(
+            "secret-unreadable",
+            500,
+            "The stored secret does not authenticate: it was altered or moved to another row");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             ServersCommand.class,
             SessionsCommand.class,
             AuditCommand.class,
+            SecretsAdminCommand.class,
             ApplyCommand.class,
             ExportCommand.class
         })

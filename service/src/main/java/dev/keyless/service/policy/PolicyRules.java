@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param maxConcurrentSessions null when the policy sets no limit
  * @param sourceAddresses CIDR blocks ({@code addr/len}); empty means no source restriction
+ * @param secrets the secret grants; empty when the policy grants no secret
  */
 public record PolicyRules(
         String name,
@@ -23,7 +24,8 @@ public record PolicyRules(
         Duration accessTokenTtl,
         Integer maxConcurrentSessions,
         List<String> extensions,
-        List<String> sourceAddresses) {
+        List<String> sourceAddresses,
+        List<SecretGrantRule> secrets) {
     public PolicyRules {
         roles = List.copyOf(roles);
         serverNames = List.copyOf(serverNames);
@@ -31,5 +33,6 @@ public record PolicyRules(
         sudo = List.copyOf(sudo);
         extensions = List.copyOf(extensions);
         sourceAddresses = List.copyOf(sourceAddresses);
+        secrets = List.copyOf(secrets);
     }
 }

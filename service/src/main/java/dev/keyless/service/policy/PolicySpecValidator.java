@@ -1,6 +1,7 @@
 package dev.keyless.service.policy;
 
 import dev.keyless.protocol.PolicyRequests.PolicySpec;
+import dev.keyless.protocol.PolicyRequests.SecretGrant;
 import dev.keyless.protocol.PolicyRequests.ServerSelector;
 import dev.keyless.protocol.PolicyRequests.SudoRule;
 import dev.keyless.protocol.sudo.InvalidSudoRuleException;
@@ -43,6 +44,7 @@ public final class PolicySpecValidator {
     private static final int MAX_SERVER_NAMES = 500;
     private static final int MAX_LABELS = 32;
     private static final int MAX_SOURCE_ADDRESSES = 32;
+    private static final int MAX_SECRET_GRANTS = 100;
 
     private PolicySpecValidator() {}
 
@@ -57,8 +59,13 @@ public final class PolicySpecValidator {
         ServerSelector servers = spec.servers();
         List<String> serverNames = List.of();
         Map<String, String> labels = Map.of();
+        List<SecretGrantRule> secrets = secrets(errors, spec.secrets());
+        boolean grantsSecrets = spec.secrets() != null && !spec.secrets().isEmpty();
         if (servers == null) {
-            errors.add(new FieldError("servers", "is required"));
+            // A policy that grants only secrets needs no servers; one that grants nothing is an error.
+            if (!grantsSecrets) {
+                errors.add(new FieldError("servers", "is required unless the policy grants secrets"));
+            }
         } else {
             serverNames = list(errors, "servers.names", servers.names(), MAX_SERVER_NAMES, false, Names::server);
             labels = labels(errors, servers.labels());
@@ -100,7 +107,64 @@ public final class PolicySpecValidator {
             throw new InvalidPolicyException(errors);
         }
         return new PolicyRules(
-                name, roles, serverNames, labels, sudo, sessionTtl, accessTokenTtl, maxSessions, extensions, sources);
+                name,
+                roles,
+                serverNames,
+                labels,
+                sudo,
+                sessionTtl,
+                accessTokenTtl,
+                maxSessions,
+                extensions,
+                sources,
+                secrets);
+    }
+
+    private static List<SecretGrantRule> secrets(List<FieldError> errors, List<SecretGrant> grants) {
+        if (grants == null || grants.isEmpty()) {
+            return List.of();
+        }
+        if (grants.size() > MAX_SECRET_GRANTS) {
+            errors.add(new FieldError("secrets", "holds more than " + MAX_SECRET_GRANTS + " grants"));
+            return List.of();
+        }
+        List<SecretGrantRule> out = new ArrayList<>();
+        for (int i = 0; i < grants.size(); i++) {
+            String field = "secrets[" + i + "]";
+            SecretGrant grant = grants.get(i);
+            if (grant == null) {
+                errors.add(new FieldError(field, "is required"));
+                continue;
+            }
+            SecretPathPattern path = null;
+            try {
+                path = SecretPathPattern.parse(field + ".path", grant.path());
+            } catch (InvalidNameException e) {
+                errors.add(new FieldError(e.field(), e.rule()));
+            }
+            Set<SecretAction> actions = actions(errors, field + ".actions", grant.actions());
+            if (path != null && !actions.isEmpty()) {
+                out.add(new SecretGrantRule(path, actions));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Set<SecretAction> actions(List<FieldError> errors, String field, List<String> values) {
+        String rule = "must hold one or both of list, reveal";
+        if (values == null || values.isEmpty() || values.size() > SecretAction.values().length) {
+            errors.add(new FieldError(field, rule));
+            return Set.of();
+        }
+        Set<SecretAction> out = java.util.EnumSet.noneOf(SecretAction.class);
+        for (String value : values) {
+            java.util.Optional<SecretAction> action = SecretAction.fromWire(value);
+            if (action.isEmpty() || !out.add(action.get())) {
+                errors.add(new FieldError(field, rule));
+                return Set.of();
+            }
+        }
+        return out;
     }
 
     private static String extension(String field, String value) {

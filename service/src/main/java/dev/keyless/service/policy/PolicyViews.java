@@ -19,6 +19,7 @@ final class PolicyViews {
                 rules.maxConcurrentSessions(),
                 rules.extensions(),
                 rules.sourceAddresses(),
+                spec.secrets() == null ? java.util.List.of() : spec.secrets(),
                 updatedAt);
     }
 
@@ -32,6 +33,7 @@ final class PolicyViews {
                 s.accessTokenTtlSeconds(),
                 s.maxConcurrentSessions(),
                 s.extensions(),
-                s.sourceAddresses());
+                s.sourceAddresses(),
+                s.secrets());
     }
 }

@@ -65,7 +65,10 @@ class InputFuzzIT {
             "server",
             "enrollment_token",
             "agent",
-            "ssh_session");
+            "ssh_session",
+            "secret_folder",
+            "secret",
+            "secret_version");
     // The column and validator limits of V1/V2/V9 and the edge: each is tried -1, 0, +1.
     private static final int[] LIMITS = {29, 30, 32, 63, 64, 253, 255, 256, 512, 1024, 2048, 4096, 16_384};
     private static final String[] ODD = {
@@ -84,6 +87,7 @@ class InputFuzzIT {
     TeamSetup team;
     String accessToken;
     String publicKey;
+    String resources;
     Random random;
 
     Path keys;
@@ -98,6 +102,25 @@ class InputFuzzIT {
         team.api.post(T + "/connections", team.devops, team.connectionSpec("fuzz-draft"));
         team.role("fuzz-role", "github", Map.of("repository", "acme-corp/other"));
         team.policy("fuzz-policy", List.of("fuzz-role"), Map.of("names", List.of("web-01")), List.of());
+        resources = team.api
+                .post(T + "/admins", team.security, map("name", "fuzz-resources", "role", "resource_admin"))
+                .json()
+                .get("token")
+                .asText();
+        team.api.post(T + "/secret-folders", resources, map("path", "/fuzz/app"));
+        for (String name : List.of("db", "old")) {
+            team.api.post(T + "/secrets", resources, map("path", "/fuzz/app", "name", name, "value", "fuzz-value"));
+        }
+        team.api.post(
+                T + "/policies",
+                team.security,
+                map(
+                        "name",
+                        "fuzz-secrets",
+                        "roles",
+                        List.of("deployer"),
+                        "secrets",
+                        List.of(map("path", "/fuzz/**", "actions", List.of("list", "reveal")))));
         accessToken = KeylessClient.create(service.uri(), RunningService.TEAM)
                 .authenticate("github", team.githubToken(), null)
                 .accessToken();
@@ -234,6 +257,82 @@ class InputFuzzIT {
                         () -> accessToken,
                         () -> null),
                 new Shape(
+                        "secret-folders",
+                        "POST",
+                        "/secret-folders",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz/f" + random.nextInt(1_000_000))),
+                new Shape(
+                        "secrets put",
+                        "POST",
+                        "/secrets",
+                        null,
+                        () -> resources,
+                        () -> map(
+                                "path",
+                                "/fuzz/app",
+                                "name",
+                                "fz" + random.nextInt(1_000_000),
+                                "value",
+                                "fuzz-value",
+                                "encoding",
+                                "text",
+                                "description",
+                                "a secret",
+                                "labels",
+                                map("env", "dev"))),
+                new Shape("secrets list", "GET", "/secrets", null, () -> accessToken, () -> map("path", "/fuzz")),
+                new Shape(
+                        "secrets describe",
+                        "GET",
+                        "/secrets/describe",
+                        null,
+                        () -> accessToken,
+                        () -> map("path", "/fuzz/app", "name", "db")),
+                new Shape(
+                        "secrets reveal",
+                        "POST",
+                        "/secrets/reveal",
+                        null,
+                        () -> accessToken,
+                        () -> map("path", "/fuzz/app", "name", "db", "version", 1)),
+                new Shape(
+                        "secrets metadata",
+                        "GET",
+                        "/secrets/metadata",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz")),
+                new Shape(
+                        "secrets versions",
+                        "GET",
+                        "/secrets/versions",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz/app", "name", "db")),
+                new Shape(
+                        "secrets destroy",
+                        "POST",
+                        "/secrets/versions/destroy",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz/app", "name", "old", "versions", List.of(1))),
+                new Shape(
+                        "secrets delete",
+                        "POST",
+                        "/secrets/delete",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz/app", "name", "old")),
+                new Shape(
+                        "secrets undelete",
+                        "POST",
+                        "/secrets/undelete",
+                        null,
+                        () -> resources,
+                        () -> map("path", "/fuzz/app", "name", "old")),
+                new Shape(
                         "audit",
                         "GET",
                         "/audit",
@@ -341,7 +440,9 @@ class InputFuzzIT {
                 "max_concurrent_sessions",
                 3,
                 "source_addresses",
-                List.of("10.0.0.0/8"));
+                List.of("10.0.0.0/8"),
+                "secrets",
+                List.of(map("path", "/fuzz/app/*", "actions", List.of("list", "reveal"))));
     }
 
     @TestFactory

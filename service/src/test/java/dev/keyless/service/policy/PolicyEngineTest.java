@@ -79,7 +79,8 @@ class PolicyEngineTest {
                 Duration.ofMinutes(2),
                 5,
                 List.of("permit-agent-forwarding"),
-                List.of("10.0.0.0/8"));
+                List.of("10.0.0.0/8"),
+                List.of());
         PolicyRules a = new PolicyRules(
                 "a-restart",
                 List.of("deploy"),
@@ -90,6 +91,7 @@ class PolicyEngineTest {
                 Duration.ofMinutes(5),
                 null,
                 List.of("permit-pty"),
+                List.of(),
                 List.of());
         PolicyRules c = new PolicyRules(
                 "c-limit",
@@ -101,7 +103,8 @@ class PolicyEngineTest {
                 Duration.ofMinutes(4),
                 3,
                 List.of(),
-                List.of("192.168.1.0/24", "10.0.0.0/8"));
+                List.of("192.168.1.0/24", "10.0.0.0/8"),
+                List.of());
         PolicyRules other = new PolicyRules(
                 "d-other-role",
                 List.of("ops"),
@@ -112,7 +115,8 @@ class PolicyEngineTest {
                 Duration.ofMinutes(1),
                 1,
                 List.of("permit-user-rc"),
-                List.of("172.16.0.0/12"));
+                List.of("172.16.0.0/12"),
+                List.of());
 
         AccessDecision decision = PolicyEngine.decide("deploy", WEB1, List.of(c, other, b, a));
 
@@ -139,6 +143,7 @@ class PolicyEngineTest {
                 Duration.ofMinutes(15),
                 Duration.ofMinutes(5),
                 null,
+                List.of(),
                 List.of(),
                 List.of());
         AccessDecision decision = PolicyEngine.decide("deploy", WEB1, List.of(p));
@@ -167,6 +172,7 @@ class PolicyEngineTest {
                 Duration.ofMinutes(10),
                 null,
                 List.of(),
+                List.of(),
                 List.of());
         PolicyRules shorter = new PolicyRules(
                 "b",
@@ -177,6 +183,7 @@ class PolicyEngineTest {
                 Duration.ofMinutes(15),
                 Duration.ofMinutes(3),
                 null,
+                List.of(),
                 List.of(),
                 List.of());
         assertThat(PolicyEngine.accessTokenTtl("deploy", List.of(longer, shorter)))
@@ -194,6 +201,7 @@ class PolicyEngineTest {
                 Duration.ofMinutes(15),
                 Duration.ofMinutes(5),
                 null,
+                List.of(),
                 List.of(),
                 List.of());
     }

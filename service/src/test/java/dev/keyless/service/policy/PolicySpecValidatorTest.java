@@ -29,6 +29,7 @@ class PolicySpecValidatorTest {
             null,
             null,
             null,
+            null,
             null);
 
     @Test
@@ -43,6 +44,7 @@ class PolicySpecValidatorTest {
                         Duration.ofMinutes(15),
                         Duration.ofMinutes(5),
                         null,
+                        List.of(),
                         List.of(),
                         List.of()));
     }
@@ -61,7 +63,8 @@ class PolicySpecValidatorTest {
                 3_600,
                 1000,
                 List.of("permit-agent-forwarding", "permit-pty"),
-                List.of("10.0.0.0/8", "192.0.2.7", "2001:db8::/32"));
+                List.of("10.0.0.0/8", "192.0.2.7", "2001:db8::/32"),
+                null);
         assertThat(PolicySpecValidator.validate(spec))
                 .isEqualTo(new PolicyRules(
                         "ops.prod",
@@ -75,7 +78,8 @@ class PolicySpecValidatorTest {
                         Duration.ofHours(1),
                         1000,
                         List.of("permit-agent-forwarding", "permit-pty"),
-                        List.of("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32")));
+                        List.of("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"),
+                        List.of()));
     }
 
     static Stream<Arguments> singleFieldErrors() {
@@ -87,7 +91,7 @@ class PolicySpecValidatorTest {
                         s -> with(s, 1, List.of("deploy", "Root")),
                         "roles[1]",
                         "must match [a-z][a-z0-9_-]{0,28}"),
-                error("no selector", s -> with(s, 2, null), "servers", "is required"),
+                error("no selector", s -> with(s, 2, null), "servers", "is required unless the policy grants secrets"),
                 error(
                         "empty selector",
                         s -> with(s, 2, new ServerSelector(List.of(), Map.of())),
@@ -187,7 +191,8 @@ class PolicySpecValidatorTest {
                 99_999,
                 -1,
                 List.of("permit-everything"),
-                List.of("not-an-ip"));
+                List.of("not-an-ip"),
+                null);
         assertThatThrownBy(() -> PolicySpecValidator.validate(spec))
                 .isInstanceOfSatisfying(InvalidPolicyException.class, e -> {
                     assertThat(e.errors())
@@ -244,6 +249,7 @@ class PolicySpecValidatorTest {
                 (Integer) c[5],
                 (Integer) c[6],
                 (List<String>) c[7],
-                (List<String>) c[8]);
+                (List<String>) c[8],
+                null);
     }
 }
