@@ -82,7 +82,10 @@ public enum ProblemType {
             "agent-request-expired", 401, "The signed agent request is expired, not yet valid or too long-lived"),
     AGENT_REQUEST_MISMATCH(
             "agent-request-mismatch", 401, "The signed agent request was signed for another method, path or body"),
-    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used");
+    AGENT_REQUEST_REPLAYED("agent-request-replayed", 401, "The signed agent request has already been used"),
+    // Operations
+    RATE_LIMITED("rate-limited", 429, "Too many requests from this client or for this connection; retry later"),
+    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =
