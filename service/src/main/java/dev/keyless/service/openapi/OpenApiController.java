@@ -3,7 +3,7 @@ package dev.keyless.service.openapi;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +29,7 @@ final class OpenApiController {
         }
     }
 
-    @Hidden
+    @Operation(summary = "This document (OpenAPI 3)")
     @Get("/openapi.yml")
     @Produces("application/yaml")
     byte[] document() {
