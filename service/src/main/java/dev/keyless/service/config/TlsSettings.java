@@ -30,7 +30,6 @@ public final class TlsSettings {
             }
         }
         props.put("micronaut.server.ssl.enabled", true);
-        props.put("micronaut.server.ssl.key-store.type", "PEM");
         props.put("micronaut.server.ssl.key-store.certificate-path", "file:" + cert);
         props.put("micronaut.server.ssl.key-store.key-path", "file:" + key);
         props.put("micronaut.server.ssl.protocols", "TLSv1.3,TLSv1.2");

@@ -144,10 +144,7 @@ class LogSecretsIT {
 
             // An id that is not a short safe token is replaced, never logged as sent.
             HttpResponse<String> replaced = Http.send(
-                    "GET",
-                    service.uri().resolve("/health"),
-                    Map.of("X-Request-Id", "evil\u0001id ${jndi:ldap://x}"),
-                    null);
+                    "GET", service.uri().resolve("/health"), Map.of("X-Request-Id", "evil id ${jndi:ldap://x}"), null);
             assertThat(replaced.headers().firstValue("X-Request-Id").orElseThrow())
                     .matches("[0-9a-f-]{36}");
 

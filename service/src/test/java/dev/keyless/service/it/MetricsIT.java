@@ -102,6 +102,31 @@ class MetricsIT {
                 .doesNotContain("repo:acme-corp"); // the platform subject is never a label
     }
 
+    /** The Grafana dashboard in the repository queries only series the service serves. */
+    @Test
+    void theDashboardUsesTheseNames() throws Exception {
+        String dashboard = Files.readString(Path.of("../ops/grafana/keyless.json"));
+        String body = scrape(METRICS_TOKEN).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(keyless_[a-z_]+|hikaricp_[a-z_]+|http_server_[a-z_]+)")
+                .matcher(dashboard);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertThat(names).hasSizeGreaterThan(10);
+        // Counters and histograms that appear on first use: rate limits (RateLimitIT) and agent teardown.
+        java.util.Set<String> onFirstUse = java.util.Set.of(
+                "keyless_rate_limited_total",
+                "keyless_agent_teardown_seconds_bucket",
+                "keyless_agent_provision_seconds_bucket");
+        for (String name : names) {
+            if (!onFirstUse.contains(name)) {
+                assertThat(body).as("series " + name).containsPattern("(?m)^" + name + "[{ ]");
+            }
+        }
+    }
+
     @Test
     void onlyTheTokenHolderScrapes() {
         assertThat(scrape(null).statusCode()).isEqualTo(401);

@@ -66,6 +66,6 @@ class TrustedProxiesIT {
                 .get(T + "/audit?type=workload.authenticate&limit=1", team.auditor)
                 .json()
                 .get("events");
-        return events.get(events.size() - 1).path("client_ip").asText();
+        return events.get(events.size() - 1).path("client_ip").asText(); // oldest first
     }
 }
