@@ -8,6 +8,7 @@ import dev.keyless.agent.core.Host;
 import dev.keyless.agent.core.HostCertificateRenewal;
 import dev.keyless.agent.core.SessionManager;
 import dev.keyless.agent.core.UidRange;
+import dev.keyless.agent.metrics.AgentMetrics;
 import dev.keyless.agent.os.LinuxAccounts;
 import dev.keyless.agent.os.OpenSshTrust;
 import dev.keyless.agent.os.ProcFsProcessKiller;
@@ -40,6 +41,10 @@ public final class AgentRuntime {
     private final AgentLoop loop;
 
     public AgentRuntime(Settings settings, Clock clock) {
+        this(settings, clock, new AgentMetrics());
+    }
+
+    public AgentRuntime(Settings settings, Clock clock, AgentMetrics metrics) {
         this.store = new StateStore(settings.stateDir());
         store.prepare();
         this.state = store.load();
@@ -50,7 +55,7 @@ public final class AgentRuntime {
                 new OpenSshTrust(settings.trust()),
                 new ProcFsProcessKiller(),
                 settings.uids());
-        this.sessions = new SessionManager(host, api, store, state, clock);
+        this.sessions = new SessionManager(host, api, store, state, clock, metrics);
         this.renewal =
                 new HostCertificateRenewal(api, host.trust(), settings.trust().hostCertificate(), store, state, clock);
         this.loop = new AgentLoop(sessions, renewal, api, store, state, clock, settings.timings());

@@ -38,6 +38,9 @@ public final class AuditEventType {
     public static final String POLICY_CREATE = "policy.create";
     public static final String POLICY_UPDATE = "policy.update";
     public static final String POLICY_DELETE = "policy.delete";
+    /** A security admin set the team's rate limits (details {@code per_connection}, {@code per_client_ip}). */
+    public static final String TEAM_RATE_LIMITS_UPDATE = "team.rate_limits.update";
+
     public static final String SERVER_CREATE = "server.create";
     public static final String SERVER_UPDATE = "server.update";
     public static final String SERVER_DELETE = "server.delete";

@@ -92,7 +92,10 @@ public enum ProblemType {
     SECRET_UNREADABLE(
             "secret-unreadable",
             500,
-            "The stored secret does not authenticate: it was altered or moved to another row");
+            "The stored secret does not authenticate: it was altered or moved to another row"),
+    // Operations
+    RATE_LIMITED("rate-limited", 429, "Too many requests from this client or for this connection; retry later"),
+    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

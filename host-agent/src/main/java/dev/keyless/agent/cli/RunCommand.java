@@ -3,6 +3,8 @@ package dev.keyless.agent.cli;
 import dev.keyless.agent.AgentRuntime;
 import dev.keyless.agent.core.AgentLoop;
 import dev.keyless.agent.core.UidRange;
+import dev.keyless.agent.metrics.AgentMetrics;
+import dev.keyless.agent.metrics.MetricsServer;
 import dev.keyless.agent.os.SshdConfigVerifier;
 import dev.keyless.agent.os.TrustSettings;
 import dev.keyless.agent.state.AgentState;
@@ -33,6 +35,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--reconcile-seconds", defaultValue = "5")
     int reconcileSeconds;
 
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "${env:KEYLESS_AGENT_METRICS_PORT:-0}",
+            description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (0: off, the default)")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         AgentState state = new StateStore(stateDir).load();
@@ -43,15 +51,26 @@ public final class RunCommand implements Callable<Integer> {
                 trust.reloadCommand().isEmpty()
                         ? "SIGHUP to the pid in " + trust.pidFile()
                         : String.join(" ", trust.reloadCommand()));
+        AgentMetrics metrics = new AgentMetrics();
+        MetricsServer metricsServer = metricsPort > 0 ? new MetricsServer(metrics, metricsPort) : null;
         AgentRuntime runtime = new AgentRuntime(
                 new AgentRuntime.Settings(
                         stateDir,
                         trust,
                         UidRange.parse(uidRange),
                         new AgentLoop.Timings(Duration.ofSeconds(25), Duration.ofSeconds(reconcileSeconds))),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                metrics);
         AgentLoop loop = runtime.loop();
-        Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "keyless-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            loop.close();
+                            if (metricsServer != null) {
+                                metricsServer.close();
+                            }
+                        },
+                        "keyless-shutdown"));
         loop.start();
         SshdConfigVerifier verifier = new SshdConfigVerifier(trust);
         SshdConfigVerifier.Report report = verifier.verify();

@@ -2,6 +2,7 @@ package dev.keyless.agent.core;
 
 import dev.keyless.agent.api.AgentApi;
 import dev.keyless.agent.api.AgentApiException;
+import dev.keyless.agent.metrics.AgentMetrics;
 import dev.keyless.agent.safety.SessionRejectedException;
 import dev.keyless.agent.safety.SessionVerifier;
 import dev.keyless.agent.safety.VerifiedSession;
@@ -42,8 +43,16 @@ public final class SessionManager {
     private final AgentState state;
     private final Clock clock;
     private final Teardown teardown;
+    private final AgentMetrics metrics;
 
     public SessionManager(Host host, AgentApi api, StateStore store, AgentState state, Clock clock) {
+        this(host, api, store, state, clock, new AgentMetrics());
+    }
+
+    public SessionManager(
+            Host host, AgentApi api, StateStore store, AgentState state, Clock clock, AgentMetrics metrics) {
+        this.metrics = metrics;
+        metrics.activeSessions(() -> state.sessions.size());
         this.host = host;
         this.api = api;
         this.store = store;
@@ -125,6 +134,7 @@ public final class SessionManager {
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         LOG.log(Level.INFO, "session {0} ready for {1} in {2} ms", id, verified.principal(), millis);
+        metrics.provisioned(Duration.ofMillis(millis));
         report(() -> api.ready(id, new Ready(created, millis)));
     }
 
@@ -229,10 +239,14 @@ public final class SessionManager {
             return;
         }
         store.save(state);
+        if (result.accountDeleted()) {
+            metrics.tornDown(Duration.ofMillis(result.millis()));
+        }
         report(() -> api.ended(id, new Ended(result.accountDeleted(), result.millis())));
     }
 
     private void refuse(AgentSession session, String reason) {
+        metrics.refused();
         LOG.log(Level.WARNING, "refusing a session: {0}", reason);
         if (session != null && SessionVerifier.isSessionId(session.id())) {
             // Bounded as a whole: the service keeps at most 200 printable characters of a reason.

@@ -6,7 +6,13 @@ import dev.keyless.service.problem.KeylessException;
 import java.util.Arrays;
 
 /** An authenticated admin of one team. Controllers receive it as a parameter. */
-public record AdminPrincipal(String team, String name, AdminRole role) {
+// A Principal also so that the API description leaves it out: its binder fills it, not the client.
+public record AdminPrincipal(String team, String name, AdminRole role) implements java.security.Principal {
+
+    @Override
+    public String getName() {
+        return name;
+    }
 
     /** Refuses unless this admin has one of the given roles. */
     public AdminPrincipal require(AdminRole... allowed) {

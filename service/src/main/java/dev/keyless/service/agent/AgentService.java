@@ -12,6 +12,7 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.ca.CaKind;
 import dev.keyless.service.ca.CaService;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.session.SessionService;
 import dev.keyless.service.session.SshSession;
@@ -37,13 +38,17 @@ public class AgentService {
     private final ExecutorService blocking;
     private final Db db;
 
+    private final KeylessMetrics metrics;
+
     AgentService(
             Db db,
             AgentEventQueue events,
             SessionService sessions,
             CaService cas,
             AuditService audit,
+            KeylessMetrics metrics,
             @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.metrics = metrics;
         this.events = events;
         this.sessions = sessions;
         this.cas = cas;
@@ -87,6 +92,7 @@ public class AgentService {
                             .detail("duration_ms", duration));
                 }
                 audit.record(event(agent, AuditEventType.SESSION_READY, s).detail("duration_ms", duration));
+                db.afterCommit(() -> metrics.provisioned(agent.team(), Duration.ofMillis(report.durationMs())));
             }
             return null;
         });
@@ -120,6 +126,7 @@ public class AgentService {
                         dev.keyless.protocol.ProblemType.NOT_FOUND, "No such session on this server"));
         if (report.accountDeleted()) {
             audit.record(event(agent, AuditEventType.SERVER_ACCOUNT_DELETE, s).detail("duration_ms", duration));
+            metrics.tornDown(agent.team(), Duration.ofMillis(report.durationMs()));
         }
     }
 

@@ -4,8 +4,10 @@ import dev.keyless.protocol.AuditRequests.AuditEvent;
 import dev.keyless.protocol.AuditRequests.AuditVerification;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Json;
+import dev.keyless.service.metrics.KeylessMetrics;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -23,7 +25,10 @@ public class AuditService {
     private final Clock clock;
     private final AtomicLong order = new AtomicLong();
 
-    AuditService(AuditChainer chainer, Db db, Clock clock) {
+    private final KeylessMetrics metrics;
+
+    AuditService(AuditChainer chainer, Db db, Clock clock, KeylessMetrics metrics) {
+        this.metrics = metrics;
         this.chainer = chainer;
         this.db = db;
         this.clock = clock;
@@ -60,11 +65,13 @@ public class AuditService {
                 null,
                 null);
         long recorded = order.incrementAndGet();
+        long started = System.nanoTime();
         db.write(c -> {
             AuditRepository.insertPending(c, event, recorded);
             db.afterCommit(() -> chainer.wake(event.team()));
             return null;
         });
+        metrics.auditWrite(Duration.ofNanos(System.nanoTime() - started));
         return event;
     }
 

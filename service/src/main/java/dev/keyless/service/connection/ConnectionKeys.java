@@ -5,6 +5,7 @@ import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Json;
 import dev.keyless.service.token.JwkSetSource;
 import dev.keyless.service.token.JwkSetSources;
+import dev.keyless.service.token.JwksFetchListener;
 import dev.keyless.service.token.JwksFetchSettings;
 import dev.keyless.service.token.JwksHealth;
 import dev.keyless.service.token.PinnedJwkSetSource;
@@ -31,12 +32,13 @@ public class ConnectionKeys {
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final Map<String, ParsedSettings> settings = new ConcurrentHashMap<>();
 
-    ConnectionKeys(KeylessSettings settings, Clock clock) {
+    ConnectionKeys(KeylessSettings settings, Clock clock, JwksFetchListener listener) {
         this.sources = new JwkSetSources(
                 clock,
                 JwksFetchSettings.defaults()
                         .withMaxStale(settings.jwksStaleTtl())
-                        .withPrivateAddressesAllowed(settings.jwksAllowPrivateAddresses()));
+                        .withPrivateAddressesAllowed(settings.jwksAllowPrivateAddresses()),
+                listener);
     }
 
     public JwkSetSource keysOf(WorkloadConnection c) {
@@ -81,6 +83,11 @@ public class ConnectionKeys {
                 ClaimConditions.parse(c.requiredClaims()),
                 c.maxTokenAge(),
                 c.clockSkew());
+    }
+
+    /** Health of every key source used since start: {@code team/connection}, then key location. */
+    public Map<String, Map<String, JwksHealth>> allHealth() {
+        return sources.all();
     }
 
     /** Health of the key sources of one connection. */

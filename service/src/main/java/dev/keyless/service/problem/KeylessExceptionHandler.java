@@ -1,6 +1,7 @@
 package dev.keyless.service.problem;
 
 import dev.keyless.protocol.Problem;
+import dev.keyless.service.observability.RequestIds;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -19,6 +20,20 @@ final class KeylessExceptionHandler implements ExceptionHandler<KeylessException
     @SuppressWarnings("rawtypes") // the interface declares the raw type
     public HttpResponse<Problem> handle(HttpRequest request, KeylessException exception) {
         Problem problem = exception.toProblem();
+        if (problem.status() >= 500) {
+            // A server-side failure is looked up in the log by its request id.
+            problem = new Problem(
+                    problem.type(),
+                    problem.title(),
+                    problem.status(),
+                    problem.detail(),
+                    problem.check(),
+                    problem.claim(),
+                    problem.expected(),
+                    problem.state(),
+                    problem.errors(),
+                    RequestIds.of(request));
+        }
         MutableHttpResponse<Problem> response = HttpResponse.<Problem>status(HttpStatus.valueOf(problem.status()))
                 .contentType(ProblemJson.MEDIA_TYPE)
                 .body(problem);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.keyless.protocol.Problem;
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.observability.RequestIds;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
@@ -13,7 +14,6 @@ import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,7 +38,7 @@ final class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Prob
     }
 
     private static Problem serverFault(ErrorContext context, int status) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.of(context.getRequest());
         LOG.error(
                 "request {} {} {} failed",
                 requestId,

@@ -19,6 +19,7 @@ import dev.keyless.service.ca.SshPublicKey;
 import dev.keyless.service.ca.SshPublicKeys;
 import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.policy.AccessDecision;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
@@ -56,6 +57,7 @@ public class CertificateService {
     private final AgentEventQueue agentEvents;
     private final SessionService sessions;
     private final Duration readyWait;
+    private final KeylessMetrics metrics;
 
     CertificateService(
             Db db,
@@ -67,6 +69,7 @@ public class CertificateService {
             AuditService audit,
             AgentEventQueue agentEvents,
             SessionService sessions,
+            KeylessMetrics metrics,
             @Value("${keyless.session.ready-wait:3s}") Duration readyWait) {
         this.db = db;
         this.clock = clock;
@@ -78,14 +81,18 @@ public class CertificateService {
         this.agentEvents = agentEvents;
         this.sessions = sessions;
         this.readyWait = readyWait;
+        this.metrics = metrics;
     }
 
     public CertificateResponse issue(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
         try {
-            return issueChecked(who, request, clientIp);
+            CertificateResponse issued = issueChecked(who, request, clientIp);
+            metrics.certificate(who.team(), null);
+            return issued;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a refusal: nothing to audit, the client retries
         } catch (KeylessException e) {
+            metrics.certificate(who.team(), e.type().slug());
             audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
                     .failure(e.type().slug())
                     .actor("workload", who.subject())

@@ -1,14 +1,16 @@
 package dev.keyless.service.session;
 
+import dev.keyless.service.observability.ClientIps;
 import io.micronaut.http.HttpRequest;
 
-/** The client's IP address for the audit trail, as the service sees the connection. */
+/**
+ * The client's IP address for the audit trail: the peer, or behind a trusted proxy the address it
+ * forwarded for ({@link ClientIps}).
+ */
 public final class ClientAddress {
     private ClientAddress() {}
 
     public static String of(HttpRequest<?> request) {
-        return request.getRemoteAddress().getAddress() == null
-                ? null
-                : request.getRemoteAddress().getAddress().getHostAddress();
+        return ClientIps.of(request);
     }
 }

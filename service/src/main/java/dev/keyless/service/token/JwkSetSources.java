@@ -18,23 +18,39 @@ public final class JwkSetSources {
     private final CloseableHttpClient http;
     private final Clock clock;
     private final JwksFetchSettings settings;
+    private final JwksFetchListener listener;
 
-    JwkSetSources(CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
+    JwkSetSources(CloseableHttpClient http, Clock clock, JwksFetchSettings settings, JwksFetchListener listener) {
         this.http = http;
         this.clock = clock;
         this.settings = settings;
+        this.listener = listener;
+    }
+
+    JwkSetSources(CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
+        this(http, clock, settings, JwksFetchListener.NONE);
     }
 
     /** With one shared HTTP client: no redirects, internal addresses only when the settings allow. */
+    public JwkSetSources(Clock clock, JwksFetchSettings settings, JwksFetchListener listener) {
+        this(JwksFetcher.defaultClient(settings), clock, settings, listener);
+    }
+
     public JwkSetSources(Clock clock, JwksFetchSettings settings) {
-        this(JwksFetcher.defaultClient(settings), clock, settings);
+        this(clock, settings, JwksFetchListener.NONE);
     }
 
     /** The remote source for a connection's key location, created on first use. */
     public JwkSetSource remote(String connectionId, JwksLocation location) {
         return sources.computeIfAbsent(
                 new Key(connectionId, location.toString()),
-                k -> new RemoteJwkSetSource(location, http, clock, settings));
+                k -> new RemoteJwkSetSource(
+                        location,
+                        http,
+                        clock,
+                        settings,
+                        () -> listener.fetched(connectionId, true),
+                        () -> listener.fetched(connectionId, false)));
     }
 
     /**
@@ -48,6 +64,14 @@ public final class JwkSetSources {
     /** Forgets every source of a connection (on update or delete). */
     public void evict(String connectionId) {
         sources.keySet().removeIf(k -> k.connectionId().equals(connectionId));
+    }
+
+    /** The health of every source: source id, then location. */
+    public Map<String, Map<String, JwksHealth>> all() {
+        Map<String, Map<String, JwksHealth>> out = new java.util.TreeMap<>();
+        sources.forEach((k, v) -> out.computeIfAbsent(k.connectionId(), id -> new java.util.LinkedHashMap<>())
+                .put(k.location(), v.health()));
+        return out;
     }
 
     /** The sources of a connection, for health reporting. */

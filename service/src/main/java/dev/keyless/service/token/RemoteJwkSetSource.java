@@ -46,13 +46,27 @@ public final class RemoteJwkSetSource implements JwkSetSource {
     private final Clock clock;
     private final JwksFetchSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Runnable onSuccess;
+    private final Runnable onFailure;
     private volatile State state = State.EMPTY;
 
-    RemoteJwkSetSource(JwksLocation location, CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
+    RemoteJwkSetSource(
+            JwksLocation location,
+            CloseableHttpClient http,
+            Clock clock,
+            JwksFetchSettings settings,
+            Runnable onSuccess,
+            Runnable onFailure) {
         this.location = location;
         this.fetcher = new JwksFetcher(http, settings);
         this.clock = clock;
         this.settings = settings;
+        this.onSuccess = onSuccess;
+        this.onFailure = onFailure;
+    }
+
+    RemoteJwkSetSource(JwksLocation location, CloseableHttpClient http, Clock clock, JwksFetchSettings settings) {
+        this(location, http, clock, settings, () -> {}, () -> {});
     }
 
     /** With a private HTTP client (no redirects, the settings' timeouts and address rule). */
@@ -120,6 +134,7 @@ public final class RemoteJwkSetSource implements JwkSetSource {
                         keys.getKeys().size());
             }
             state = new State(keys, now, now, s.lastFailure(), s.lastError(), s.lastUnknownKidFetch());
+            onSuccess.run();
         } catch (JwksFetcher.FetchException e) {
             if (s.failing()) {
                 LOG.debug("Key set {} still failing: {} ({})", location.uri(), e.getMessage(), e.logDetail());
@@ -131,6 +146,7 @@ public final class RemoteJwkSetSource implements JwkSetSource {
                         e.logDetail());
             }
             state = new State(s.keys(), s.lastSuccess(), now, now, e.getMessage(), s.lastUnknownKidFetch());
+            onFailure.run();
         }
     }
 

@@ -14,12 +14,14 @@ import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
 import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyRules;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.ratelimit.RateLimits;
 import dev.keyless.service.role.RoleMatcher;
 import dev.keyless.service.role.RoleService;
 import dev.keyless.service.role.WorkloadRole;
@@ -56,6 +58,8 @@ public class ExchangeService {
     private final PlatformTokenVerifier verifier;
     private final Clock clock;
     private final Db db;
+    private final KeylessMetrics metrics;
+    private final RateLimits limits;
 
     ExchangeService(
             TeamService teams,
@@ -67,7 +71,9 @@ public class ExchangeService {
             AccessTokens accessTokens,
             AuditService audit,
             Clock clock,
-            Db db) {
+            Db db,
+            KeylessMetrics metrics,
+            RateLimits limits) {
         this.teams = teams;
         this.connections = connections;
         this.keys = keys;
@@ -78,12 +84,17 @@ public class ExchangeService {
         this.audit = audit;
         this.clock = clock;
         this.db = db;
+        this.metrics = metrics;
+        this.limits = limits;
         this.verifier = new PlatformTokenVerifier();
     }
 
     /** The facts gathered so far, for the audit event of a refusal. */
     private static final class Attempt {
         String connection;
+        /** The connection's name once it is known to exist: a metrics label a client cannot mint. */
+        String knownConnection = KeylessMetrics.UNKNOWN;
+
         VerifiedToken token;
         String role;
     }
@@ -92,7 +103,9 @@ public class ExchangeService {
         long version = teams.configVersion(team);
         Attempt attempt = new Attempt();
         try {
-            return exchange(team, version, request, attempt, clientIp);
+            AccessToken issued = exchange(team, version, request, attempt, clientIp);
+            metrics.exchange(team, attempt.knownConnection, null);
+            return issued;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a verdict on the token: nothing to audit, the client retries
         } catch (KeylessException e) {
@@ -115,6 +128,8 @@ public class ExchangeService {
                 .find(team, version, connectionName)
                 .orElseThrow(() -> new KeylessException(
                         ProblemType.CONNECTION_NOT_FOUND, "No connection named '" + connectionName + "' in this team"));
+        attempt.knownConnection = connection.name();
+        limits.check(team, connection.name(), clientIp);
         if (!connection.isActive()) {
             throw KeylessException.inState(
                     ProblemType.CONNECTION_NOT_ACTIVE,
@@ -213,6 +228,10 @@ public class ExchangeService {
     }
 
     private void refused(String team, Attempt attempt, ProblemType reason, String clientIp) {
+        metrics.exchange(team, attempt.knownConnection, reason.slug());
+        if (reason == ProblemType.RATE_LIMITED) {
+            return; // counted, not audited: a flood must not become a flood of audit rows
+        }
         AuditEntry entry = AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
                 .failure(reason.slug())
                 .connection(attempt.connection)

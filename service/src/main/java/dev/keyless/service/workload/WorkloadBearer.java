@@ -7,7 +7,13 @@ package dev.keyless.service.workload;
  * argument binders run. Services take only the {@link WorkloadPrincipal} the authenticator
  * returns, so no route can act for a workload without the check.
  */
-public record WorkloadBearer(String team, String authorization) {
+// A Principal (the workload it claims to be, unverified) so that the API description leaves it out.
+public record WorkloadBearer(String team, String authorization) implements java.security.Principal {
+    @Override
+    public String getName() {
+        return "workload bearer of " + team;
+    }
+
     @Override
     public String toString() {
         return "WorkloadBearer[team=" + team + "]"; // never the token

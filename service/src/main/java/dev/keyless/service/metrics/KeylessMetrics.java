@@ -1,0 +1,98 @@
+package dev.keyless.service.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * What the features count. Each method takes only bounded values: a team and connection that
+ * exist, a problem slug, a fixed outcome. Callers pass {@link #UNKNOWN} for a name that did not
+ * match anything, so a client cannot mint label values.
+ */
+@Singleton
+public class KeylessMetrics {
+    public static final String UNKNOWN = "(unknown)";
+    static final String OK = "ok";
+
+    private final MeterRegistry registry;
+
+    KeylessMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One exchange: {@code check} is the refusal's problem slug, or null when a token was issued. */
+    public void exchange(String team, String connection, String check) {
+        Counter.builder("keyless.exchanges")
+                .description("Token exchanges by outcome; check is the refusal's problem slug")
+                .tags("team", team, "connection", connection, "result", check == null ? "issued" : "refused")
+                .tag("check", check == null ? OK : check)
+                .register(registry)
+                .increment();
+    }
+
+    /** One certificate request: {@code check} is the refusal's problem slug, or null when issued. */
+    public void certificate(String team, String check) {
+        Counter.builder("keyless.certificates")
+                .description("Certificate requests by outcome; check is the refusal's problem slug")
+                .tags("team", team, "result", check == null ? "issued" : "refused", "check", check == null ? OK : check)
+                .register(registry)
+                .increment();
+    }
+
+    /** An agent's report of how long it took to make a session's account ready. */
+    public void provisioned(String team, Duration took) {
+        agentTimer("keyless.agent.provision", "Account provisioning as reported by the host agents", team)
+                .record(took);
+    }
+
+    /** An agent's report of how long it took to delete an account. */
+    public void tornDown(String team, Duration took) {
+        agentTimer("keyless.agent.teardown", "Account teardown as reported by the host agents", team)
+                .record(took);
+    }
+
+    private Timer agentTimer(String name, String description, String team) {
+        return Timer.builder(name)
+                .description(description)
+                .tag("team", team)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry);
+    }
+
+    /** The time one audit event took to write (inside its transaction). */
+    public void auditWrite(Duration took) {
+        Timer.builder("keyless.audit.write")
+                .description("Writing one audit event, inside the transaction of its change")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry)
+                .record(took);
+    }
+
+    /** A request refused by a rate limit ({@code limit} is {@code connection} or {@code client_ip}). */
+    public void rateLimited(String team, String path, String limit) {
+        Counter.builder("keyless.rate.limited")
+                .description("Requests refused with 429 by a rate limit")
+                .tags("team", team, "path", path, "limit", limit)
+                .register(registry)
+                .increment();
+    }
+
+    /** One fetch of a connection's key set ({@code sourceId} is {@code team/connection}). */
+    public void jwksFetch(String sourceId, boolean ok) {
+        int slash = sourceId.indexOf('/');
+        Counter.builder("keyless.jwks.fetches")
+                .description("Fetches of connections' key sets (JWKS, discovery)")
+                .tags(
+                        "team", slash < 0 ? UNKNOWN : sourceId.substring(0, slash),
+                        "connection", slash < 0 ? sourceId : sourceId.substring(slash + 1),
+                        "result", ok ? OK : "failed")
+                .register(registry)
+                .increment();
+    }
+}

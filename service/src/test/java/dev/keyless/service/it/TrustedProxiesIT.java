@@ -1,0 +1,71 @@
+package dev.keyless.service.it;
+
+import static dev.keyless.testkit.service.TeamSetup.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyless.testkit.service.TeamSetup;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit's {@code client_ip} behind a reverse proxy, over real HTTP from 127.0.0.1: forwarding
+ * headers count only when the peer is a configured trusted proxy, and then only up to the first
+ * hop that is not trusted.
+ */
+class TrustedProxiesIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aSpoofedHeaderFromAnUntrustedPeerIsIgnored() throws Exception {
+        try (RunningService service = RunningService.start(TestDatabase.H2);
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken()).standard()) {
+            assertThat(clientIpOf(service, team, Map.of("X-Forwarded-For", "203.0.113.9")))
+                    .isEqualTo("127.0.0.1");
+            assertThat(clientIpOf(service, team, Map.of("Forwarded", "for=203.0.113.9")))
+                    .isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void aTrustedProxyNamesTheClient() throws Exception {
+        try (RunningService service = RunningService.start(
+                        TestDatabase.H2, Map.of("keyless.trusted-proxies", "127.0.0.0/8, 10.1.0.0/16"));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken()).standard()) {
+            assertThat(clientIpOf(service, team, Map.of("X-Forwarded-For", "203.0.113.9")))
+                    .isEqualTo("203.0.113.9");
+            // Right to left: the trusted inner proxy 10.1.2.3 is skipped; the client's own claim
+            // (198.51.100.7, left of the first untrusted hop) is not believed.
+            assertThat(clientIpOf(service, team, Map.of("X-Forwarded-For", "198.51.100.7, 203.0.113.9, 10.1.2.3")))
+                    .isEqualTo("203.0.113.9");
+            // RFC 7239 wins over X-Forwarded-For; IPv6 in brackets with a port.
+            assertThat(clientIpOf(
+                            service,
+                            team,
+                            Map.of(
+                                    "Forwarded", "for=\"[2001:db8::17]:4711\";proto=https",
+                                    "X-Forwarded-For", "203.0.113.9")))
+                    .isEqualTo("2001:db8:0:0:0:0:0:17");
+            // A hop that is not an IP literal stops the walk at the last vouched-for address.
+            assertThat(clientIpOf(service, team, Map.of("X-Forwarded-For", "evil.example, 10.1.2.3")))
+                    .isEqualTo("10.1.2.3");
+            assertThat(clientIpOf(service, team, Map.of("X-Forwarded-For", "'; DROP TABLE audit_event; --")))
+                    .isEqualTo("127.0.0.1");
+            assertThat(clientIpOf(service, team, Map.of())).isEqualTo("127.0.0.1");
+        }
+    }
+
+    /** Sends one exchange with {@code headers} and reads the client_ip its audit event recorded. */
+    static String clientIpOf(RunningService service, TeamSetup team, Map<String, String> headers) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("connection", "github", "token", team.githubToken()));
+        HttpResponse<String> r = Http.send("POST", service.uri().resolve(T + "/workload/authenticate"), headers, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode events = team.api
+                .get(T + "/audit?type=workload.authenticate&limit=1", team.auditor)
+                .json()
+                .get("events");
+        return events.get(events.size() - 1).path("client_ip").asText(); // oldest first
+    }
+}
