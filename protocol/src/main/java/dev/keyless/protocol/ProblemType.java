@@ -61,7 +61,6 @@ public enum ProblemType {
     PUBLIC_KEY_WEAK("public-key-weak", 400, "The public key is too weak"),
     SERVER_NOT_FOUND("server-not-found", 404, "No such server"),
     POLICY_DENIED("policy-denied", 403, "No policy grants this role access to this server"),
-    RATE_LIMITED("rate-limited", 429, "Too many requests from this client; try again in a minute"),
     SESSION_LIMIT_REACHED("session-limit-reached", 429, "The role has reached its limit of concurrent sessions"),
 
     // Host agents
