@@ -48,6 +48,12 @@ public final class SshConfigCommand extends JobCommand {
     @Option(names = "--stop", description = "Close the sessions, stop the agent and remove its files.")
     boolean stop;
 
+    @Option(
+            names = "--github-env",
+            description = "Instead of printing shell lines, append the variables to $GITHUB_ENV and the wrappers'"
+                    + " directory to $GITHUB_PATH, so every later step of a GitHub Actions job has them.")
+    boolean githubEnv;
+
     @Option(names = "--serve", hidden = true, description = "Run as the background agent (internal).")
     boolean serve;
 
@@ -75,7 +81,12 @@ public final class SshConfigCommand extends JobCommand {
                 return e.exitCode;
             }
         }
-        print(ctx, call(control, "ENV"));
+        List<String> env = call(control, "ENV");
+        if (githubEnv) {
+            github(ctx, env);
+        } else {
+            print(ctx, env);
+        }
         return ExitCodes.OK;
     }
 
@@ -92,6 +103,37 @@ public final class SshConfigCommand extends JobCommand {
             }
         }
         ctx.out().flush();
+    }
+
+    /** {@code NAME=VALUE} lines to {@code $GITHUB_ENV}, the {@code bin/} directory to {@code $GITHUB_PATH}. */
+    private static void github(Context ctx, List<String> env) throws IOException {
+        String envFile = ctx.env().get("GITHUB_ENV");
+        String pathFile = ctx.env().get("GITHUB_PATH");
+        if (envFile == null || pathFile == null) {
+            throw new UsageException("--github-env needs GITHUB_ENV and GITHUB_PATH (a GitHub Actions step)");
+        }
+        StringBuilder vars = new StringBuilder();
+        StringBuilder path = new StringBuilder();
+        for (String line : env) {
+            if (line.startsWith("PATH=")) {
+                path.append(line.substring("PATH=".length())).append('\n');
+            } else {
+                vars.append(line).append('\n');
+            }
+        }
+        Files.writeString(
+                Path.of(envFile),
+                vars,
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                Path.of(pathFile),
+                path,
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        ctx.error("keyless: ssh-config variables added to $GITHUB_ENV and $GITHUB_PATH for the later steps");
     }
 
     private static List<String> call(AgentControl control, String request) {
