@@ -74,6 +74,11 @@ class CommandTreeHelpTest {
             assertThat(r.out()).as("an example").contains("Examples:");
             for (OptionSpec option : spec.options()) {
                 assertThat(r.out()).contains(option.longestName());
+                if (option.defaultValue() != null && !option.usageHelp() && !option.versionHelp()) {
+                    assertThat(String.join(" ", option.description()))
+                            .as("the default of " + option.longestName())
+                            .contains("default");
+                }
                 if (EnvDefaults.fromEnv(option)) {
                     assertThat(r.out().replaceAll("\\s+", " "))
                             .as("the variable of " + option.longestName())

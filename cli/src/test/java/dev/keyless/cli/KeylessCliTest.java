@@ -319,6 +319,41 @@ class KeylessCliTest {
     }
 
     @Test
+    void auditFollowPrintsEachNewEventOnceUntilInterrupted() throws Exception {
+        String page = "{\"events\":[{\"seq\":%d,\"type\":\"session.close\",\"outcome\":\"success\"}]}";
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams/default/audit"))
+                .withQueryParam("after_seq", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(FakeService.json(String.format(page, 1))));
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams/default/audit"))
+                .withQueryParam("after_seq", equalTo("1"))
+                .willReturn(FakeService.json(String.format(page, 2))));
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams/default/audit"))
+                .withQueryParam("after_seq", equalTo("2"))
+                .willReturn(FakeService.json("{\"events\":[]}")));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int[] exit = {-1};
+        Thread follow = new Thread(() -> exit[0] = KeylessCli.run(
+                new String[] {"admin", "audit", "events", "--follow", "--interval", "1"},
+                env,
+                new PrintWriter(out),
+                new PrintWriter(err)));
+        follow.start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (out.toString().lines().filter(l -> l.contains("session.close")).count() < 2
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1_500);
+        follow.interrupt();
+        follow.join(10_000);
+        assertThat(exit[0]).isEqualTo(130);
+        assertThat(out.toString().lines().filter(l -> l.startsWith("SEQ"))).hasSize(1);
+        assertThat(out.toString().lines().filter(l -> l.contains("session.close")))
+                .hasSize(2);
+    }
+
+    @Test
     void doctorShowsClaimsAndSkewButNotTheToken() {
         service.wm.stubFor(get(urlPathEqualTo("/health")).willReturn(aResponse().withStatus(200)));
         Run r = run("doctor", "--jwt-env", "MY_JWT");
