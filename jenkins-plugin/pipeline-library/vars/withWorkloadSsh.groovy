@@ -20,7 +20,7 @@ import groovy.transform.Field
 def call(Map args = [:], Closure body = null) {
     Map p = keylessParameters(args, body != null)
     List<String> settings = [
-        "KEYLESS_ADDR=${p.serviceUrl}",
+        "KEYLESS_SERVICE_URL=${p.serviceUrl}",
         "KEYLESS_TEAM=${p.team}",
         "KEYLESS_CONNECTION=${p.connection}",
         "KEYLESS_ROLE=${p.role}",
@@ -128,7 +128,7 @@ Map keylessParameters(Map args, boolean hasBody) {
 expected="$KEYLESS_CLI_SHA256"
 what=cliSha256
 if [ -z "$expected" ]; then
-  sums="${KEYLESS_ADDR%/}/downloads/SHA256SUMS"
+  sums="${KEYLESS_SERVICE_URL%/}/downloads/SHA256SUMS"
   expected=$(curl -fsSL --retry 3 "$sums" | awk '$2 == "keyless.jar" || $2 == "*keyless.jar" { print $1 }')
   what="the SHA-256 in $sums"
   if ! printf '%s' "$expected" | grep -Eqx '[0-9a-f]{64}'; then

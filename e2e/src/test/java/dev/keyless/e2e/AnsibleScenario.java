@@ -107,7 +107,7 @@ class AnsibleScenario {
 
     Map<String, String> env(String jwt) {
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", "github");
         env.put("KEYLESS_AUDIENCE", AUDIENCE);

@@ -91,7 +91,7 @@ class GitLabComponentScenario {
         Map<String, String> variables = new HashMap<>();
         ((Map<String, Object>) job.get("variables")).forEach((k, v) -> variables.put(k, String.valueOf(v)));
         // GitLab expands variables in id_tokens:aud and in variables' values (the component's
-        // default audience is $KEYLESS_ADDR); only whole-value references are used here.
+        // default audience is $KEYLESS_SERVICE_URL); only whole-value references are used here.
         String audience =
                 expand((String) ((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud"), variables);
 
@@ -183,7 +183,7 @@ class GitLabComponentScenario {
         JobRun run = runJob(
                 inputs,
                 Map.of("KEYLESS_CLI_JAR", CliProcess.JAR.toAbsolutePath().toString()));
-        // The token is asked for the service URL (KEYLESS_ADDR); the team's connection lists only
+        // The token is asked for the service URL (KEYLESS_SERVICE_URL); the team's connection lists only
         // AUDIENCE, so the service refuses it and the hint names the audience it expects.
         assertThat(run.result().exitCode())
                 .as(run.result().stdout() + run.result().stderr())

@@ -104,7 +104,7 @@ class SecretsScenario {
 
     Map<String, String> githubJob(GitHubTokenEndpoint endpoint) {
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", "github");
         env.put("KEYLESS_AUDIENCE", AUDIENCE);

@@ -75,7 +75,7 @@ class TwoStepScenario {
     /** A job with a static platform token in MY_JWT and, if given, the access token in KEYLESS_TOKEN. */
     Map<String, String> env(String accessToken) {
         Map<String, String> env = CliProcess.baseEnv();
-        env.put("KEYLESS_ADDR", stack.service.uri().toString());
+        env.put("KEYLESS_SERVICE_URL", stack.service.uri().toString());
         env.put("KEYLESS_TEAM", TeamSetup.TEAM);
         env.put("KEYLESS_CONNECTION", "github");
         env.put("KEYLESS_AUDIENCE", AUDIENCE);

@@ -78,11 +78,11 @@ class ComponentTemplateTest {
         Map<String, Object> idTokens = (Map<String, Object>) job.get("id_tokens");
         // GitLab expands variables in id_tokens:aud (16.1+) and in job variables.
         assertThat(((Map<String, Object>) idTokens.get("KEYLESS_ID_TOKEN")).get("aud"))
-                .isEqualTo("$KEYLESS_ADDR");
+                .isEqualTo("$KEYLESS_SERVICE_URL");
         Map<String, Object> variables = (Map<String, Object>) job.get("variables");
         assertThat(variables)
-                .containsEntry("KEYLESS_ADDR", "https://keyless.example.com")
-                .containsEntry("KEYLESS_AUDIENCE", "$KEYLESS_ADDR")
+                .containsEntry("KEYLESS_SERVICE_URL", "https://keyless.example.com")
+                .containsEntry("KEYLESS_AUDIENCE", "$KEYLESS_SERVICE_URL")
                 .containsEntry("KEYLESS_CLI_URL", "")
                 .containsEntry("KEYLESS_CLI_SHA256", "");
         assertThat(job.get("script").toString())
@@ -100,7 +100,7 @@ class ComponentTemplateTest {
         Map<String, Object> variables = (Map<String, Object>)
                 ((Map<String, Object>) template.render(inputs).get("keyless-ssh")).get("variables");
         assertThat(variables)
-                .containsEntry("KEYLESS_ADDR", "$KEYLESS_TEST_SERVICE_URL")
+                .containsEntry("KEYLESS_SERVICE_URL", "$KEYLESS_TEST_SERVICE_URL")
                 .containsEntry("KEYLESS_SERVERS", "$KEYLESS_TEST_SERVERS");
     }
 
