@@ -29,6 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimits {
     private static final Duration SETTINGS_TTL = Duration.ofSeconds(10);
     private static final int MAX_BUCKETS = 100_000;
+    /**
+     * Explain answers anyone holding a token, so it must not serve as a fast probe: fixed limits,
+     * whatever the team's exchange settings.
+     */
+    public static final int EXPLAIN_PER_CLIENT_IP = 10;
+
+    public static final int EXPLAIN_PER_TEAM = 120;
 
     private record Cached(RateLimitSettings settings, long readAtNanos) {}
 
@@ -39,6 +46,8 @@ public class RateLimits {
     private final RateLimitSettings defaults;
     private final TokenBuckets byConnection = new TokenBuckets(MAX_BUCKETS);
     private final TokenBuckets byClientIp = new TokenBuckets(MAX_BUCKETS);
+    private final TokenBuckets explainByTeam = new TokenBuckets(MAX_BUCKETS);
+    private final TokenBuckets explainByClientIp = new TokenBuckets(MAX_BUCKETS);
     private final ConcurrentHashMap<String, Cached> settings = new ConcurrentHashMap<>();
 
     RateLimits(
@@ -75,6 +84,21 @@ public class RateLimits {
                 metrics.rateLimited(team, "workload/authenticate", "connection");
                 throw new RateLimitedException("per-connection", wait);
             }
+        }
+    }
+
+    /** Takes one {@code workload/explain} call of the team's and the client's budget, or 429. */
+    public void checkExplain(String team, String clientIp) {
+        long now = System.nanoTime();
+        Duration wait = explainByClientIp.take(team + "\n" + clientIp, EXPLAIN_PER_CLIENT_IP, now);
+        if (!wait.isZero()) {
+            metrics.rateLimited(team, "workload/explain", "client_ip");
+            throw new RateLimitedException("explain per-client-address", wait);
+        }
+        wait = explainByTeam.take(team, EXPLAIN_PER_TEAM, now);
+        if (!wait.isZero()) {
+            metrics.rateLimited(team, "workload/explain", "team");
+            throw new RateLimitedException("explain per-team", wait);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.ratelimit.RateLimits;
 import dev.keyless.service.role.RoleMatcher;
 import dev.keyless.service.role.RoleService;
 import dev.keyless.service.role.WorkloadRole;
@@ -59,7 +60,7 @@ final class ExplainService {
     private final PolicyService policies;
     private final ReplayGuard replay;
     private final AuditService audit;
-    private final ExplainRateLimiter limiter;
+    private final RateLimits limits;
     private final Clock clock;
     private final PlatformTokenVerifier verifier = new PlatformTokenVerifier();
 
@@ -71,7 +72,7 @@ final class ExplainService {
             PolicyService policies,
             ReplayGuard replay,
             AuditService audit,
-            ExplainRateLimiter limiter,
+            RateLimits limits,
             Clock clock) {
         this.teams = teams;
         this.connections = connections;
@@ -80,13 +81,13 @@ final class ExplainService {
         this.policies = policies;
         this.replay = replay;
         this.audit = audit;
-        this.limiter = limiter;
+        this.limits = limits;
         this.clock = clock;
     }
 
     ExplainReport explain(String team, ExplainRequest request, String clientIp) {
         long version = teams.configVersion(team);
-        limiter.acquire(team, clientIp);
+        limits.checkExplain(team, clientIp);
         String connectionName = name(() -> Names.connection("connection", request.connection()));
         String hint = request.roleHint() == null ? null : name(() -> Names.role("role_hint", request.roleHint()));
         String token = request.token();
