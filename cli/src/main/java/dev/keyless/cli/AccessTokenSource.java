@@ -8,6 +8,7 @@ import dev.keyless.client.token.Jwts;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -61,6 +62,21 @@ public final class AccessTokenSource {
     /** As {@link #get} with {@code command}'s context and token source. */
     AccessToken get(WorkloadCommand command, KeylessClient client, JobSpec spec) {
         return get(command.ctx(), command::source, client, spec);
+    }
+
+    /**
+     * The access token for a call that opens no session ({@code secrets ...}): from the variable,
+     * else one exchange with {@code command}'s connection, audience and role hint.
+     */
+    String forCall(WorkloadCommand command) {
+        Context ctx = command.ctx();
+        Optional<String> given = fromEnvironment(ctx);
+        if (given.isPresent()) {
+            return given.get();
+        }
+        JobSpec spec = JobSpec.of(
+                command.token.connection(), command.token.audience(command.service), command.token.role, List.of());
+        return ctx.masker().register(get(command, command.client(), spec).accessToken());
     }
 
     /** As {@link #get} with {@code command}'s context and token source, deferred. */

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,6 +35,9 @@ public final class SecretsCommand {
     /** {@code keyless secrets list [--path P]}. */
     @Command(name = "list", description = "Names and metadata of the secrets you may list (never values).")
     public static final class List extends WorkloadCommand {
+        @Mixin
+        AccessTokenSource accessToken;
+
         @Option(names = "--path", paramLabel = "FOLDER", description = "Only this folder and below it.")
         String path;
 
@@ -44,7 +48,7 @@ public final class SecretsCommand {
         public Integer call() throws JsonProcessingException {
             Context ctx = ctx();
             java.util.List<SecretView> secrets =
-                    client().listSecrets(SecretsAccessToken.obtain(this), path).secrets();
+                    client().listSecrets(accessToken.forCall(this), path).secrets();
             if (format(output, "text", "json").equals("json")) {
                 ctx.out().println(Json.mapper().writeValueAsString(secrets));
             } else {
@@ -62,6 +66,9 @@ public final class SecretsCommand {
     /** {@code keyless secrets describe --path P --name N}. */
     @Command(name = "describe", description = "One secret's metadata (never its value).")
     public static final class Describe extends WorkloadCommand {
+        @Mixin
+        AccessTokenSource accessToken;
+
         @Option(names = "--path", required = true, paramLabel = "FOLDER", description = "The secret's folder.")
         String path;
 
@@ -70,7 +77,7 @@ public final class SecretsCommand {
 
         @Override
         public Integer call() throws JsonProcessingException {
-            SecretView view = client().describeSecret(SecretsAccessToken.obtain(this), path, name);
+            SecretView view = client().describeSecret(accessToken.forCall(this), path, name);
             ctx().out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(view));
             ctx().out().flush();
             return ExitCodes.OK;
@@ -85,6 +92,9 @@ public final class SecretsCommand {
      */
     @Command(name = "reveal", description = "Print a secret's value, and nothing else.")
     public static final class Reveal extends WorkloadCommand {
+        @Mixin
+        AccessTokenSource accessToken;
+
         @Option(names = "--path", required = true, paramLabel = "FOLDER", description = "The secret's folder.")
         String path;
 
@@ -117,7 +127,7 @@ public final class SecretsCommand {
                 throw new UsageException("--output file needs --file PATH");
             }
             Context ctx = ctx();
-            Revealed revealed = client().revealSecret(SecretsAccessToken.obtain(this), path, name, version);
+            Revealed revealed = client().revealSecret(accessToken.forCall(this), path, name, version);
             ctx.masker().register(revealed.value());
             byte[] bytes = "base64".equals(revealed.encoding())
                     ? Base64.getDecoder().decode(revealed.value())

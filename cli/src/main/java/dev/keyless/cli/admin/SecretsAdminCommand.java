@@ -2,16 +2,11 @@ package dev.keyless.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keyless.cli.Context;
 import dev.keyless.cli.ExitCodes;
-import dev.keyless.cli.KeylessCli;
-import dev.keyless.cli.ServiceOptions;
 import dev.keyless.client.Json;
-import dev.keyless.client.KeylessClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,9 +19,7 @@ import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code keyless admin secrets ...}: folders and secrets for resource admins. A value is read from
@@ -34,39 +27,52 @@ import picocli.CommandLine.Spec;
  * lands in shell history); no subcommand prints a value, since the service never returns one to an
  * admin.
  */
-@Command(name = "secrets", description = "Secret folders and secrets (resource admins; values are write-only).")
+@Command(
+        name = "secrets",
+        description = "Secret folders and secrets (resource admins; values are write-only).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  keyless admin secrets create-folder --path /ci/prod/app",
+            "  keyless admin secrets put --path /ci/prod/app --name db-password --from-stdin < pw.txt",
+            "  keyless admin secrets list --path /ci/prod"
+        })
 public final class SecretsAdminCommand {
     /** Values read for {@code put}: 64 KiB is the service's limit; one byte more shows it was exceeded. */
     static final int MAX_VALUE = 64 * 1024 + 1;
 
-    @Mixin
-    ServiceOptions service;
-
-    @Mixin
-    AdminOptions admin;
-
-    @Spec
-    CommandSpec spec;
-
-    @Command(name = "folders", description = "List folders.")
-    int folders() {
-        for (JsonNode f : call("GET", "/secret-folders", null).path("folders")) {
-            ctx().out().println(f.path("path").asText());
+    @Command(
+            name = "folders",
+            description = "List folders.",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets folders")
+    int folders(@Mixin AdminCall call) {
+        for (JsonNode f : call.call("GET", "/secret-folders", null).path("folders")) {
+            call.ctx().out().println(f.path("path").asText());
         }
-        ctx().out().flush();
+        call.ctx().out().flush();
         return ExitCodes.OK;
     }
 
-    @Command(name = "create-folder", description = "Create a folder (and its missing parents).")
-    int createFolder(@Option(names = "--path", required = true, paramLabel = "FOLDER") String path) {
+    @Command(
+            name = "create-folder",
+            description = "Create a folder (and its missing parents).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets create-folder --path /ci/prod/app")
+    int createFolder(
+            @Mixin AdminCall call, @Option(names = "--path", required = true, paramLabel = "FOLDER") String path) {
         ObjectNode body = Json.mapper().createObjectNode().put("path", path);
-        print(call("POST", "/secret-folders", body));
+        call.show(call.call("POST", "/secret-folders", body));
         return ExitCodes.OK;
     }
 
-    @Command(name = "delete-folder", description = "Delete an empty folder.")
-    int deleteFolder(@Option(names = "--path", required = true, paramLabel = "FOLDER") String path) {
-        call("DELETE", "/secret-folders?path=" + encode(path), null);
+    @Command(
+            name = "delete-folder",
+            description = "Delete an empty folder.",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets delete-folder --path /ci/prod/app")
+    int deleteFolder(
+            @Mixin AdminCall call, @Option(names = "--path", required = true, paramLabel = "FOLDER") String path) {
+        call.call("DELETE", "/secret-folders?path=" + AdminCall.encode(path), null);
         return ExitCodes.OK;
     }
 
@@ -79,8 +85,13 @@ public final class SecretsAdminCommand {
         Path file;
     }
 
-    @Command(name = "put", description = "Write a new version of a secret; the value from stdin or a file.")
+    @Command(
+            name = "put",
+            description = "Write a new version of a secret; the value from stdin or a file.",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets put --path /ci/prod/app --name deploy-key --from-file id_ed25519")
     int put(
+            @Mixin AdminCall call,
             @Option(names = "--path", required = true, paramLabel = "FOLDER") String path,
             @Option(names = "--name", required = true, paramLabel = "NAME") String name,
             @ArgGroup(multiplicity = "1") ValueSource source,
@@ -97,64 +108,92 @@ public final class SecretsAdminCommand {
             if (description != null) {
                 body.put("description", description);
             }
-            JsonNode answer = call("POST", "/secrets", body);
-            ctx().out()
+            JsonNode answer = call.call("POST", "/secrets", body);
+            call.ctx()
+                    .out()
                     .println(path + "/" + name + " version "
                             + answer.path("version").asLong());
-            ctx().out().flush();
+            call.ctx().out().flush();
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "Metadata of the secrets in a folder and below (all by default).")
-    int list(@Option(names = "--path", paramLabel = "FOLDER") String path) {
-        JsonNode answer = call("GET", "/secrets/metadata" + (path == null ? "" : "?path=" + encode(path)), null);
+    @Command(
+            name = "list",
+            description = "Metadata of the secrets in a folder and below (all by default).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets list --path /ci/prod --output json")
+    int list(@Mixin AdminCall call, @Option(names = "--path", paramLabel = "FOLDER") String path) {
+        JsonNode answer =
+                call.call("GET", "/secrets/metadata" + (path == null ? "" : "?path=" + AdminCall.encode(path)), null);
         for (JsonNode s : answer.path("secrets")) {
-            ctx().out()
+            call.ctx()
+                    .out()
                     .println(s.path("path").asText() + "/" + s.path("name").asText() + "  version="
                             + s.path("version").asLong()
                             + (s.hasNonNull("deleted_at")
                                     ? "  deleted_at=" + s.get("deleted_at").asText()
                                     : ""));
         }
-        ctx().out().flush();
+        call.ctx().out().flush();
         return ExitCodes.OK;
     }
 
-    @Command(name = "versions", description = "The versions of a secret (never their values).")
+    @Command(
+            name = "versions",
+            description = "The versions of a secret (never their values).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets versions --path /ci/prod/app --name db-password")
     int versions(
+            @Mixin AdminCall call,
             @Option(names = "--path", required = true, paramLabel = "FOLDER") String path,
             @Option(names = "--name", required = true, paramLabel = "NAME") String name) {
-        print(call("GET", "/secrets/versions?path=" + encode(path) + "&name=" + encode(name), null));
+        call.show(call.call(
+                "GET", "/secrets/versions?path=" + AdminCall.encode(path) + "&name=" + AdminCall.encode(name), null));
         return ExitCodes.OK;
     }
 
-    @Command(name = "destroy", description = "Erase the values of versions for good (metadata stays).")
+    @Command(
+            name = "destroy",
+            description = "Erase the values of versions for good (metadata stays).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets destroy --path /ci/prod/app --name db-password --version 1,2")
     int destroy(
+            @Mixin AdminCall call,
             @Option(names = "--path", required = true, paramLabel = "FOLDER") String path,
             @Option(names = "--name", required = true, paramLabel = "NAME") String name,
             @Option(names = "--version", required = true, paramLabel = "N", split = ",") List<Long> versions) {
         ObjectNode body = Json.mapper().createObjectNode().put("path", path).put("name", name);
         versions.forEach(body.putArray("versions")::add);
-        print(call("POST", "/secrets/versions/destroy", body));
+        call.show(call.call("POST", "/secrets/versions/destroy", body));
         return ExitCodes.OK;
     }
 
-    @Command(name = "delete", description = "Soft-delete a secret (undelete within the service's window).")
+    @Command(
+            name = "delete",
+            description = "Soft-delete a secret (undelete within the service's window).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets delete --path /ci/prod/app --name db-password")
     int delete(
+            @Mixin AdminCall call,
             @Option(names = "--path", required = true, paramLabel = "FOLDER") String path,
             @Option(names = "--name", required = true, paramLabel = "NAME") String name) {
-        print(call("POST", "/secrets/delete", ref(path, name)));
+        call.show(call.call("POST", "/secrets/delete", ref(path, name)));
         return ExitCodes.OK;
     }
 
-    @Command(name = "undelete", description = "Bring back a soft-deleted secret.")
+    @Command(
+            name = "undelete",
+            description = "Bring back a soft-deleted secret.",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin secrets undelete --path /ci/prod/app --name db-password")
     int undelete(
+            @Mixin AdminCall call,
             @Option(names = "--path", required = true, paramLabel = "FOLDER") String path,
             @Option(names = "--name", required = true, paramLabel = "NAME") String name) {
-        print(call("POST", "/secrets/undelete", ref(path, name)));
+        call.show(call.call("POST", "/secrets/undelete", ref(path, name)));
         return ExitCodes.OK;
     }
 
@@ -190,39 +229,5 @@ public final class SecretsAdminCommand {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the value is not UTF-8 text: pass --binary to store bytes");
         }
-    }
-
-    private Context ctx() {
-        return KeylessCli.context(spec);
-    }
-
-    private JsonNode call(String method, String path, JsonNode body) {
-        Context ctx = ctx();
-        String token = ctx.env().get(admin.adminTokenEnv);
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("no admin token in $" + admin.adminTokenEnv + " (--admin-token-env)");
-        }
-        ctx.masker().register(token);
-        KeylessClient client = KeylessClient.builder(service.uri(), service.team())
-                .env(ctx.env())
-                .caBundle(service.caBundle())
-                .build();
-        return client.admin(token, method, path, body);
-    }
-
-    private void print(JsonNode node) {
-        if (node != null) {
-            try {
-                ctx().out()
-                        .println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        ctx().out().flush();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
