@@ -85,7 +85,9 @@ public class AgentEventQueue {
                         team,
                         server)
                 .orElseThrow();
-        Db.update(
+        // The head's UPDATE held the row, so a duplicate here is a Galera node that had not yet
+        // applied another node's event when it read the head: retried, then numbered after it.
+        if (!Db.insertIfAbsent(
                 c,
                 "INSERT INTO agent_event (team, server, seq, type, session_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 team,
@@ -93,7 +95,9 @@ public class AgentEventQueue {
                 seq,
                 type,
                 sessionId,
-                clock.instant());
+                clock.instant())) {
+            throw Db.lostRace("another node numbered an event of this server the same", null);
+        }
         // Pollers can read the event only once it has committed.
         db.afterCommit(() -> wake(team, server));
     }

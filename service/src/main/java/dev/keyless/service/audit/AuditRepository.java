@@ -113,9 +113,19 @@ final class AuditRepository {
                 ps.setString(4, link.id());
                 ps.addBatch();
             }
-            for (int updated : ps.executeBatch()) {
-                if (updated == 0) {
-                    throw new IllegalStateException("an audit event was chained twice; the chain pass is abandoned");
+            int[] updated;
+            try {
+                updated = ps.executeBatch();
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    throw Db.lostRace("another chainer placed an event at this sequence number", e);
+                }
+                throw e;
+            }
+            for (int count : updated) {
+                if (count == 0) {
+                    // another chainer placed it after this one read the head: pass again from there
+                    throw Db.lostRace("another chainer placed this event", null);
                 }
             }
         }

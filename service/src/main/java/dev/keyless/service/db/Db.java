@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,6 +204,16 @@ public class Db {
             }
             throw e;
         }
+    }
+
+    /**
+     * A conflict to retry for a statement that lost a race it could not see coming: on a Galera
+     * cluster a writer may read a row before the write set of another node's transaction that
+     * changed it has arrived, and then hit that transaction's key (a duplicate) or find its row
+     * gone. Db retries the whole transaction, which then reads the winner's state.
+     */
+    public static SQLException lostRace(String what, SQLException cause) {
+        return new SQLTransactionRollbackException(what, "40001", cause);
     }
 
     static void bind(PreparedStatement ps, Object... params) throws SQLException {

@@ -76,6 +76,7 @@ final class SqlFailures {
         int code = e.getErrorCode();
         if (e instanceof SQLTransientConnectionException
                 || e instanceof SQLNonTransientConnectionException
+                || isPoolClosedConnection(e, state)
                 || state.startsWith("08")
                 || code == MYSQL_WSREP_NOT_READY
                 || code == H2_DATABASE_CLOSED) {
@@ -92,6 +93,15 @@ final class SqlFailures {
             return Kind.CONFLICT;
         }
         return Kind.OTHER;
+    }
+
+    /**
+     * Hikari's answer on a connection it closed after a link failure: no SQLSTATE, a fixed message
+     * (never a value). It reaches no server, so whatever failed with it (a statement, the rollback
+     * after the statement that broke the link, a commit) changed nothing.
+     */
+    private static boolean isPoolClosedConnection(SQLException e, String state) {
+        return state.isEmpty() && "Connection is closed".equals(e.getMessage());
     }
 
     /** SQLSTATE and vendor code only: safe to log, never a value from the statement. */

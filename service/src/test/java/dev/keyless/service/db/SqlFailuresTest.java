@@ -40,6 +40,13 @@ class SqlFailuresTest {
                                 "Could not set JDBC Connection read-only: Connection is closed",
                                 new SQLException("Connection is closed")),
                         "UNAVAILABLE"),
+                Arguments.of(
+                        // GaleraScenario, node killed: the statement's link failure closed the
+                        // connection, and the rollback's failure is what the transaction manager throws
+                        "rollback on a connection the pool had closed",
+                        new io.micronaut.transaction.exceptions.TransactionSystemException(
+                                "Could not roll back JDBC transaction", new SQLException("Connection is closed")),
+                        "UNAVAILABLE"),
                 Arguments.of("no SQL cause", new IllegalStateException("secret-sub-value"), "OTHER"));
     }
 
