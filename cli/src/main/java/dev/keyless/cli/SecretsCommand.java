@@ -28,12 +28,21 @@ import picocli.CommandLine.Option;
 @Command(
         name = "secrets",
         description = "List, describe and reveal the secrets your role's policies grant.",
-        subcommands = {SecretsCommand.List.class, SecretsCommand.Describe.class, SecretsCommand.Reveal.class})
+        subcommands = {SecretsCommand.List.class, SecretsCommand.Describe.class, SecretsCommand.Reveal.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  keyless secrets list --path /ci/prod",
+            "  PW=$(keyless secrets reveal --path /ci/prod/app --name db-password)"
+        })
 public final class SecretsCommand {
     private SecretsCommand() {}
 
     /** {@code keyless secrets list [--path P]}. */
-    @Command(name = "list", description = "Names and metadata of the secrets you may list (never values).")
+    @Command(
+            name = "list",
+            description = "Names and metadata of the secrets you may list (never values).",
+            footerHeading = "%nExamples:%n",
+            footer = "  KEYLESS_TOKEN=$(keyless authenticate ...) keyless secrets list --path /ci/prod --output json")
     public static final class List extends WorkloadCommand {
         @Mixin
         AccessTokenSource accessToken;
@@ -41,7 +50,11 @@ public final class SecretsCommand {
         @Option(names = "--path", paramLabel = "FOLDER", description = "Only this folder and below it.")
         String path;
 
-        @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
+        @Option(
+                names = "--output",
+                paramLabel = "FORMAT",
+                defaultValue = "text",
+                description = "text or json (default ${DEFAULT-VALUE}).")
         String output;
 
         @Override
@@ -64,7 +77,11 @@ public final class SecretsCommand {
     }
 
     /** {@code keyless secrets describe --path P --name N}. */
-    @Command(name = "describe", description = "One secret's metadata (never its value).")
+    @Command(
+            name = "describe",
+            description = "One secret's metadata (never its value).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless secrets describe --path /ci/prod/app --name db-password")
     public static final class Describe extends WorkloadCommand {
         @Mixin
         AccessTokenSource accessToken;
@@ -90,7 +107,14 @@ public final class SecretsCommand {
      * {@code env} a {@code NAME='value'} line for {@code eval} or an env file, {@code file} the
      * value into a new 0600 file.
      */
-    @Command(name = "reveal", description = "Print a secret's value, and nothing else.")
+    @Command(
+            name = "reveal",
+            description = "Print a secret's value, and nothing else.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  PW=$(keyless secrets reveal --path /ci/prod/app --name db-password)",
+                "  keyless secrets reveal --path /ci/prod/app --name deploy-key --output file --file \"$RUNNER_TEMP/key\""
+            })
     public static final class Reveal extends WorkloadCommand {
         @Mixin
         AccessTokenSource accessToken;
@@ -108,7 +132,7 @@ public final class SecretsCommand {
                 names = "--output",
                 paramLabel = "FORMAT",
                 defaultValue = "raw",
-                description = "raw (default: the value only), json, env or file.")
+                description = "raw (the value only), json, env or file (default ${DEFAULT-VALUE}).")
         String output;
 
         @Option(
