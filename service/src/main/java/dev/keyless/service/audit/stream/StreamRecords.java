@@ -21,7 +21,10 @@ final class StreamRecords {
     private StreamRecords() {}
 
     static StreamItem event(StreamRepository.EventRow row) {
+        // The body is stored as recorded; its place in the chain is in the columns (AuditChain).
         Map<String, Object> record = new TreeMap<>(Json.readMap(row.body()));
+        record.put("seq", row.seq());
+        record.put("previous_hash", row.prevHash());
         record.put("hash", row.hash());
         record.put("schema_version", SCHEMA_VERSION);
         record.put("record_type", EVENT);

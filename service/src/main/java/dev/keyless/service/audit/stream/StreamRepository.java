@@ -15,7 +15,15 @@ final class StreamRepository {
         static final Cursor START = new Cursor(0, -1, -1);
     }
 
-    record EventRow(String team, long seq, String type, String outcome, Instant time, String body, String hash) {}
+    record EventRow(
+            String team,
+            long seq,
+            String type,
+            String outcome,
+            Instant time,
+            String body,
+            String prevHash,
+            String hash) {}
 
     record CheckpointRow(String team, long seq, long signedAt, String body) {}
 
@@ -91,7 +99,7 @@ final class StreamRepository {
     static List<EventRow> events(Connection c, String team, long afterSeq, int limit) throws SQLException {
         return Db.query(
                 c,
-                "SELECT seq, type, outcome, event_time, body, hash FROM audit_event"
+                "SELECT seq, type, outcome, event_time, body, prev_hash, hash FROM audit_event"
                         + " WHERE team = ? AND seq > ? ORDER BY seq LIMIT " + limit,
                 rs -> new EventRow(
                         team,
@@ -100,7 +108,8 @@ final class StreamRepository {
                         rs.getString(3),
                         Instant.ofEpochMilli(rs.getLong(4)),
                         rs.getString(5),
-                        rs.getString(6)),
+                        rs.getString(6),
+                        rs.getString(7)),
                 team,
                 afterSeq);
     }
