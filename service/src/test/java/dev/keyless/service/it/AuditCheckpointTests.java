@@ -210,21 +210,27 @@ abstract class AuditCheckpointTests {
                 previous = rs.getString(1);
             }
         }
+        // The body is stored as recorded and the place in the chain in the columns; the attacker
+        // recomputes what the service hashes: the body placed at its seq after its previous hash.
         List<AuditEvent> tail = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
         try (PreparedStatement ps =
-                c.prepareStatement("SELECT body FROM audit_event WHERE team = ? AND seq >= ? ORDER BY seq")) {
+                c.prepareStatement("SELECT seq, body FROM audit_event WHERE team = ? AND seq >= ? ORDER BY seq")) {
             ps.setString(1, RunningService.TEAM);
             ps.setLong(2, from);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tail.add(Json.read(rs.getString(1), AuditEvent.class));
+                    seqs.add(rs.getLong(1));
+                    tail.add(Json.read(rs.getString(2), AuditEvent.class));
                 }
             }
         }
         boolean first = true;
-        for (AuditEvent e : tail) {
+        for (int i = 0; i < tail.size(); i++) {
+            AuditEvent e = tail.get(i);
+            long seq = seqs.get(i);
             AuditEvent changed = new AuditEvent(
-                    e.seq(),
+                    seq,
                     e.id(),
                     e.time(),
                     e.type(),
@@ -255,7 +261,7 @@ abstract class AuditCheckpointTests {
                 ps.setString(2, previous);
                 ps.setString(3, hash);
                 ps.setString(4, RunningService.TEAM);
-                ps.setLong(5, e.seq());
+                ps.setLong(5, seq);
                 ps.executeUpdate();
             }
             previous = hash;

@@ -63,7 +63,7 @@ class TrustedProxiesIT {
         HttpResponse<String> r = Http.send("POST", service.uri().resolve(T + "/workload/authenticate"), headers, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode events = team.api
-                .get(T + "/audit?type=workload.authenticate&limit=1", team.auditor)
+                .get(T + "/audit?type=workload.authenticate&limit=1000", team.auditor)
                 .json()
                 .get("events");
         return events.get(events.size() - 1).path("client_ip").asText(); // oldest first
