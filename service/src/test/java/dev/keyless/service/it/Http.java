@@ -10,8 +10,10 @@ import java.util.Map;
 
 /** Plain HTTP with headers of the test's choosing (forwarding headers, request ids, tokens). */
 final class Http {
-    private static final HttpClient CLIENT =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade: the headers go as sent
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private Http() {}
 

@@ -62,10 +62,24 @@ class TrustedProxiesIT {
         String body = JSON.writeValueAsString(Map.of("connection", "github", "token", team.githubToken()));
         HttpResponse<String> r = Http.send("POST", service.uri().resolve(T + "/workload/authenticate"), headers, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode events = team.api
-                .get(T + "/audit?type=workload.authenticate&limit=1000", team.auditor)
-                .json()
-                .get("events");
-        return events.get(events.size() - 1).path("client_ip").asText(); // oldest first
+        String accessToken = JSON.readTree(r.body()).get("access_token").asText();
+        String tokenId = JSON.readTree(
+                        java.util.Base64.getUrlDecoder().decode(accessToken.split("[.]")[1]))
+                .get("jti")
+                .asText();
+        // This exchange's own event, found by its token id (the query lists the oldest first).
+        for (int i = 0; i < 50; i++) {
+            JsonNode events = team.api
+                    .get(T + "/audit?type=workload.authenticate&limit=1000", team.auditor)
+                    .json()
+                    .get("events");
+            for (JsonNode e : events) {
+                if (tokenId.equals(e.path("token_id").asText())) {
+                    return e.path("client_ip").asText();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the exchange's audit event did not show");
     }
 }
