@@ -17,6 +17,8 @@ import jakarta.inject.Singleton;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First start: creates the bootstrap team, its security admin, its user and host CAs and the
@@ -25,6 +27,8 @@ import java.util.Base64;
  */
 @Singleton
 final class Bootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+
     static final String ADMIN_NAME = "bootstrap";
     private static final int MIN_TOKEN_LENGTH = 32;
 
@@ -79,14 +83,19 @@ final class Bootstrap {
             }
             return fresh;
         });
-        console.println(
-                "Keyless: data directory " + settings.dataDir().toAbsolutePath() + " (KEYLESS_DATA_DIR sets another)");
+        // Log lines, not console lines, so KEYLESS_LOG_FORMAT=json keeps stdout JSON; only the
+        // one-time admin token below bypasses the log, because it must never be in one.
+        LOG.info(
+                "Keyless: data directory {} (KEYLESS_DATA_DIR sets another)",
+                settings.dataDir().toAbsolutePath());
         if (!created) {
             if (given != null) {
                 // Said plainly: a walkthrough that sets a token on a used data dir otherwise just fails later.
-                console.println("Keyless: KEYLESS_BOOTSTRAP_TOKEN is ignored: team '" + team
-                        + "' already exists in this database, with its own admins; start with an empty"
-                        + " KEYLESS_DATA_DIR (or another KEYLESS_BOOTSTRAP_TEAM) for a new team");
+                LOG.warn(
+                        "Keyless: KEYLESS_BOOTSTRAP_TOKEN is ignored: team '{}' already exists in this database, with"
+                                + " its own admins; start with an empty KEYLESS_DATA_DIR (or another"
+                                + " KEYLESS_BOOTSTRAP_TEAM) for a new team",
+                        team);
             }
             return;
         }
