@@ -41,6 +41,24 @@ public class KeylessMetrics {
                 .increment();
     }
 
+    /**
+     * One secret reveal: {@code check} is the refusal's problem slug, or null when revealed. No
+     * path or name label: those are unbounded, and which secrets exist is not for a scraper.
+     */
+    public void secretReveal(String team, String check) {
+        Counter.builder("keyless.secret.reveals")
+                .description("Secret reveals by outcome; check is the refusal's problem slug")
+                .tags(
+                        "team",
+                        team,
+                        "result",
+                        check == null ? "revealed" : "refused",
+                        "check",
+                        check == null ? OK : check)
+                .register(registry)
+                .increment();
+    }
+
     /** An agent's report of how long it took to make a session's account ready. */
     public void provisioned(String team, Duration took) {
         agentTimer("keyless.agent.provision", "Account provisioning as reported by the host agents", team)

@@ -10,6 +10,7 @@ import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.policy.PolicyRules;
 import dev.keyless.service.policy.SecretAction;
 import dev.keyless.service.policy.SecretNames;
@@ -42,12 +43,16 @@ public class WorkloadSecretService {
     private final SecretEnvelope envelope;
     private final dev.keyless.service.policy.PolicyService policies;
 
+    private final KeylessMetrics metrics;
+
     WorkloadSecretService(
             Db db,
             Clock clock,
             AuditService audit,
             SecretEnvelope envelope,
-            dev.keyless.service.policy.PolicyService policies) {
+            dev.keyless.service.policy.PolicyService policies,
+            KeylessMetrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.clock = clock;
         this.audit = audit;
@@ -95,11 +100,14 @@ public class WorkloadSecretService {
     public Revealed reveal(WorkloadPrincipal who, Reveal request, String clientIp) {
         Target target = new Target();
         try {
-            return reveal(who, request, clientIp, target);
+            Revealed revealed = reveal(who, request, clientIp, target);
+            metrics.secretReveal(who.team(), null);
+            return revealed;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a verdict: nothing to audit, the client retries
         } catch (KeylessException e) {
             audit.record(event(who, clientIp, target).failure(e.type().slug()));
+            metrics.secretReveal(who.team(), e.type().slug());
             throw e;
         }
     }

@@ -158,6 +158,19 @@ abstract class SecretsTests {
                 });
         assertThat(events.toString()).doesNotContain(one, two);
         assertThat(auditBodies()).doesNotContain(one, two);
+
+        io.micrometer.core.instrument.MeterRegistry meters =
+                service.context().getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.get("keyless.secret.reveals")
+                        .tag("result", "revealed")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("keyless.secret.reveals")
+                        .tag("check", "secret-denied")
+                        .counter()
+                        .count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
