@@ -99,7 +99,12 @@ class FleetInstallScenario {
 
         CommandResult tsv = cli("--selector", "env=stage");
         assertThat(tsv.exitCode()).as(tsv.stderr()).isZero();
-        assertThat(tsv.stdout().lines()).singleElement().asString().matches("stage-1\tkle_[A-Za-z0-9_-]+\t\\S+");
+        // The default output is the admin CLI's table: a header, then one row per server.
+        assertThat(tsv.stdout().lines().toList())
+                .hasSize(2)
+                .last()
+                .asString()
+                .matches("stage-1\\s+kle_[A-Za-z0-9_-]+\\s+\\S+");
 
         CommandResult none = cli("--selector", "env=nowhere");
         assertThat(none.exitCode()).isZero();

@@ -71,10 +71,14 @@ public final class EnrolmentTokensCommand implements Callable<Integer> {
                 "POST",
                 "/servers/enrollment-tokens",
                 Json.mapper().valueToTree(Map.of("selector", Map.of("labels", labels))));
-        call.show(tokens, COLUMNS);
         if (tokens == null || tokens.isEmpty()) {
+            if (call.json()) {
+                call.printJson(tokens);
+            }
             call.ctx().error("keyless: no server matches the selector");
+            return ExitCodes.OK;
         }
+        call.show(tokens, COLUMNS);
         return ExitCodes.OK;
     }
 }
