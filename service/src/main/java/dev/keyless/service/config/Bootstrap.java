@@ -16,7 +16,6 @@ import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.io.PrintStream;
 import java.security.SecureRandom;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +66,7 @@ final class Bootstrap {
             throw new IllegalStateException(
                     "KEYLESS_BOOTSTRAP_TOKEN must be at least " + MIN_TOKEN_LENGTH + " characters of random data");
         }
-        String token = given != null ? given : generated();
+        String token = given != null ? given : AdminTokens.generate(random);
         boolean created = db.write(c -> {
             boolean fresh = teams.createIfAbsent(c, team);
             if (fresh) {
@@ -104,11 +103,5 @@ final class Bootstrap {
             console.println("Keyless: its admin token is shown only now; store it in your secret manager:");
             console.println(token);
         }
-    }
-
-    private String generated() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
