@@ -45,6 +45,13 @@ public final class AuditEventType {
     public static final String SERVER_UPDATE = "server.update";
     public static final String SERVER_DELETE = "server.delete";
     public static final String ADMIN_CREATE = "admin.create";
+    /** An admin API token minted (details {@code token_id}, {@code token_name}, {@code expires_at}); never the token. */
+    public static final String ADMIN_TOKEN_CREATE = "admin.token.create";
+    /** An admin API token revoked (details {@code token_id}, {@code token_name}, {@code admin}). */
+    public static final String ADMIN_TOKEN_REVOKE = "admin.token.revoke";
+    /** A security admin set the team's admin token lifetimes. */
+    public static final String ADMIN_TOKEN_POLICY_UPDATE = "admin.token.policy.update";
+
     public static final String TEAM_BOOTSTRAP = "team.bootstrap";
     /** A team created through {@code POST /v1/teams}, with its first security admin. */
     public static final String TEAM_CREATE = "team.create";

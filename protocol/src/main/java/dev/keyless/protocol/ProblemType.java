@@ -94,7 +94,9 @@ public enum ProblemType {
             "The stored secret does not authenticate: it was altered or moved to another row"),
     // Operations
     RATE_LIMITED("rate-limited", 429, "Too many requests from this client or for this connection; retry later"),
-    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required");
+    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required"),
+    ADMIN_TOKEN_EXPIRED("admin-token-expired", 401, "The admin token has expired"),
+    ADMIN_TOKEN_REVOKED("admin-token-revoked", 401, "The admin token was revoked");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

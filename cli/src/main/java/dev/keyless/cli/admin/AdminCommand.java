@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             TeamsCommand.class,
             AdminsCommand.class,
+            AdminTokensCommand.class,
             ConnectionsCommand.class,
             RolesCommand.class,
             PoliciesCommand.class,
