@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             TeamsCommand.class,
             AdminsCommand.class,
             AdminTokensCommand.class,
+            SsoCommand.class,
             ConnectionsCommand.class,
             RolesCommand.class,
             PoliciesCommand.class,

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code keyless admin tokens ...} in-process against a WireMock service (the CLI module may not
  * depend on the service; the service's AdminTokenIT runs the same calls for real): the requests it
- * sends, the table it prints, and that the problem of a revoked token comes out as one line.
+ * sends, the table it prints, and that the problem of a revoked token comes out as one line; and
+ * {@code keyless admin sso configure|approve}.
  */
 class AdminTokensCliTest {
     static final String ADMIN_TOKEN = "kla_admin-token-0123456789abcdef";
@@ -107,6 +108,31 @@ class AdminTokensCliTest {
         assertThat(policy.exit()).as(policy.err()).isZero();
         wm.verify(putRequestedFor(urlPathEqualTo("/v1/teams/acme/admin-token-policy"))
                 .withRequestBody(equalToJson("{\"default_ttl_seconds\":3600,\"max_ttl_seconds\":7200}")));
+    }
+
+    @Test
+    void ssoConfigureSendsTheFileAndApproveItsCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("sso.yaml");
+        java.nio.file.Files.writeString(
+                file,
+                "issuer: https://login.example.com\nclient_id: keyless-console\n"
+                        + "redirect_uri: https://keyless.example.com/console/sso/callback\nroles_claim: groups\n"
+                        + "roles:\n  kl-sec: security_admin\n");
+        wm.stubFor(put(urlPathEqualTo("/v1/teams/acme/sso")).willReturn(json(200, "{\"state\":\"pending\"}")));
+        wm.stubFor(post(urlPathEqualTo("/v1/teams/acme/sso/approve"))
+                .willReturn(json(200, "{\"state\":\"approved\",\"approved_by\":\"sec-two\"}")));
+        Run configured = run("admin", "sso", "configure", "-f", file.toString());
+        assertThat(configured.exit()).as(configured.err()).isZero();
+        assertThat(configured.out()).contains("pending");
+        wm.verify(putRequestedFor(urlPathEqualTo("/v1/teams/acme/sso"))
+                .withRequestBody(
+                        equalToJson("{\"issuer\":\"https://login.example.com\",\"client_id\":\"keyless-console\","
+                                + "\"redirect_uri\":\"https://keyless.example.com/console/sso/callback\",\"roles_claim\":\"groups\","
+                                + "\"roles\":{\"kl-sec\":\"security_admin\"}}")));
+        Run approved = run("admin", "sso", "approve");
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("approved", "sec-two");
     }
 
     @Test

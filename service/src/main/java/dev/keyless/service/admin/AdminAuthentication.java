@@ -5,6 +5,7 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.cookie.Cookie;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.web.router.MethodBasedRouteInfo;
@@ -15,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authenticates the admin of every route that takes an {@link AdminPrincipal}, before the route runs and on the
+ * Authenticates the admin of every route that takes an {@link AdminPrincipal} (a bearer admin
+ * token, or the console's session cookie with its CSRF token), before the route runs and on the
  * blocking executor: the check reads (and now and then writes) the database, which
  * must never happen on Netty's event loop. The principal goes into a request attribute, where
  * {@link AdminPrincipalBinder} finds it; a refusal is the filter's exception, answered as a
@@ -26,10 +28,12 @@ final class AdminAuthentication {
     static final String ATTRIBUTE = "keyless.admin";
 
     private final AdminService admins;
+    private final ConsoleSessions sessions;
     private final Map<RouteInfo<?>, Boolean> takesAdmin = new ConcurrentHashMap<>();
 
-    AdminAuthentication(AdminService admins) {
+    AdminAuthentication(AdminService admins, ConsoleSessions sessions) {
         this.admins = admins;
+        this.sessions = sessions;
     }
 
     @RequestFilter
@@ -40,8 +44,16 @@ final class AdminAuthentication {
             return;
         }
         String team = PathTeam.of(request);
-        AdminPrincipal principal =
-                admins.authenticate(team, request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        Cookie cookie = request.getCookies().get(ConsoleSessions.COOKIE);
+        // A bearer token wins: scripts send no cookie, and a browser sends no Authorization header.
+        AdminPrincipal principal = authorization == null && cookie != null
+                ? sessions.authenticate(
+                        team,
+                        cookie.getValue(),
+                        request.getMethod(),
+                        request.getHeaders().get(ConsoleSessions.CSRF_HEADER))
+                : admins.authenticate(team, authorization);
         request.setAttribute(ATTRIBUTE, principal);
     }
 

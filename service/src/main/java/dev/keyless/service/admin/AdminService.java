@@ -105,6 +105,40 @@ public class AdminService {
         return true;
     }
 
+    /**
+     * The admin an SSO person is, created on first sign-in (its own owner: no one else ever held
+     * its credential) and given the role its claims map to now. One person, one admin, however
+     * many browser sessions. Inside the caller's transaction.
+     */
+    public String ssoAdmin(
+            Connection c, String team, String issuer, String subject, String preferredName, AdminRole role)
+            throws SQLException {
+        String subjectHash = AdminTokens.hash(issuer + "\n" + subject);
+        Optional<String> known = AdminIdentityRepository.admin(c, team, subjectHash);
+        if (known.isPresent()) {
+            AdminIdentityRepository.setRole(c, team, known.get(), role.name());
+            return known.get();
+        }
+        String base = ssoName(preferredName);
+        String name = base;
+        for (int i = 0; !insertOwned(c, team, name, role, "sso", name); i++) {
+            name = base.substring(0, Math.min(base.length(), 55)) + "-" + subjectHash.substring(i, i + 6);
+        }
+        AdminIdentityRepository.insert(c, team, name, subjectHash, issuer, subject, clock.instant());
+        return name;
+    }
+
+    /** An admin name from the IdP's preferred name: lower case, the name grammar's characters only. */
+    static String ssoName(String preferred) {
+        String s = preferred == null ? "" : preferred.toLowerCase(java.util.Locale.ROOT);
+        int at = s.indexOf('@');
+        s = (at > 0 ? s.substring(0, at) : s).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        if (s.isEmpty() || SYSTEM.equals(s)) {
+            s = "sso-admin";
+        }
+        return s.length() > 63 ? s.substring(0, 63) : s;
+    }
+
     /** The four-eyes facts of an admin of the team, inside the caller's transaction. */
     public static Optional<AdminFacts> facts(Connection c, String team, String name) throws SQLException {
         return Db.queryOne(
