@@ -21,4 +21,40 @@ public final class AdminRequests {
 
     /** The new team and its first security admin, whose token is shown only in this response. */
     public record TeamCreated(String name, AdminCreated admin) {}
+
+    /**
+     * {@code POST /v1/teams/{team}/admin-tokens}: a new API token for the calling admin. {@code
+     * expiresInSeconds} null takes the team's default lifetime; past the team's maximum it is
+     * refused.
+     */
+    public record CreateAdminToken(String name, Long expiresInSeconds) {}
+
+    /** The new token; {@code token} is shown only in this response and never stored in clear. */
+    public record AdminTokenCreated(
+            String id,
+            String name,
+            String admin,
+            java.time.Instant createdAt,
+            java.time.Instant expiresAt,
+            String token) {}
+
+    /**
+     * An admin token as listed: never the token. {@code expiresAt}, {@code lastUsedAt}, {@code
+     * revokedAt} and {@code revokedBy} are null when not set; {@code state} is {@code active},
+     * {@code expired} or {@code revoked}.
+     */
+    public record AdminTokenView(
+            String id,
+            String name,
+            String admin,
+            String createdBy,
+            java.time.Instant createdAt,
+            java.time.Instant expiresAt,
+            java.time.Instant lastUsedAt,
+            java.time.Instant revokedAt,
+            String revokedBy,
+            String state) {}
+
+    /** {@code GET/PUT /v1/teams/{team}/admin-token-policy}: lifetimes of new admin tokens. */
+    public record AdminTokenPolicy(Long defaultTtlSeconds, Long maxTtlSeconds) {}
 }

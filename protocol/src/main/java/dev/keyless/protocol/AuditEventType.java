@@ -45,6 +45,23 @@ public final class AuditEventType {
     public static final String SERVER_UPDATE = "server.update";
     public static final String SERVER_DELETE = "server.delete";
     public static final String ADMIN_CREATE = "admin.create";
+    /** An admin API token minted (details {@code token_id}, {@code token_name}, {@code expires_at}); never the token. */
+    public static final String ADMIN_TOKEN_CREATE = "admin.token.create";
+    /** An admin API token revoked (details {@code token_id}, {@code token_name}, {@code admin}). */
+    public static final String ADMIN_TOKEN_REVOKE = "admin.token.revoke";
+    /** An admin signed in to the console through the team's SSO (details {@code issuer}, {@code role}). */
+    public static final String ADMIN_LOGIN = "admin.login";
+    /** A console sign-in refused (detail {@code reason}); actor the subject when known. */
+    public static final String ADMIN_LOGIN_REFUSE = "admin.login.refuse";
+
+    public static final String ADMIN_LOGOUT = "admin.logout";
+    /** A security admin set the team's SSO provider; it takes effect once another approves it. */
+    public static final String SSO_CONFIGURE = "sso.configure";
+
+    public static final String SSO_APPROVE = "sso.approve";
+    /** A security admin set the team's admin token lifetimes. */
+    public static final String ADMIN_TOKEN_POLICY_UPDATE = "admin.token.policy.update";
+
     public static final String TEAM_BOOTSTRAP = "team.bootstrap";
     /** A team created through {@code POST /v1/teams}, with its first security admin. */
     public static final String TEAM_CREATE = "team.create";

@@ -94,7 +94,12 @@ public enum ProblemType {
             "The stored secret does not authenticate: it was altered or moved to another row"),
     // Operations
     RATE_LIMITED("rate-limited", 429, "Too many requests from this client or for this connection; retry later"),
-    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required");
+    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required"),
+    ADMIN_TOKEN_EXPIRED("admin-token-expired", 401, "The admin token has expired"),
+    ADMIN_TOKEN_REVOKED("admin-token-revoked", 401, "The admin token was revoked"),
+    ADMIN_SESSION_EXPIRED("admin-session-expired", 401, "The console session has ended; sign in again"),
+    CSRF_REJECTED("csrf-rejected", 403, "The state-changing call lacks the session's CSRF token"),
+    SSO_LOGIN_FAILED("sso-login-failed", 401, "The single sign-on did not complete");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             TeamsCommand.class,
             AdminsCommand.class,
+            AdminTokensCommand.class,
+            SsoCommand.class,
             ConnectionsCommand.class,
             RolesCommand.class,
             PoliciesCommand.class,

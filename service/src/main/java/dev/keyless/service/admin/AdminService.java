@@ -14,7 +14,6 @@ import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,15 +35,15 @@ public class AdminService {
     public static final String SYSTEM = "system";
 
     private final Db db;
-    private final SecureRandom random;
     private final Clock clock;
     private final AuditService audit;
+    private final AdminTokenService tokens;
 
-    AdminService(Db db, SecureRandom random, Clock clock, AuditService audit) {
+    AdminService(Db db, Clock clock, AuditService audit, AdminTokenService tokens) {
         this.db = db;
-        this.random = random;
         this.clock = clock;
         this.audit = audit;
+        this.tokens = tokens;
     }
 
     public AdminCreated create(AdminPrincipal by, CreateAdmin request) {
@@ -55,23 +54,25 @@ public class AdminService {
             throw KeylessException.invalid("name", "'" + SYSTEM + "' is reserved");
         }
         AdminRole role = parseRole(request.role());
-        String token = AdminTokens.generate(random);
-        db.write(c -> {
+        return db.write(c -> {
             // Serializes admin creation per team, so two concurrent creations cannot both be the
             // hand-over admin that becomes its own owner.
             TeamService.bumpConfigVersion(c, by.team());
             String owner = ownerOfNew(c, by.team(), name, role, by.name());
-            if (!insertOwned(c, by.team(), name, role, AdminTokens.hash(token), by.name(), owner)) {
+            if (!insertOwned(c, by.team(), name, role, by.name(), owner)) {
                 throw new KeylessException(ProblemType.ALREADY_EXISTS, "An admin named '" + name + "' already exists");
             }
+            AdminTokenService.Minted minted =
+                    tokens.mint(c, by.team(), name, "initial", by.name(), tokens.lifetime(c, by.team(), null));
             audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
                     .actor("admin", by.name())
                     .detail("admin", name)
                     .detail("admin_role", role.wireName())
-                    .detail("owner", owner));
-            return null;
+                    .detail("owner", owner)
+                    .detail("token_id", minted.token().id())
+                    .detail("expires_at", String.valueOf(minted.token().expiresAt())));
+            return new AdminCreated(name, role.wireName(), minted.created().token());
         });
-        return new AdminCreated(name, role.wireName(), token);
     }
 
     /** The team's admins, by name; tokens are stored hashed and never shown again. */
@@ -91,12 +92,51 @@ public class AdminService {
 
     /**
      * Stores an admin with a known token hash (bootstrap: {@code createdBy} "system", its own
-     * owner); false if the name is taken.
+     * owner); false if the name is taken. The token, named {@code initial}, does not expire: it is
+     * for first set-up, and is revoked once the team has its own admins or SSO.
      */
     public boolean insert(Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy)
             throws SQLException {
         String owner = SYSTEM.equals(createdBy) ? name : ownerOfNew(c, team, name, role, createdBy);
-        return insertOwned(c, team, name, role, tokenHash, createdBy, owner);
+        if (!insertOwned(c, team, name, role, createdBy, owner)) {
+            return false;
+        }
+        tokens.insertGiven(c, team, name, tokenHash, createdBy);
+        return true;
+    }
+
+    /**
+     * The admin an SSO person is, created on first sign-in (its own owner: no one else ever held
+     * its credential) and given the role its claims map to now. One person, one admin, however
+     * many browser sessions. Inside the caller's transaction.
+     */
+    public String ssoAdmin(
+            Connection c, String team, String issuer, String subject, String preferredName, AdminRole role)
+            throws SQLException {
+        String subjectHash = AdminTokens.hash(issuer + "\n" + subject);
+        Optional<String> known = AdminIdentityRepository.admin(c, team, subjectHash);
+        if (known.isPresent()) {
+            AdminIdentityRepository.setRole(c, team, known.get(), role.name());
+            return known.get();
+        }
+        String base = ssoName(preferredName);
+        String name = base;
+        for (int i = 0; !insertOwned(c, team, name, role, "sso", name); i++) {
+            name = base.substring(0, Math.min(base.length(), 55)) + "-" + subjectHash.substring(i, i + 6);
+        }
+        AdminIdentityRepository.insert(c, team, name, subjectHash, issuer, subject, clock.instant());
+        return name;
+    }
+
+    /** An admin name from the IdP's preferred name: lower case, the name grammar's characters only. */
+    static String ssoName(String preferred) {
+        String s = preferred == null ? "" : preferred.toLowerCase(java.util.Locale.ROOT);
+        int at = s.indexOf('@');
+        s = (at > 0 ? s.substring(0, at) : s).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        if (s.isEmpty() || SYSTEM.equals(s)) {
+            s = "sso-admin";
+        }
+        return s.length() > 63 ? s.substring(0, 63) : s;
     }
 
     /** The four-eyes facts of an admin of the team, inside the caller's transaction. */
@@ -133,36 +173,25 @@ public class AdminService {
                 .orElse(0L);
     }
 
-    private boolean insertOwned(
-            Connection c, String team, String name, AdminRole role, String tokenHash, String createdBy, String owner)
+    private boolean insertOwned(Connection c, String team, String name, AdminRole role, String createdBy, String owner)
             throws SQLException {
         return Db.insertIfAbsent(
                 c,
-                "INSERT INTO admin (team, name, role, token_hash, created_by, created_at, owner)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO admin (team, name, role, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?, ?)",
                 team,
                 name,
                 role.name(),
-                tokenHash,
                 createdBy,
                 clock.instant(),
                 owner);
     }
 
-    /** Authenticates {@code Authorization: Bearer <admin token>} for the team in the path. */
+    /**
+     * Authenticates {@code Authorization: Bearer <admin token>} for the team in the path (see
+     * {@link AdminTokenService#authenticate}); on a blocking thread.
+     */
     public AdminPrincipal authenticate(String team, String authorization) {
-        String token = bearer(authorization)
-                .orElseThrow(() -> new KeylessException(
-                        ProblemType.ADMIN_UNAUTHENTICATED, "Send the admin token as 'Authorization: Bearer <token>'"));
-        Optional<AdminPrincipal> admin = db.read(c -> Db.queryOne(
-                c,
-                "SELECT team, name, role FROM admin WHERE token_hash = ?",
-                rs -> new AdminPrincipal(rs.getString(1), rs.getString(2), AdminRole.valueOf(rs.getString(3))),
-                AdminTokens.hash(token)));
-        // An unknown token and a token of another team get the same answer: neither reveals the other.
-        return admin.filter(a -> a.team().equals(team))
-                .orElseThrow(() -> new KeylessException(
-                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
+        return tokens.authenticate(team, authorization);
     }
 
     static Optional<String> bearer(String authorization) {
