@@ -80,6 +80,7 @@ for f in service/target/keyless-service.jar cli/target/keyless.jar host-agent/ta
          gh-action/target/keyless-ssh-action/action.yml gh-action/target/keyless-ssh-action/keyless-action.jar \
          gitlab-component/target/keyless-ssh-component/templates/ssh.yml \
          gitlab-component/target/keyless-ssh-component/.gitlab-ci.yml \
+         cli/target/man/man1/keyless.1 cli/target/completion/keyless_completion \
          target/generated-resources/licenses/THIRD-PARTY.txt; do
   require_file "$f" "a build output"
 done
@@ -90,6 +91,15 @@ done
 artifact service/target/keyless-service.jar "keyless-service-$version.jar" service/target/bom.json
 artifact cli/target/keyless.jar "keyless-cli-$version.jar" cli/target/bom.json
 artifact host-agent/target/keyless-agent.jar "keyless-agent-$version.jar" host-agent/target/bom.json
+
+# The CLI's man pages (troff, man/man1/) and bash completion (completion/keyless), rendered from its
+# command tree at package time: man -l man/man1/keyless-exec.1; source completion/keyless.
+cli_docs=$(mktemp -d)
+mkdir -p "$cli_docs/man/man1" "$cli_docs/completion"
+cp cli/target/man/man1/*.1 "$cli_docs/man/man1/"
+cp cli/target/completion/keyless_completion "$cli_docs/completion/keyless"
+tree_tarball "$cli_docs" "keyless-cli-docs" "$out/keyless-cli-docs-$version.tar.gz"
+rm -rf "$cli_docs"
 
 # The action's repository (keyless-ssh-action): action.yml at the root, the jar beside it.
 tree_tarball gh-action/target/keyless-ssh-action "keyless-ssh-action" "$out/keyless-ssh-action-$version.tar.gz"
