@@ -70,7 +70,11 @@ public final class KeylessCli implements Runnable {
 
     /** Runs the CLI in-process with an injected environment and writers; returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        Context ctx = new Context(env, out, err);
+        return run(args, new Context(env, out, err));
+    }
+
+    /** Runs the CLI in-process with {@code ctx} (its terminal too); returns the exit code. */
+    public static int run(String[] args, Context ctx) {
         return commandLine(ctx, Arrays.asList(args).contains("admin")).execute(args);
     }
 
