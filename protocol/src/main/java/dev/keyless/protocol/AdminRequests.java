@@ -21,4 +21,10 @@ public final class AdminRequests {
 
     /** The new team and its first security admin, whose token is shown only in this response. */
     public record TeamCreated(String name, AdminCreated admin) {}
+
+    /**
+     * {@code GET /v1/whoami}: whose admin token the bearer is. It tells the holder only about the
+     * token itself (its team, its admin, its role), never whether another team exists.
+     */
+    public record AdminIdentity(String team, String name, String role) {}
 }

@@ -151,18 +151,32 @@ public class AdminService {
 
     /** Authenticates {@code Authorization: Bearer <admin token>} for the team in the path. */
     public AdminPrincipal authenticate(String team, String authorization) {
+        // An unknown token and a token of another team get the same answer: neither reveals the other.
+        return holder(authorization)
+                .filter(a -> a.team().equals(team))
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
+    }
+
+    /**
+     * The admin whose token this is, whatever its team ({@code GET /v1/whoami}): what the CLI names
+     * when a token is used with another team. It tells the holder about its own token only.
+     */
+    public AdminPrincipal identify(String authorization) {
+        return holder(authorization)
+                .orElseThrow(() -> new KeylessException(
+                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for any team"));
+    }
+
+    private Optional<AdminPrincipal> holder(String authorization) {
         String token = bearer(authorization)
                 .orElseThrow(() -> new KeylessException(
                         ProblemType.ADMIN_UNAUTHENTICATED, "Send the admin token as 'Authorization: Bearer <token>'"));
-        Optional<AdminPrincipal> admin = db.read(c -> Db.queryOne(
+        return db.read(c -> Db.queryOne(
                 c,
                 "SELECT team, name, role FROM admin WHERE token_hash = ?",
                 rs -> new AdminPrincipal(rs.getString(1), rs.getString(2), AdminRole.valueOf(rs.getString(3))),
                 AdminTokens.hash(token)));
-        // An unknown token and a token of another team get the same answer: neither reveals the other.
-        return admin.filter(a -> a.team().equals(team))
-                .orElseThrow(() -> new KeylessException(
-                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
     }
 
     static Optional<String> bearer(String authorization) {
