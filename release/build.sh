@@ -92,14 +92,21 @@ artifact service/target/keyless-service.jar "keyless-service-$version.jar" servi
 artifact cli/target/keyless.jar "keyless-cli-$version.jar" cli/target/bom.json
 artifact host-agent/target/keyless-agent.jar "keyless-agent-$version.jar" host-agent/target/bom.json
 
-# The CLI's man pages (troff, man/man1/) and bash completion (completion/keyless), rendered from its
-# command tree at package time: man -l man/man1/keyless-exec.1; source completion/keyless.
-cli_docs=$(mktemp -d)
-mkdir -p "$cli_docs/man/man1" "$cli_docs/completion"
-cp cli/target/man/man1/*.1 "$cli_docs/man/man1/"
-cp cli/target/completion/keyless_completion "$cli_docs/completion/keyless"
-tree_tarball "$cli_docs" "keyless-cli-docs" "$out/keyless-cli-docs-$version.tar.gz"
-rm -rf "$cli_docs"
+# The CLI as an install tree: bin/keyless (the launcher: JVM flags, an AppCDS archive made on the
+# machine by its first run), lib/keyless.jar, man/man1/ (troff, rendered from the command tree at
+# package time) and completion/keyless (bash). No archive inside: one fits only its JVM build and
+# the jar file it was made from.
+cli_tree=$(mktemp -d)
+mkdir -p "$cli_tree/bin" "$cli_tree/lib" "$cli_tree/man/man1" "$cli_tree/completion"
+cp cli/src/main/dist/keyless "$cli_tree/bin/keyless"
+chmod 755 "$cli_tree/bin/keyless"
+cp cli/target/keyless.jar "$cli_tree/lib/keyless.jar"
+cp cli/target/man/man1/*.1 "$cli_tree/man/man1/"
+cp cli/target/completion/keyless_completion "$cli_tree/completion/keyless"
+cp LICENSE NOTICE "$cli_tree/"
+tree_tarball "$cli_tree" "keyless-cli-$version" "$out/keyless-cli-$version.tar.gz"
+cp cli/target/bom.json "$out/keyless-cli-$version.tar.gz.cdx.json"
+rm -rf "$cli_tree"
 
 # The action's repository (keyless-ssh-action): action.yml at the root, the jar beside it.
 tree_tarball gh-action/target/keyless-ssh-action "keyless-ssh-action" "$out/keyless-ssh-action-$version.tar.gz"
