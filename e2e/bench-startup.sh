@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # CLI start-up benchmark: N interleaved rounds (default 10) of keyless exec under three JVM flag
-# sets, through the real service, host agent and sshd on this machine. Run as root (the agent creates accounts); needs openssh-server, sudo.
+# sets and the bin/keyless launcher (and BASELINE_JAR through it, when given: before/after), through the real service, host agent and sshd on this machine. Run as root (the agent creates accounts); needs openssh-server, sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # One reactor build: the project's own modules resolve to their target/ dirs, nothing goes to ~/.m2.
 ./mvnw -B -q -DskipTests -pl e2e -am package dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
 cd e2e
-java -cp "target/classes:$(cat target/bench.classpath)" dev.keyless.e2e.CliStartupBench "${1:-10}"
+java -cp "target/classes:$(cat target/bench.classpath)" dev.keyless.e2e.CliStartupBench "${1:-10}" ${2:+"$2"}

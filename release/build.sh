@@ -80,6 +80,7 @@ for f in service/target/keyless-service.jar cli/target/keyless.jar host-agent/ta
          gh-action/target/keyless-ssh-action/action.yml gh-action/target/keyless-ssh-action/keyless-action.jar \
          gitlab-component/target/keyless-ssh-component/templates/ssh.yml \
          gitlab-component/target/keyless-ssh-component/.gitlab-ci.yml \
+         cli/target/man/man1/keyless.1 cli/target/completion/keyless_completion \
          target/generated-resources/licenses/THIRD-PARTY.txt; do
   require_file "$f" "a build output"
 done
@@ -90,6 +91,22 @@ done
 artifact service/target/keyless-service.jar "keyless-service-$version.jar" service/target/bom.json
 artifact cli/target/keyless.jar "keyless-cli-$version.jar" cli/target/bom.json
 artifact host-agent/target/keyless-agent.jar "keyless-agent-$version.jar" host-agent/target/bom.json
+
+# The CLI as an install tree: bin/keyless (the launcher: JVM flags, an AppCDS archive made on the
+# machine by its first run), lib/keyless.jar, man/man1/ (troff, rendered from the command tree at
+# package time) and completion/keyless (bash). No archive inside: one fits only its JVM build and
+# the jar file it was made from.
+cli_tree=$(mktemp -d)
+mkdir -p "$cli_tree/bin" "$cli_tree/lib" "$cli_tree/man/man1" "$cli_tree/completion"
+cp cli/src/main/dist/keyless "$cli_tree/bin/keyless"
+chmod 755 "$cli_tree/bin/keyless"
+cp cli/target/keyless.jar "$cli_tree/lib/keyless.jar"
+cp cli/target/man/man1/*.1 "$cli_tree/man/man1/"
+cp cli/target/completion/keyless_completion "$cli_tree/completion/keyless"
+cp LICENSE NOTICE "$cli_tree/"
+tree_tarball "$cli_tree" "keyless-cli-$version" "$out/keyless-cli-$version.tar.gz"
+cp cli/target/bom.json "$out/keyless-cli-$version.tar.gz.cdx.json"
+rm -rf "$cli_tree"
 
 # The action's repository (keyless-ssh-action): action.yml at the root, the jar beside it.
 tree_tarball gh-action/target/keyless-ssh-action "keyless-ssh-action" "$out/keyless-ssh-action-$version.tar.gz"

@@ -4,7 +4,10 @@ import dev.keyless.client.Masker;
 import dev.keyless.client.job.JobListener;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What every subcommand shares: the environment (injected, so tests and integrations can pass
@@ -15,13 +18,38 @@ public final class Context {
     private final Map<String, String> env;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final Supplier<Optional<Terminal>> terminal;
     private final Masker masker = new Masker();
     private volatile boolean debug;
 
     public Context(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this(env, out, err, Terminal::system);
+    }
+
+    /** With the terminal prompts go to ({@link Terminal#system()} unless a test passes its own). */
+    public Context(Map<String, String> env, PrintWriter out, PrintWriter err, Supplier<Optional<Terminal>> terminal) {
         this.env = Map.copyOf(env);
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Whether to go ahead with a destructive step: yes with {@code --yes}, else the user's answer
+     * on the terminal ({@code y} or {@code yes}; anything else, or end of input, is no). Without a
+     * terminal, a usage error naming {@code --yes}: a script neither hangs nor guesses.
+     */
+    public boolean confirm(String question, boolean yes) {
+        if (yes) {
+            return true;
+        }
+        Terminal t = terminal.get()
+                .orElseThrow(
+                        () -> new UsageException("no terminal to confirm on: pass --yes to go ahead without asking"));
+        out.flush();
+        String answer = t.ask(question + " [y/N] ");
+        String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+        return a.equals("y") || a.equals("yes");
     }
 
     public Map<String, String> env() {

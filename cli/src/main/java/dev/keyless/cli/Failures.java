@@ -1,5 +1,6 @@
 package dev.keyless.cli;
 
+import dev.keyless.cli.admin.AdminCall;
 import dev.keyless.client.KeylessProblemException;
 import dev.keyless.client.KeylessTransportException;
 import dev.keyless.client.SessionNotReadyException;
@@ -46,7 +47,10 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
         String audience = audienceOf(cmd);
         if (e instanceof KeylessProblemException p) {
-            report("refused: " + p.getMessage(), Hints.forProblem(p, ctx.env(), audience, sourceOf(cmd)));
+            String hint = "admin-unauthenticated".equals(p.check()) ? wrongTeamHint(cmd) : null;
+            report(
+                    "refused: " + p.getMessage(),
+                    hint != null ? hint : Hints.forProblem(p, ctx.env(), audience, sourceOf(cmd)));
             return p.status() >= 500 ? ExitCodes.FAULT : ExitCodes.REFUSED;
         }
         if (e instanceof TokenSourceException t) {
@@ -94,6 +98,17 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         if (hint != null) {
             ctx.error("hint: " + hint);
         }
+    }
+
+    /** An admin command's own account of a refused token (which team it is for), or null. */
+    private static String wrongTeamHint(CommandLine cmd) {
+        return cmd.getCommandSpec().mixins().values().stream()
+                .map(CommandLine.Model.CommandSpec::userObject)
+                .filter(AdminCall.class::isInstance)
+                .map(a -> ((AdminCall) a).wrongTeamHint())
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String sourceOf(CommandLine cmd) {

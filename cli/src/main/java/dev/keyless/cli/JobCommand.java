@@ -52,12 +52,16 @@ abstract class JobCommand extends WorkloadCommand {
                                 + s.sessionId(),
                         Duration.ZERO);
             }
+            beforeRun(job.servers());
             ctx.debug("start to first command", Duration.ofNanos(System.nanoTime() - t0));
             int exit = job.run(argv, commandEnvironment(job), null);
             ctx.debug("command exited with " + exit, Duration.ZERO);
             return exit;
         }
     }
+
+    /** A last check of the sessions before the command runs; refuse by throwing. */
+    void beforeRun(List<ServerAccess> servers) {}
 
     /** The wrapped command's environment beyond the job's own; {@code exec} adds its secrets. */
     Map<String, String> commandEnvironment(KeylessJob job) {

@@ -60,6 +60,9 @@ public final class KeylessCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (callsTheService(args)) {
+            warmUp();
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, System.getenv(), out, err);
@@ -68,9 +71,46 @@ public final class KeylessCli implements Runnable {
         System.exit(code);
     }
 
+    private static final java.util.Set<String> WORKLOAD_COMMANDS =
+            java.util.Set.of("exec", "ssh", "scp", "authenticate", "ssh-config", "ansible-inventory", "secrets");
+
+    private static boolean callsTheService(String[] args) {
+        return Arrays.stream(args)
+                .filter(a -> !a.startsWith("-"))
+                .findFirst()
+                .filter(WORKLOAD_COMMANDS::contains)
+                .isPresent();
+    }
+
+    /**
+     * Loads on the second core what the first HTTP call and its JSON need (about a hundred ms of
+     * class loading) while picocli builds the command tree on the first. No I/O, no state.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        dev.keyless.client.Json.mapper().readTree("{\"warm\":[1,\"up\"]}");
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1/"))
+                                .header("Accept", "application/json")
+                                .build();
+                        java.net.http.HttpClient.newBuilder();
+                    } catch (java.io.IOException | RuntimeException ignored) {
+                        // only a head start: the real call loads what this did not
+                    }
+                },
+                "keyless-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Runs the CLI in-process with an injected environment and writers; returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        Context ctx = new Context(env, out, err);
+        return run(args, new Context(env, out, err));
+    }
+
+    /** Runs the CLI in-process with {@code ctx} (its terminal too); returns the exit code. */
+    public static int run(String[] args, Context ctx) {
         return commandLine(ctx, Arrays.asList(args).contains("admin")).execute(args);
     }
 

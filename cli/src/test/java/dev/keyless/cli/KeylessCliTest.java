@@ -164,6 +164,51 @@ class KeylessCliTest {
         assertThat(r.err()).contains("hint: the team does not exist on this service", "--team / KEYLESS_TEAM");
     }
 
+    private void refuseAdminToken(String path) {
+        service.wm.stubFor(get(urlPathEqualTo(path))
+                .willReturn(FakeService.problem(
+                        401,
+                        "{\"type\":\"urn:keyless:problem:admin-unauthenticated\",\"status\":401,"
+                                + "\"detail\":\"The admin token is not valid for this team\"}")));
+    }
+
+    @Test
+    void aTokenOfAnotherTeamSaysWhichTeamItIsFor() {
+        refuseAdminToken("/v1/teams/default/roles");
+        refuseAdminToken("/v1/teams");
+        service.wm.stubFor(get(urlPathEqualTo("/v1/whoami"))
+                .withHeader("Authorization", equalTo("Bearer " + ADMIN_TOKEN))
+                .willReturn(FakeService.json("{\"team\":\"beta\",\"name\":\"alice\",\"role\":\"devops_admin\"}")));
+        Run r = run("admin", "roles", "list");
+        assertThat(r.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err())
+                .contains("hint: this admin token belongs to team 'beta' (admin alice, devops_admin), not 'default':"
+                        + " pass --team beta or set KEYLESS_TEAM=beta")
+                .doesNotContain("the service's teams");
+    }
+
+    @Test
+    void aTokenThatMayListTeamsGetsThemListed() {
+        refuseAdminToken("/v1/teams/default/roles");
+        refuseAdminToken("/v1/whoami");
+        service.wm.stubFor(get(urlPathEqualTo("/v1/teams"))
+                .willReturn(FakeService.json("[{\"name\":\"acme\"},{\"name\":\"beta\"}]")));
+        Run r = run("admin", "roles", "list");
+        assertThat(r.err()).contains("hint: this is the operator token", "the service's teams: acme, beta");
+    }
+
+    @Test
+    void aTokenOfNoTeamSaysSoAndAnAdminCallOutsideATeamKeepsTheGeneralHint() {
+        refuseAdminToken("/v1/teams/default/roles");
+        refuseAdminToken("/v1/whoami");
+        refuseAdminToken("/v1/teams");
+        Run r = run("admin", "roles", "list");
+        assertThat(r.err()).contains("hint: $KEYLESS_ADMIN_TOKEN holds no admin token of any team on this service");
+        Run teams = run("admin", "teams", "list");
+        assertThat(teams.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(teams.err()).contains("hint: the admin token is not one of this team's");
+    }
+
     @Test
     void httpsAgainstAPlainHttpPortSuggestsTheScheme() {
         env.put("KEYLESS_SERVICE_URL", service.url().replace("http://", "https://"));

@@ -121,6 +121,30 @@ class TwoStepCliTest {
     }
 
     @Test
+    void scpWithTheRolesAccountAsksForThatRole() {
+        Run r = run("scp", "--jwt-env", "MY_JWT", "a.txt", "wl_deployer@web-01:/tmp/");
+        // Nothing listens on the fake server's port 2222: the real scp ran and could not connect.
+        assertThat(r.err()).doesNotContain("keyless: usage");
+        assertThat(r.exit()).isNotZero();
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/workload/authenticate"))
+                .withRequestBody(matchingJsonPath("$.role_hint", equalTo("deployer"))));
+    }
+
+    @Test
+    void scpAsAnotherAccountThanTheCertificatesIsRefusedBeforeScpRuns() {
+        Run r = run("scp", "--jwt-env", "MY_JWT", "a.txt", "wl_ops@web-01:/tmp/");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("certificate logs in as wl_deployer", "wl_deployer@web-01:");
+        service.wm.verify(postRequestedFor(urlPathEqualTo("/v1/teams/default/sessions/s-1/close")));
+
+        Run root = run("scp", "--jwt-env", "MY_JWT", "a.txt", "root@web-01:/tmp/");
+        assertThat(root.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(root.err()).contains("'root@' cannot be");
+        Run both = run("scp", "--jwt-env", "MY_JWT", "--role", "deployer", "a.txt", "wl_ops@web-01:/tmp/");
+        assertThat(both.err()).contains("names role 'ops' but --role is 'deployer'");
+    }
+
+    @Test
     void explainWithoutAnAdminTokenAsksTheWorkloadEndpoint() {
         service.wm.stubFor(post(urlPathEqualTo("/v1/teams/default/workload/explain"))
                 .withRequestBody(matchingJsonPath("$.role_hint", equalTo("deployer")))

@@ -57,4 +57,10 @@ public final class AdminRequests {
 
     /** {@code GET/PUT /v1/teams/{team}/admin-token-policy}: lifetimes of new admin tokens. */
     public record AdminTokenPolicy(Long defaultTtlSeconds, Long maxTtlSeconds) {}
+
+    /**
+     * {@code GET /v1/whoami}: whose admin token the bearer is. It tells the holder only about the
+     * token itself (its team, its admin, its role), never whether another team exists.
+     */
+    public record AdminIdentity(String team, String name, String role) {}
 }

@@ -7,6 +7,7 @@ import dev.keyless.cli.ServiceOptions;
 import dev.keyless.client.Json;
 import dev.keyless.client.KeylessClient;
 import dev.keyless.client.KeylessClient.AdminAnswer;
+import dev.keyless.client.KeylessProblemException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -63,12 +64,62 @@ public final class AdminCall {
 
     /** A call under {@code /v1/teams/{team}}; the answer's body, null when empty. */
     public JsonNode call(String method, String path, JsonNode body) {
-        return send(method, client().teamPath(path), body).body();
+        return sendTeam(method, path, body).body();
     }
 
     /** A call under {@code /v1/teams/{team}}, with the status (202: proposed, not applied). */
     public AdminAnswer sendTeam(String method, String path, JsonNode body) {
+        teamScoped = true;
         return send(method, client().teamPath(path), body);
+    }
+
+    /** Whether a call under {@code /v1/teams/{team}} was made: only then is a refusal about the team. */
+    private boolean teamScoped;
+
+    /**
+     * Why the service refused the admin token, as far as its holder may know, or null to keep the
+     * general hint: the team the token belongs to ({@code GET /v1/whoami} answers about the token
+     * only), and the service's teams when the token may list them (the operator's, or a security
+     * admin's of the bootstrap team). Never whether a team the token cannot see exists.
+     */
+    public String wrongTeamHint() {
+        if (!teamScoped) {
+            return null;
+        }
+        String teams = visibleTeams();
+        String list = teams == null ? "" : "; the service's teams: " + teams;
+        try {
+            JsonNode me = send("GET", "/v1/whoami", null).body();
+            String own = me.path("team").asText();
+            if (own.equals(team())) {
+                return null;
+            }
+            return "this admin token belongs to team '" + own + "' (admin "
+                    + me.path("name").asText() + ", "
+                    + me.path("role").asText() + "), not '" + team() + "': pass --team " + own
+                    + " or set KEYLESS_TEAM=" + own + list;
+        } catch (KeylessProblemException notAnAdminToken) {
+            if (teams != null) {
+                return "this is the operator token: it creates and lists teams, and a team's settings need one of"
+                        + " that team's admin tokens ('keyless admin teams create' prints the first)" + list;
+            }
+            return "$" + adminTokenEnv + " holds no admin token of any team on this service (mistyped, from"
+                    + " another service, or not an admin token): check --admin-token-env and --service-url";
+        } catch (RuntimeException unreachable) {
+            return null;
+        }
+    }
+
+    /** The service's teams, when this token may list them; null otherwise. */
+    private String visibleTeams() {
+        try {
+            JsonNode teams = send("GET", "/v1/teams", null).body();
+            List<String> names = new java.util.ArrayList<>();
+            teams.forEach(t -> names.add(t.path("name").asText()));
+            return String.join(", ", names);
+        } catch (RuntimeException mayNotList) {
+            return null;
+        }
     }
 
     /** A call to an absolute path, with the status. */

@@ -6,10 +6,7 @@ import dev.keyless.cli.admin.TeamConfig.Action;
 import dev.keyless.cli.admin.TeamConfig.Step;
 import dev.keyless.client.KeylessClient.AdminAnswer;
 import dev.keyless.client.KeylessProblemException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +75,7 @@ public final class ApplyCommand implements Callable<Integer> {
         if (dryRun) {
             return ExitCodes.OK;
         }
-        if (!yes && !confirmed()) {
+        if (!call.ctx().confirm("Apply these changes to team " + call.team() + "?", yes)) {
             call.line("nothing applied");
             return ExitCodes.USAGE;
         }
@@ -90,15 +87,6 @@ public final class ApplyCommand implements Callable<Integer> {
 
     private static long count(List<Step> plan, Action action) {
         return plan.stream().filter(s -> s.action() == action).count();
-    }
-
-    private boolean confirmed() throws IOException {
-        if (System.console() == null) {
-            throw new IllegalArgumentException("no terminal to confirm on: pass --yes to apply, or --dry-run");
-        }
-        System.console().printf("Apply these changes? [y/N] ");
-        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
     }
 
     private void apply(Step step) {

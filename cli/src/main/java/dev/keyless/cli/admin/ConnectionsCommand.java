@@ -33,6 +33,11 @@ public final class ConnectionsCommand extends ResourceCommand {
     static final List<String> COLUMNS = List.of("name", "provider", "state", "issuer", "audiences");
 
     @Override
+    String singular() {
+        return "connection";
+    }
+
+    @Override
     String resource() {
         return "connections";
     }

@@ -11,6 +11,16 @@ import picocli.CommandLine.Command;
         footer = {"  keyless admin policies list", "  keyless admin policies update deploy -f deploy-policy.yaml"})
 public final class PoliciesCommand extends ResourceCommand {
     @Override
+    String singular() {
+        return "policy";
+    }
+
+    @Override
+    String deleteConsequence() {
+        return ", which ends the live sessions only it allowed";
+    }
+
+    @Override
     String resource() {
         return "policies";
     }

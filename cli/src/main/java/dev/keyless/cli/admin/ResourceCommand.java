@@ -90,12 +90,31 @@ abstract class ResourceCommand {
 
     @Command(
             name = "delete",
-            description = "Delete one.",
+            description = "Delete one, after asking on the terminal (--yes: without asking, as in CI).",
             footerHeading = "%nExamples:%n",
-            footer = "  keyless admin ${PARENT-COMMAND-NAME} delete NAME")
-    int delete(@Mixin AdminCall call, @Parameters(paramLabel = "NAME", description = "Its name.") String name) {
+            footer = {
+                "  keyless admin ${PARENT-COMMAND-NAME} delete NAME",
+                "  keyless admin ${PARENT-COMMAND-NAME} delete NAME --yes   # no prompt (scripts, CI)"
+            })
+    int delete(
+            @Mixin AdminCall call,
+            @Parameters(paramLabel = "NAME", description = "Its name.") String name,
+            @Option(names = "--yes", description = "Delete without asking (needed without a terminal).") boolean yes) {
+        String what = singular() + " '" + name + "' of team " + call.team();
+        if (!call.ctx().confirm("Delete " + what + deleteConsequence() + "?", yes)) {
+            call.line("nothing deleted");
+            return ExitCodes.USAGE;
+        }
         call.call("DELETE", "/" + resource() + "/" + AdminCall.encode(name), null);
         call.line("deleted " + name);
         return ExitCodes.OK;
+    }
+
+    /** The word for one, e.g. {@code connection}. */
+    abstract String singular();
+
+    /** What else a deletion does, as a clause of the question (empty, or starting with ", "). */
+    String deleteConsequence() {
+        return "";
     }
 }

@@ -11,6 +11,16 @@ import picocli.CommandLine.Command;
         footer = {"  keyless admin roles list", "  keyless admin roles create -f deployer-role.yaml"})
 public final class RolesCommand extends ResourceCommand {
     @Override
+    String singular() {
+        return "role";
+    }
+
+    @Override
+    String deleteConsequence() {
+        return ", which ends its live sessions";
+    }
+
+    @Override
     String resource() {
         return "roles";
     }

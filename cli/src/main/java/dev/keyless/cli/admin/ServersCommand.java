@@ -18,6 +18,16 @@ import picocli.CommandLine.Command;
         })
 public final class ServersCommand extends ResourceCommand {
     @Override
+    String singular() {
+        return "server";
+    }
+
+    @Override
+    String deleteConsequence() {
+        return ", which revokes its live sessions";
+    }
+
+    @Override
     String resource() {
         return "servers";
     }

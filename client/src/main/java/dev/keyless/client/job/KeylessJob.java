@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,13 @@ public final class KeylessJob implements AutoCloseable {
     private final List<SshHost> hosts = new CopyOnWriteArrayList<>();
     private final Set<String> hostCas = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private volatile String path;
+    /**
+     * Keys generated while the exchange is under way (the first Ed25519 key pair of a JVM costs
+     * tens of milliseconds of provider loading): off the path to the first command. In memory only.
+     */
+    private final Map<String, CompletableFuture<SshKey>> earlyKeys = new ConcurrentHashMap<>();
+
+    private static final int EARLY_KEYS = 4;
 
     private KeylessJob(KeylessClient client, JobListener listener, Path directory) {
         this.client = client;
@@ -155,6 +164,9 @@ public final class KeylessJob implements AutoCloseable {
 
     private void prepare(Supplier<AccessToken> tokens, JobSpec spec, JobContext context) throws InterruptedException {
         Masker masker = context.masker();
+        spec.servers().stream()
+                .limit(EARLY_KEYS)
+                .forEach(s -> earlyKeys.computeIfAbsent(s, KeylessJob::generateInBackground));
         long t0 = System.nanoTime();
         accessToken = tokens.get();
         masker.register(accessToken.accessToken());
@@ -175,7 +187,8 @@ public final class KeylessJob implements AutoCloseable {
                 continue;
             }
             long c0 = System.nanoTime();
-            SshKey key = SshKey.generate("keyless:" + server);
+            CompletableFuture<SshKey> early = earlyKeys.remove(server);
+            SshKey key = early != null ? early.join() : SshKey.generate("keyless:" + server);
             CertificateResponse cert = whileOpen(() -> {
                 CertificateResponse issued =
                         client.requestCertificate(accessToken.accessToken(), server, key.publicKeyLine());
@@ -201,6 +214,22 @@ public final class KeylessJob implements AutoCloseable {
         }
         sshFiles = whileOpen(
                 () -> JobSshConfig.write(directory, agent.socket(), List.copyOf(hosts), List.copyOf(hostCas), path));
+    }
+
+    private static CompletableFuture<SshKey> generateInBackground(String server) {
+        CompletableFuture<SshKey> key = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        key.complete(SshKey.generate("keyless:" + server));
+                    } catch (RuntimeException | Error e) {
+                        key.completeExceptionally(e);
+                    }
+                },
+                "keyless-keygen");
+        t.setDaemon(true);
+        t.start();
+        return key;
     }
 
     /**

@@ -194,6 +194,11 @@ public class AdminService {
         return tokens.authenticate(team, authorization);
     }
 
+    /** The admin whose token this is, whatever its team ({@code GET /v1/whoami}). */
+    public AdminPrincipal identify(String authorization) {
+        return tokens.identify(authorization);
+    }
+
     static Optional<String> bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();

@@ -174,15 +174,31 @@ public class AdminTokenService {
      * the database: call it on a blocking thread, never on the event loop.
      */
     public AdminPrincipal authenticate(String team, String authorization) {
+        return holder(team, authorization);
+    }
+
+    /**
+     * The admin whose token this is, whatever its team ({@code GET /v1/whoami}): what the CLI names
+     * when a token is used with another team. It tells the holder about its own token only.
+     */
+    public AdminPrincipal identify(String authorization) {
+        return holder(null, authorization);
+    }
+
+    /** The admin a valid token acts as; {@code team} null accepts any team. */
+    private AdminPrincipal holder(String team, String authorization) {
         String token = AdminService.bearer(authorization)
                 .orElseThrow(() -> new KeylessException(
                         ProblemType.ADMIN_UNAUTHENTICATED, "Send the admin token as 'Authorization: Bearer <token>'"));
         AdminTokenRepository.Authenticated found = db.read(
                         c -> AdminTokenRepository.findByHash(c, AdminTokens.hash(token)))
                 // An unknown token and a token of another team get the same answer.
-                .filter(a -> a.token().team().equals(team))
+                .filter(a -> team == null || a.token().team().equals(team))
                 .orElseThrow(() -> new KeylessException(
-                        ProblemType.ADMIN_UNAUTHENTICATED, "The admin token is not valid for this team"));
+                        ProblemType.ADMIN_UNAUTHENTICATED,
+                        team == null
+                                ? "The admin token is not valid for any team"
+                                : "The admin token is not valid for this team"));
         AdminToken t = found.token();
         Instant now = clock.instant();
         if (t.revokedAt() != null) {

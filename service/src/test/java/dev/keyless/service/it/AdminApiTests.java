@@ -73,6 +73,33 @@ abstract class AdminApiTests {
     }
 
     @Test
+    void whoamiNamesTheTokensOwnTeamAndNothingElse() {
+        Api.Response me = api.get("/v1/whoami", team.devops);
+        assertThat(me.status()).as(me.body()).isEqualTo(200);
+        assertThat(me.json().get("team").asText()).isEqualTo(TeamSetup.TEAM);
+        assertThat(me.json().get("name").asText()).isEqualTo("ops");
+        assertThat(me.json().get("role").asText()).isEqualTo("devops_admin");
+        assertThat(me.body()).doesNotContain(team.devops);
+
+        String zetaAdmin = api.post("/v1/teams", OPERATOR, Map.of("name", "zeta", "admin", "zed"))
+                .json()
+                .get("admin")
+                .get("token")
+                .asText();
+        Api.Response other = api.get("/v1/whoami", zetaAdmin);
+        assertThat(other.json().get("team").asText()).isEqualTo("zeta");
+        assertThat(api.get(T + "/roles", zetaAdmin).slug())
+                .as("the token still works only in its own team")
+                .isEqualTo("admin-unauthenticated");
+
+        for (String notAnAdmin : new String[] {OPERATOR, "kla_nobody", null}) {
+            Api.Response r = api.get("/v1/whoami", notAnAdmin);
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.slug()).isEqualTo("admin-unauthenticated");
+        }
+    }
+
+    @Test
     void aBootstrapSecurityAdminMayCreateATeamButNoOtherAdmin() {
         Api.Response r = api.post("/v1/teams", team.security, Map.of("name", "gamma"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
