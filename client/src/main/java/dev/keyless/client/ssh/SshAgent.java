@@ -1,5 +1,7 @@
 package dev.keyless.client.ssh;
 
+import dev.keyless.protocol.ssh.SshWireReader;
+import dev.keyless.protocol.ssh.SshWireWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -130,27 +132,29 @@ public final class SshAgent implements AutoCloseable {
     /** One request in, one reply out (both without the length prefix). */
     byte[] handle(byte[] request) {
         try {
-            SshWire.Reader in = new SshWire.Reader(request);
-            int type = in.u8();
+            SshWireReader in = new SshWireReader(request);
+            int type = in.readByte();
             if (type == REQUEST_IDENTITIES) {
                 // Certificate first (what sshd accepts), then the plain key: with IdentitiesOnly, ssh
                 // matches agent keys against IdentityFile by the plain key, as with OpenSSH's agent.
-                SshWire.Writer out = new SshWire.Writer().u8(IDENTITIES_ANSWER).u32(identities.size() * 2L);
+                SshWireWriter out =
+                        new SshWireWriter().writeByte(IDENTITIES_ANSWER).writeUint32(identities.size() * 2L);
                 for (SshIdentity id : identities) {
-                    out.string(id.certificateBlob()).string(id.key().comment());
-                    out.string(id.key().publicKeyBlob()).string(id.key().comment());
+                    out.writeString(id.certificateBlob()).writeString(id.key().comment());
+                    out.writeString(id.key().publicKeyBlob())
+                            .writeString(id.key().comment());
                 }
-                return out.bytes();
+                return out.toByteArray();
             }
             if (type == SIGN_REQUEST) {
-                byte[] blob = in.string();
-                byte[] data = in.string();
+                byte[] blob = in.readString();
+                byte[] data = in.readString();
                 for (SshIdentity id : identities) {
                     if (id.matches(blob)) {
-                        return new SshWire.Writer()
-                                .u8(SIGN_RESPONSE)
-                                .string(id.key().sign(data))
-                                .bytes();
+                        return new SshWireWriter()
+                                .writeByte(SIGN_RESPONSE)
+                                .writeString(id.key().sign(data))
+                                .toByteArray();
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package dev.keyless.client.ssh;
 
+import dev.keyless.protocol.ssh.SshWireWriter;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -26,7 +27,7 @@ public final class SshKey {
         byte[] x509 = pair.getPublic().getEncoded();
         // X.509 SubjectPublicKeyInfo for Ed25519 is a fixed 12-byte prefix and the raw 32-byte key.
         byte[] raw = Arrays.copyOfRange(x509, x509.length - RAW_PUBLIC_LENGTH, x509.length);
-        this.publicBlob = new SshWire.Writer().string(TYPE).string(raw).bytes();
+        this.publicBlob = new SshWireWriter().writeString(TYPE).writeString(raw).toByteArray();
         this.comment = comment;
     }
 
@@ -59,7 +60,10 @@ public final class SshKey {
             Signature signer = Signature.getInstance("Ed25519");
             signer.initSign(privateKey);
             signer.update(data);
-            return new SshWire.Writer().string(TYPE).string(signer.sign()).bytes();
+            return new SshWireWriter()
+                    .writeString(TYPE)
+                    .writeString(signer.sign())
+                    .toByteArray();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
         }

@@ -2,6 +2,8 @@ package dev.keyless.client.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyless.protocol.ssh.SshWireReader;
+import dev.keyless.protocol.ssh.SshWireWriter;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -35,27 +37,31 @@ class SshAgentTest {
         return Stream.of(
                 Arguments.of(
                         "add identity (17)",
-                        new SshWire.Writer().u8(17).string("ssh-ed25519").bytes()),
+                        new SshWireWriter()
+                                .writeByte(17)
+                                .writeString("ssh-ed25519")
+                                .toByteArray()),
                 Arguments.of("remove all (19)", new byte[] {19}),
                 Arguments.of(
-                        "lock (22)", new SshWire.Writer().u8(22).string("pw").bytes()),
+                        "lock (22)",
+                        new SshWireWriter().writeByte(22).writeString("pw").toByteArray()),
                 Arguments.of(
                         "extension (27)",
-                        new SshWire.Writer()
-                                .u8(27)
-                                .string("session-bind@openssh.com")
-                                .bytes()),
+                        new SshWireWriter()
+                                .writeByte(27)
+                                .writeString("session-bind@openssh.com")
+                                .toByteArray()),
                 Arguments.of(
                         "sign with an unknown key",
-                        new SshWire.Writer()
-                                .u8(13)
-                                .string(SshKey.generate("other").publicKeyBlob())
-                                .string("d")
-                                .u32(0)
-                                .bytes()),
+                        new SshWireWriter()
+                                .writeByte(13)
+                                .writeString(SshKey.generate("other").publicKeyBlob())
+                                .writeString("d")
+                                .writeUint32(0)
+                                .toByteArray()),
                 Arguments.of(
                         "truncated sign request",
-                        new SshWire.Writer().u8(13).u32(1000).bytes()));
+                        new SshWireWriter().writeByte(13).writeUint32(1000).toByteArray()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,12 +75,12 @@ class SshAgentTest {
     @Test
     void listsCertificateThenKey() {
         try (SshAgent agent = agent()) {
-            SshWire.Reader in = new SshWire.Reader(agent.handle(new byte[] {SshAgent.REQUEST_IDENTITIES}));
-            assertThat(in.u8()).isEqualTo(SshAgent.IDENTITIES_ANSWER);
-            assertThat(in.u32()).isEqualTo(2);
-            assertThat(in.string()).isEqualTo("certificate-blob".getBytes());
-            assertThat(new String(in.string())).isEqualTo("keyless:test");
-            assertThat(in.string()).isEqualTo(KEY.publicKeyBlob());
+            SshWireReader in = new SshWireReader(agent.handle(new byte[] {SshAgent.REQUEST_IDENTITIES}));
+            assertThat(in.readByte()).isEqualTo(SshAgent.IDENTITIES_ANSWER);
+            assertThat(in.readUint32()).isEqualTo(2);
+            assertThat(in.readString()).isEqualTo("certificate-blob".getBytes());
+            assertThat(new String(in.readString())).isEqualTo("keyless:test");
+            assertThat(in.readString()).isEqualTo(KEY.publicKeyBlob());
         }
     }
 
@@ -83,27 +89,27 @@ class SshAgentTest {
         byte[] data = "session-id-and-userauth-request".getBytes();
         try (SshAgent agent = agent()) {
             for (byte[] blob : new byte[][] {"certificate-blob".getBytes(), KEY.publicKeyBlob()}) {
-                SshWire.Reader in = new SshWire.Reader(agent.handle(new SshWire.Writer()
-                        .u8(13)
-                        .string(blob)
-                        .string(data)
-                        .u32(0)
-                        .bytes()));
-                assertThat(in.u8()).isEqualTo(SshAgent.SIGN_RESPONSE);
-                SshWire.Reader sig = new SshWire.Reader(in.string());
-                assertThat(new String(sig.string())).isEqualTo("ssh-ed25519");
+                SshWireReader in = new SshWireReader(agent.handle(new SshWireWriter()
+                        .writeByte(13)
+                        .writeString(blob)
+                        .writeString(data)
+                        .writeUint32(0)
+                        .toByteArray()));
+                assertThat(in.readByte()).isEqualTo(SshAgent.SIGN_RESPONSE);
+                SshWireReader sig = new SshWireReader(in.readString());
+                assertThat(new String(sig.readString())).isEqualTo("ssh-ed25519");
                 Signature verifier = Signature.getInstance("Ed25519");
                 verifier.initVerify(publicKey(KEY));
                 verifier.update(data);
-                assertThat(verifier.verify(sig.string())).isTrue();
+                assertThat(verifier.verify(sig.readString())).isTrue();
             }
         }
     }
 
     private static PublicKey publicKey(SshKey key) throws Exception {
-        SshWire.Reader in = new SshWire.Reader(key.publicKeyBlob());
-        in.string();
-        byte[] raw = in.string();
+        SshWireReader in = new SshWireReader(key.publicKeyBlob());
+        in.readString();
+        byte[] raw = in.readString();
         byte[] prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
         byte[] spki = Arrays.copyOf(prefix, prefix.length + raw.length);
         System.arraycopy(raw, 0, spki, prefix.length, raw.length);

@@ -1,6 +1,7 @@
 package dev.keyless.agent.ssh;
 
-import java.nio.ByteBuffer;
+import dev.keyless.protocol.ssh.SshWireFormatException;
+import dev.keyless.protocol.ssh.SshWireReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -43,24 +44,17 @@ public final class OpenSshCertificates {
             return Optional.empty();
         }
         try {
-            ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(words[1]));
-            if (!words[0].equals(string(blob))) {
-                return Optional.empty();
-            }
-            string(blob); // nonce
-            for (int i = 0; i < KEY_FIELDS.get(words[0]); i++) {
-                string(blob);
-            }
-            blob.getLong(); // serial
-            blob.getInt(); // certificate type
-            string(blob); // key id
-            string(blob); // principals
-            Instant after = instant(blob.getLong());
-            Instant before = instant(blob.getLong());
-            string(blob); // critical options
-            string(blob); // extensions
-            string(blob); // reserved
-            byte[] signatureKey = bytes(blob);
+            SshWireReader blob = atSerial(words[0], words[1]);
+            blob.readUint64(); // serial
+            blob.readUint32(); // certificate type
+            blob.readString(); // key id
+            blob.readString(); // principals
+            Instant after = instant(blob.readUint64());
+            Instant before = instant(blob.readUint64());
+            blob.readString(); // critical options
+            blob.readString(); // extensions
+            blob.readString(); // reserved
+            byte[] signatureKey = blob.readString();
             return Optional.of(new Validity(after, before, Base64.getEncoder().encodeToString(signatureKey)));
         } catch (RuntimeException e) {
             return Optional.empty();
@@ -93,34 +87,29 @@ public final class OpenSshCertificates {
 
     static Optional<CertificateInfo> parse(String type, String base64) {
         try {
-            ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(base64));
-            if (!type.equals(string(blob))) {
-                return Optional.empty();
-            }
-            string(blob); // nonce
-            for (int i = 0; i < KEY_FIELDS.get(type); i++) {
-                string(blob);
-            }
-            long serial = blob.getLong();
-            blob.getInt(); // certificate type
-            String keyId = string(blob);
+            SshWireReader blob = atSerial(type, base64);
+            long serial = blob.readUint64();
+            blob.readUint32(); // certificate type
+            String keyId = new String(blob.readString(), StandardCharsets.ISO_8859_1);
             return Optional.of(new CertificateInfo(Long.toUnsignedString(serial), keyId));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    private static String string(ByteBuffer blob) {
-        return new String(bytes(blob), StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] bytes(ByteBuffer blob) {
-        int length = blob.getInt();
-        if (length < 0 || length > blob.remaining()) {
-            throw new IllegalArgumentException("truncated certificate");
+    /**
+     * A reader positioned at the serial of the certificate {@code base64}, after checking that its blob
+     * names {@code type}; throws (a {@link RuntimeException}) when it is not one.
+     */
+    private static SshWireReader atSerial(String type, String base64) {
+        SshWireReader blob = new SshWireReader(Base64.getDecoder().decode(base64));
+        if (!type.equals(new String(blob.readString(), StandardCharsets.ISO_8859_1))) {
+            throw new SshWireFormatException("the blob is not of the type its line names");
         }
-        byte[] bytes = new byte[length];
-        blob.get(bytes);
-        return bytes;
+        blob.readString(); // nonce
+        for (int i = 0; i < KEY_FIELDS.get(type); i++) {
+            blob.readString();
+        }
+        return blob;
     }
 }

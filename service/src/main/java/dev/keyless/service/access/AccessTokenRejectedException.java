@@ -1,13 +1,16 @@
 package dev.keyless.service.access;
 
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.problem.Rejection;
 
 /**
  * An access token was not accepted. The problem type is {@link ProblemType#ACCESS_TOKEN_EXPIRED}
  * for an expired token and {@link ProblemType#ACCESS_TOKEN_INVALID} for every other check; the
  * message is one fixed sentence per check and never contains the token or its claims.
  */
-public final class AccessTokenRejectedException extends RuntimeException {
+public final class AccessTokenRejectedException extends RuntimeException implements Rejection {
+    private static final long serialVersionUID = 1L;
+
     private final ProblemType problemType;
 
     public AccessTokenRejectedException(ProblemType problemType, String message) {
@@ -18,6 +21,7 @@ public final class AccessTokenRejectedException extends RuntimeException {
         this.problemType = problemType;
     }
 
+    @Override
     public ProblemType problemType() {
         return problemType;
     }

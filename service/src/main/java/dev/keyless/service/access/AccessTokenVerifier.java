@@ -13,6 +13,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keyless.service.token.RefusedHeaders;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Collection;
@@ -26,8 +27,8 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 /**
  * Accepts or rejects the service's own access tokens. Checks run in a fixed order: size and form,
  * {@code alg} (EdDSA only: {@code none} and HMAC never reach a verifier), {@code typ}, header
- * parameters that are never honoured ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}, {@code
- * crit}), {@code kid} among the configured keys, signature, then {@code iss}, {@code aud =
+ * parameters that are never honoured ({@link RefusedHeaders}, the list the platform-token checks
+ * use), {@code kid} among the configured keys, signature, then {@code iss}, {@code aud =
  * keyless:<team>}, required claims, and {@code exp} with zero clock skew: issuer and verifier are
  * this service, so there is no foreign clock to forgive (replicas are expected to run NTP).
  * Generation checks against the database are the caller's job. Thread-safe.
@@ -113,11 +114,7 @@ public final class AccessTokenVerifier {
                 || !AccessTokenIssuer.TYPE.equals(header.getType().getType())) {
             throw invalid("access token type is not " + AccessTokenIssuer.TYPE);
         }
-        if (header.getJWKURL() != null
-                || header.getJWK() != null
-                || header.getX509CertURL() != null
-                || header.getX509CertChain() != null
-                || header.getCriticalParams() != null) {
+        if (RefusedHeaders.firstIn(header.getIncludedParams()).isPresent()) {
             throw invalid("access token header carries a parameter that is never honoured");
         }
         JWSVerifier verifier = header.getKeyID() == null ? null : verifiers.get(header.getKeyID());

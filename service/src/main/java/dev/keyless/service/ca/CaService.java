@@ -115,8 +115,10 @@ public class CaService {
 
     /** Serializes rotations of one team's CA across replicas (the team row is the lock). */
     private static void lock(Connection c, String team, CaKind kind) throws SQLException {
-        Db.queryOne(c, "SELECT name FROM team WHERE name = ? FOR UPDATE", rs -> rs.getString(1), team)
-                .orElseThrow(() -> new KeylessException(ProblemType.NOT_FOUND, "No such team"));
+        if (Db.queryOne(c, "SELECT name FROM team WHERE name = ? FOR UPDATE", rs -> rs.getString(1), team)
+                .isEmpty()) {
+            throw new KeylessException(ProblemType.NOT_FOUND, "No such team");
+        }
     }
 
     private String add(Connection c, String team, CaKind kind) throws SQLException {

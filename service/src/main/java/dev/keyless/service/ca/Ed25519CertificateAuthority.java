@@ -1,5 +1,6 @@
 package dev.keyless.service.ca;
 
+import dev.keyless.protocol.ssh.SshWireWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Objects;

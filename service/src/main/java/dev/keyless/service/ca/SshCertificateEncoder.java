@@ -1,5 +1,7 @@
 package dev.keyless.service.ca;
 
+import dev.keyless.protocol.ssh.SshWireReader;
+import dev.keyless.protocol.ssh.SshWireWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

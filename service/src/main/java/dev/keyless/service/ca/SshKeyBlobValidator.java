@@ -1,5 +1,7 @@
 package dev.keyless.service.ca;
 
+import dev.keyless.protocol.ssh.SshWireFormatException;
+import dev.keyless.protocol.ssh.SshWireReader;
 import dev.keyless.service.ca.PublicKeyRejectedException.Reason;
 import java.math.BigInteger;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.keyless.service.ca;
 
+import dev.keyless.protocol.ssh.SshWireFormatException;
+import dev.keyless.protocol.ssh.SshWireReader;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -11,14 +11,11 @@ import dev.keyless.service.admin.AdminService;
 import dev.keyless.service.admin.AdminTokens;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
-import dev.keyless.service.ca.CaKind;
-import dev.keyless.service.ca.CaService;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.policy.InvalidNameException;
+import dev.keyless.service.operator.TeamFounding.Founder;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
-import dev.keyless.service.team.TeamService;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.List;
@@ -36,9 +33,8 @@ class TeamCreation {
     record Operator(String actorType, String actorId, AdminPrincipal admin) {}
 
     private final Db db;
-    private final TeamService teams;
+    private final TeamFounding founding;
     private final AdminService admins;
-    private final CaService cas;
     private final AuditService audit;
     private final SecureRandom random;
     private final OperatorToken operatorToken;
@@ -46,17 +42,15 @@ class TeamCreation {
 
     TeamCreation(
             Db db,
-            TeamService teams,
+            TeamFounding founding,
             AdminService admins,
-            CaService cas,
             AuditService audit,
             SecureRandom random,
             OperatorToken operatorToken,
             KeylessSettings settings) {
         this.db = db;
-        this.teams = teams;
+        this.founding = founding;
         this.admins = admins;
-        this.cas = cas;
         this.audit = audit;
         this.random = random;
         this.operatorToken = operatorToken;
@@ -85,23 +79,23 @@ class TeamCreation {
     }
 
     TeamCreated create(Operator by, CreateTeam request) {
-        String team = valid(() -> Names.team("name", request.name()));
-        String adminName = valid(() -> Names.admin("admin", request.admin() == null ? DEFAULT_ADMIN : request.admin()));
+        String team = Names.team("name", request.name());
+        String adminName = Names.admin("admin", request.admin() == null ? DEFAULT_ADMIN : request.admin());
         if (AdminService.SYSTEM.equals(adminName)) {
             throw KeylessException.invalid("admin", "'" + AdminService.SYSTEM + "' is reserved");
         }
         String token = AdminTokens.generate(random);
+        Founder founder = new Founder(
+                adminName,
+                AdminTokens.hash(token),
+                AuditEntry.of(team, AuditEventType.TEAM_CREATE)
+                        .actor(by.actorType(), by.actorId())
+                        .detail("team", team)
+                        .detail("admin", adminName));
         db.write(c -> {
-            if (!teams.createIfAbsent(c, team)) {
+            if (!founding.found(c, team, founder)) {
                 throw new KeylessException(ProblemType.ALREADY_EXISTS, "A team named '" + team + "' already exists");
             }
-            admins.insert(c, team, adminName, AdminRole.SECURITY_ADMIN, AdminTokens.hash(token), AdminService.SYSTEM);
-            cas.ensure(c, team, CaKind.USER);
-            cas.ensure(c, team, CaKind.HOST);
-            audit.record(AuditEntry.of(team, AuditEventType.TEAM_CREATE)
-                    .actor(by.actorType(), by.actorId())
-                    .detail("team", team)
-                    .detail("admin", adminName));
             if (by.admin() != null) {
                 audit.record(AuditEntry.of(by.admin().team(), AuditEventType.TEAM_CREATE)
                         .actor(by.actorType(), by.admin().name())
@@ -115,13 +109,5 @@ class TeamCreation {
 
     List<String> list(Operator by) {
         return db.read(c -> Db.query(c, "SELECT name FROM team ORDER BY name", rs -> rs.getString(1)));
-    }
-
-    private static String valid(java.util.function.Supplier<String> check) {
-        try {
-            return check.get();
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.rule());
-        }
     }
 }

@@ -1,11 +1,19 @@
 package dev.keyless.service.policy;
 
+import dev.keyless.protocol.Problem;
+import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.problem.Rejection;
+import java.util.List;
+
 /**
  * A name, label, address or port failed its write-time grammar. The message names the field and
  * the rule only; the rejected value is never part of it, so it can go straight into a problem
- * response or a log line.
+ * response or a log line. As a {@link Rejection} it is {@code invalid-request} with one field error
+ * (the field and the rule).
  */
-public final class InvalidNameException extends IllegalArgumentException {
+public final class InvalidNameException extends IllegalArgumentException implements Rejection {
+    private static final long serialVersionUID = 1L;
+
     private final String field;
     private final String rule;
 
@@ -27,5 +35,15 @@ public final class InvalidNameException extends IllegalArgumentException {
     /** The rule the value broke, without the value. */
     public String rule() {
         return rule;
+    }
+
+    @Override
+    public ProblemType problemType() {
+        return ProblemType.INVALID_REQUEST;
+    }
+
+    @Override
+    public List<Problem.FieldError> errors() {
+        return List.of(new Problem.FieldError(field, rule));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * A refusal the service answers with an RFC 7807 problem. The message is the problem's detail:
  * it names the failed check and never carries a token, key or presented claim value.
  */
-public class KeylessException extends RuntimeException {
+public class KeylessException extends RuntimeException implements Rejection {
     private static final long serialVersionUID = 1L;
 
     private final ProblemType type;
@@ -59,22 +59,28 @@ public class KeylessException extends RuntimeException {
         return type;
     }
 
-    /** How long the client should wait before the same request may succeed; null when it will not. */
-    public java.time.Duration retryAfter() {
-        return null;
+    @Override
+    public ProblemType problemType() {
+        return type;
     }
 
-    public Problem toProblem() {
-        return new Problem(
-                type.type(),
-                type.title(),
-                type.status(),
-                getMessage(),
-                type.slug(),
-                claim,
-                expected,
-                state,
-                errors,
-                null);
+    @Override
+    public String claim() {
+        return claim;
+    }
+
+    @Override
+    public String expected() {
+        return expected;
+    }
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public List<Problem.FieldError> errors() {
+        return errors;
     }
 }

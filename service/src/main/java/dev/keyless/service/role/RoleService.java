@@ -13,7 +13,6 @@ import dev.keyless.service.claims.ClaimConditions;
 import dev.keyless.service.claims.InvalidConditionException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
-import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
@@ -127,8 +126,6 @@ public class RoleService {
             roleName = Names.role("name", name);
             connection = Names.connection("connection", spec.connection());
             conditions = ClaimConditions.parse(claims);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
         } catch (InvalidConditionException e) {
             throw KeylessException.invalid("claims." + e.field(), e.getMessage());
         }

@@ -1,6 +1,5 @@
 package dev.keyless.service.secrets;
 
-import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.SecretNames;
 import dev.keyless.service.problem.KeylessException;
@@ -16,27 +15,15 @@ final class SecretInputs {
     private SecretInputs() {}
 
     static String folder(String field, String value) {
-        try {
-            return SecretNames.folder(field, value);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.rule());
-        }
+        return SecretNames.folder(field, value);
     }
 
     static List<String> segments(String field, String value) {
-        try {
-            return SecretNames.segments(field, value);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.rule());
-        }
+        return SecretNames.segments(field, value);
     }
 
     static String name(String value) {
-        try {
-            return SecretNames.name("name", value);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.rule());
-        }
+        return SecretNames.name("name", value);
     }
 
     /** Printable text: no control, format (bidi overrides, BOM) or unpaired surrogate characters. */
@@ -68,13 +55,9 @@ final class SecretInputs {
             throw KeylessException.invalid("labels", "holds more than " + MAX_LABELS + " labels");
         }
         Map<String, String> out = new TreeMap<>();
-        try {
-            for (Map.Entry<String, String> label : labels.entrySet()) {
-                String key = Names.labelKey("labels", label.getKey());
-                out.put(key, Names.labelValue("labels." + key, label.getValue()));
-            }
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.rule());
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String key = Names.labelKey("labels", label.getKey());
+            out.put(key, Names.labelValue("labels." + key, label.getValue()));
         }
         return out;
     }

@@ -11,11 +11,13 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.metrics.KeylessMetrics;
+import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.PolicyRules;
 import dev.keyless.service.policy.SecretAction;
 import dev.keyless.service.policy.SecretNames;
 import dev.keyless.service.policy.SecretPolicyEngine;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.problem.Rejection;
 import dev.keyless.service.sealing.SecretBoxException;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import jakarta.inject.Singleton;
@@ -105,9 +107,10 @@ public class WorkloadSecretService {
             return revealed;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a verdict: nothing to audit, the client retries
-        } catch (KeylessException e) {
-            audit.record(event(who, clientIp, target).failure(e.type().slug()));
-            metrics.secretReveal(who.team(), e.type().slug());
+        } catch (KeylessException | InvalidNameException e) {
+            String reason = ((Rejection) e).problemType().slug();
+            audit.record(event(who, clientIp, target).failure(reason));
+            metrics.secretReveal(who.team(), reason);
             throw e;
         }
     }

@@ -27,6 +27,7 @@ import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.policy.ServerFacts;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.problem.Rejection;
 import dev.keyless.service.server.ServerService;
 import dev.keyless.service.server.TargetServer;
 import dev.keyless.service.workload.WorkloadPrincipal;
@@ -91,10 +92,11 @@ public class CertificateService {
             return issued;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a refusal: nothing to audit, the client retries
-        } catch (KeylessException e) {
-            metrics.certificate(who.team(), e.type().slug());
+        } catch (KeylessException | InvalidNameException e) {
+            String reason = ((Rejection) e).problemType().slug();
+            metrics.certificate(who.team(), reason);
             audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                    .failure(e.type().slug())
+                    .failure(reason)
                     .actor("workload", who.subject())
                     .connection(who.connection())
                     .role(who.role())
@@ -107,7 +109,7 @@ public class CertificateService {
     }
 
     private CertificateResponse issueChecked(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
-        String serverName = serverName(request.server());
+        String serverName = Names.server("server", request.server());
         SshPublicKey publicKey = publicKey(request.publicKey());
         TargetServer server = servers.find(who.team(), who.configVersion(), serverName)
                 .orElseThrow(() -> new KeylessException(
@@ -224,14 +226,6 @@ public class CertificateService {
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static String serverName(String name) {
-        try {
-            return Names.server("server", name);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
-        }
     }
 
     private static String validNameOrNull(String name) {

@@ -21,6 +21,18 @@ import java.util.function.Supplier;
  * <p>Stateless and thread-safe; all state lives in the {@link JwkSetSource}.
  */
 public final class PlatformTokenVerifier {
+    /** The largest platform token accepted, in characters; larger input is refused before parsing. */
+    public static final int MAX_TOKEN_CHARS = TokenParser.MAX_TOKEN_CHARS;
+
+    /**
+     * The first check alone, for callers that refuse an oversized token before they look at
+     * anything else.
+     *
+     * @throws TokenRejectedException ({@link TokenCheck#SIZE}) when the token is too large
+     */
+    public static void checkSize(String token) {
+        TokenParser.checkSize(token);
+    }
 
     /**
      * Runs every check in order and stops at the first failure.

@@ -1,6 +1,7 @@
 package dev.keyless.service.token;
 
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.problem.Rejection;
 
 /**
  * The token is not acceptable: one check failed. The message is fixed text naming the check; it
@@ -9,7 +10,9 @@ import dev.keyless.protocol.ProblemType;
  *
  * <p>Distinct from {@link TokenVerificationException}, which means verification could not run.
  */
-public final class TokenRejectedException extends RuntimeException {
+public final class TokenRejectedException extends RuntimeException implements Rejection {
+    private static final long serialVersionUID = 1L;
+
     private final ProblemType problemType;
     private final TokenCheck check;
     private final String claim;
@@ -36,6 +39,7 @@ public final class TokenRejectedException extends RuntimeException {
         return new TokenRejectedException(ProblemType.TOKEN_MALFORMED, check, claim, null, message);
     }
 
+    @Override
     public ProblemType problemType() {
         return problemType;
     }
@@ -45,11 +49,13 @@ public final class TokenRejectedException extends RuntimeException {
     }
 
     /** The claim the check concerns, or null. */
+    @Override
     public String claim() {
         return claim;
     }
 
     /** The configured expectation (issuer, audiences, pattern), or null. Never a token value. */
+    @Override
     public String expected() {
         return expected;
     }

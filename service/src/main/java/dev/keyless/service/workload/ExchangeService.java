@@ -21,6 +21,7 @@ import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyRules;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.problem.Rejection;
 import dev.keyless.service.ratelimit.RateLimits;
 import dev.keyless.service.role.RoleMatcher;
 import dev.keyless.service.role.RoleService;
@@ -29,6 +30,7 @@ import dev.keyless.service.team.TeamService;
 import dev.keyless.service.token.PlatformTokenVerifier;
 import dev.keyless.service.token.ReplayGuard;
 import dev.keyless.service.token.RunClaims;
+import dev.keyless.service.token.TokenCheck;
 import dev.keyless.service.token.TokenRejectedException;
 import dev.keyless.service.token.TokenVerificationException;
 import dev.keyless.service.token.VerifiedToken;
@@ -45,8 +47,6 @@ import java.util.List;
  */
 @Singleton
 public class ExchangeService {
-    public static final int MAX_TOKEN_CHARS = 16 * 1024;
-
     private final TeamService teams;
     private final ConnectionService connections;
     private final ConnectionKeys keys;
@@ -108,12 +108,9 @@ public class ExchangeService {
             return issued;
         } catch (DatabaseUnavailableException e) {
             throw e; // not a verdict on the token: nothing to audit, the client retries
-        } catch (KeylessException e) {
-            refused(team, attempt, e.type(), clientIp);
+        } catch (KeylessException | InvalidNameException | TokenRejectedException e) {
+            refused(team, attempt, ((Rejection) e).problemType(), clientIp);
             throw e;
-        } catch (TokenRejectedException e) {
-            refused(team, attempt, e.problemType(), clientIp);
-            throw new KeylessException(e.problemType(), e.getMessage(), e.claim(), e.expected(), null, null);
         } catch (TokenVerificationException e) {
             refused(team, attempt, e.problemType(), clientIp);
             throw new KeylessException(e.problemType(), e.getMessage());
@@ -121,9 +118,9 @@ public class ExchangeService {
     }
 
     private AccessToken exchange(String team, long version, Authenticate request, Attempt attempt, String clientIp) {
-        String connectionName = name("connection", request.connection());
+        String connectionName = Names.connection("connection", request.connection());
         attempt.connection = connectionName;
-        String hint = request.roleHint() == null ? null : roleName(request.roleHint());
+        String hint = request.roleHint() == null ? null : Names.role("role_hint", request.roleHint());
         WorkloadConnection connection = connections
                 .find(team, version, connectionName)
                 .orElseThrow(() -> new KeylessException(
@@ -136,21 +133,7 @@ public class ExchangeService {
                     "Connection '" + connectionName + "' is " + connection.state() + ", not ACTIVE",
                     connection.state().name());
         }
-        String token = request.token();
-        if (token == null || token.isEmpty()) {
-            throw new KeylessException(ProblemType.TOKEN_MALFORMED, "token is required");
-        }
-        if (token.length() > MAX_TOKEN_CHARS) {
-            throw new KeylessException(
-                    ProblemType.TOKEN_TOO_LARGE, "The token is longer than " + MAX_TOKEN_CHARS + " characters");
-        }
-        if (AccessTokenVerifier.looksLikeAccessToken(token)) {
-            throw new KeylessException(
-                    ProblemType.TOKEN_IS_ACCESS_TOKEN,
-                    "This is a Keyless access token; exchange the platform's own OIDC token instead");
-        }
-        Instant now = clock.instant();
-        VerifiedToken verified = verifier.verify(token, keys.settingsOf(connection), keys.keysOf(connection), now);
+        VerifiedToken verified = verify(request.token(), connection);
         attempt.token = verified;
         WorkloadRole role = pickRole(roles.all(team, version), connection, verified, hint);
         attempt.role = role.name();
@@ -247,19 +230,30 @@ public class ExchangeService {
         audit.record(entry);
     }
 
-    private static String name(String field, String value) {
+    /**
+     * The platform token through {@link PlatformTokenVerifier}, which owns every check of its shape
+     * and size. A Keyless access token offered instead is named as such; it always fails a check
+     * (its key is in no platform's key set), so its header is only read on that cold path.
+     */
+    private VerifiedToken verify(String token, WorkloadConnection connection) {
         try {
-            return Names.connection(field, value);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
+            return verifier.verify(token, keys.settingsOf(connection), keys.keysOf(connection), clock.instant());
+        } catch (TokenRejectedException e) {
+            if (e.check() != TokenCheck.SIZE && AccessTokenVerifier.looksLikeAccessToken(token)) {
+                throw accessTokenOffered();
+            }
+            throw e;
+        } catch (TokenVerificationException e) {
+            if (AccessTokenVerifier.looksLikeAccessToken(token)) {
+                throw accessTokenOffered();
+            }
+            throw e;
         }
     }
 
-    private static String roleName(String value) {
-        try {
-            return Names.role("role_hint", value);
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
-        }
+    private static KeylessException accessTokenOffered() {
+        return new KeylessException(
+                ProblemType.TOKEN_IS_ACCESS_TOKEN,
+                "This is a Keyless access token; exchange the platform's own OIDC token instead");
     }
 }

@@ -12,7 +12,6 @@ import dev.keyless.service.claims.ClaimMismatch;
 import dev.keyless.service.connection.ConnectionKeys;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
-import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyService;
@@ -88,17 +87,13 @@ final class ExplainService {
     ExplainReport explain(String team, ExplainRequest request, String clientIp) {
         long version = teams.configVersion(team);
         limits.checkExplain(team, clientIp);
-        String connectionName = name(() -> Names.connection("connection", request.connection()));
-        String hint = request.roleHint() == null ? null : name(() -> Names.role("role_hint", request.roleHint()));
+        String connectionName = Names.connection("connection", request.connection());
+        String hint = request.roleHint() == null ? null : Names.role("role_hint", request.roleHint());
         String token = request.token();
         if (token == null || token.isEmpty()) {
             throw KeylessException.invalid("token", "is required");
         }
-        if (token.length() > ExchangeService.MAX_TOKEN_CHARS) {
-            throw new KeylessException(
-                    ProblemType.TOKEN_TOO_LARGE,
-                    "The token is longer than " + ExchangeService.MAX_TOKEN_CHARS + " characters");
-        }
+        PlatformTokenVerifier.checkSize(token);
         if (AccessTokenVerifier.looksLikeAccessToken(token)) {
             throw new KeylessException(
                     ProblemType.TOKEN_IS_ACCESS_TOKEN,
@@ -197,14 +192,6 @@ final class ExplainService {
             boolean granted = PolicyEngine.roleHasAnyPolicy(matching.get(0), policies.rules(team, version));
             checks.add(new CheckResult(
                     "role-policy", granted, granted ? "granted by a policy" : ProblemType.ROLE_WITHOUT_POLICY.title()));
-        }
-    }
-
-    private static String name(java.util.function.Supplier<String> validation) {
-        try {
-            return validation.get();
-        } catch (InvalidNameException e) {
-            throw KeylessException.invalid(e.field(), e.getMessage());
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.keyless.service.workload;
 
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.access.AccessClaims;
-import dev.keyless.service.access.AccessTokenRejectedException;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
 import dev.keyless.service.problem.KeylessException;
@@ -71,11 +70,7 @@ public final class WorkloadAuthenticator {
             throw new KeylessException(
                     ProblemType.ACCESS_TOKEN_INVALID, "Send the access token as 'Authorization: Bearer <token>'");
         }
-        try {
-            return verify.apply(authorization.substring(7).trim());
-        } catch (AccessTokenRejectedException e) {
-            throw new KeylessException(e.problemType(), e.getMessage());
-        }
+        return verify.apply(authorization.substring(7).trim());
     }
 
     private static WorkloadPrincipal principal(String team, AccessClaims claims, long version) {

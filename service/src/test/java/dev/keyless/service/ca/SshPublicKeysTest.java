@@ -3,6 +3,8 @@ package dev.keyless.service.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyless.protocol.ssh.SshWireReader;
+import dev.keyless.protocol.ssh.SshWireWriter;
 import dev.keyless.service.ca.PublicKeyRejectedException.Reason;
 import dev.keyless.testkit.SshKeygen;
 import java.io.IOException;

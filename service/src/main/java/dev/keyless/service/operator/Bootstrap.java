@@ -1,16 +1,12 @@
-package dev.keyless.service.config;
+package dev.keyless.service.operator;
 
-import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AuditEventType;
-import dev.keyless.service.admin.AdminService;
 import dev.keyless.service.admin.AdminTokens;
 import dev.keyless.service.audit.AuditEntry;
-import dev.keyless.service.audit.AuditService;
-import dev.keyless.service.ca.CaKind;
-import dev.keyless.service.ca.CaService;
+import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.operator.TeamFounding.Founder;
 import dev.keyless.service.policy.Names;
-import dev.keyless.service.team.TeamService;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -33,27 +29,14 @@ final class Bootstrap {
 
     private final KeylessSettings settings;
     private final Db db;
-    private final TeamService teams;
-    private final AdminService admins;
-    private final CaService cas;
-    private final AuditService audit;
+    private final TeamFounding founding;
     private final SecureRandom random;
     private final PrintStream console;
 
-    Bootstrap(
-            KeylessSettings settings,
-            Db db,
-            TeamService teams,
-            AdminService admins,
-            CaService cas,
-            AuditService audit,
-            SecureRandom random) {
+    Bootstrap(KeylessSettings settings, Db db, TeamFounding founding, SecureRandom random) {
         this.settings = settings;
         this.db = db;
-        this.teams = teams;
-        this.admins = admins;
-        this.cas = cas;
-        this.audit = audit;
+        this.founding = founding;
         this.random = random;
         this.console = System.out;
     }
@@ -67,21 +50,13 @@ final class Bootstrap {
                     "KEYLESS_BOOTSTRAP_TOKEN must be at least " + MIN_TOKEN_LENGTH + " characters of random data");
         }
         String token = given != null ? given : AdminTokens.generate(random);
-        boolean created = db.write(c -> {
-            boolean fresh = teams.createIfAbsent(c, team);
-            if (fresh) {
-                admins.insert(
-                        c, team, ADMIN_NAME, AdminRole.SECURITY_ADMIN, AdminTokens.hash(token), AdminService.SYSTEM);
-            }
-            cas.ensure(c, team, CaKind.USER);
-            cas.ensure(c, team, CaKind.HOST);
-            if (fresh) {
-                audit.record(AuditEntry.of(team, AuditEventType.TEAM_BOOTSTRAP)
+        Founder founder = new Founder(
+                ADMIN_NAME,
+                AdminTokens.hash(token),
+                AuditEntry.of(team, AuditEventType.TEAM_BOOTSTRAP)
                         .actor("system", "bootstrap")
                         .detail("admin", ADMIN_NAME));
-            }
-            return fresh;
-        });
+        boolean created = db.write(c -> founding.found(c, team, founder));
         // Log lines, not console lines, so KEYLESS_LOG_FORMAT=json keeps stdout JSON; only the
         // one-time admin token below bypasses the log, because it must never be in one.
         LOG.info(

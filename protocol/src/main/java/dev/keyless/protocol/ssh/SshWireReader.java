@@ -1,27 +1,36 @@
-package dev.keyless.service.ca;
+package dev.keyless.protocol.ssh;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Decoder for the SSH wire types of RFC 4251 section 5 (uint32, uint64, string, mpint) over one byte
- * array.
+ * Decoder for the SSH wire types of RFC 4251 section 5 ({@code byte}, {@code uint32}, {@code uint64},
+ * {@code string}, {@code mpint}) over one byte array: the one SSH wire decoder of Keyless, used by the
+ * service (public keys), the client (ssh-agent protocol) and the host agent (certificates sshd reports).
  *
  * <p>Hand-written on purpose: the format is tiny, and no Maven Central library offers it without pulling
  * in a whole SSH client/server stack. Every read is bounds-checked against the remaining bytes, so a
  * hostile length prefix fails with {@link SshWireFormatException} instead of allocating. Not thread-safe;
  * use one reader per decode.
  */
-final class SshWireReader {
+public final class SshWireReader {
     private final byte[] data;
     private int position;
 
-    SshWireReader(byte[] data) {
+    /** @param data the wire bytes; not copied, so do not change them while reading */
+    public SshWireReader(byte[] data) {
         this.data = data;
     }
 
-    long readUint32() {
+    /** Reads one {@code byte} as an unsigned value (0–255). */
+    public int readByte() {
+        require(1);
+        return data[position++] & 0xFF;
+    }
+
+    /** Reads a {@code uint32} as a non-negative long. */
+    public long readUint32() {
         require(4);
         long value = ((data[position] & 0xFFL) << 24)
                 | ((data[position + 1] & 0xFFL) << 16)
@@ -32,13 +41,14 @@ final class SshWireReader {
     }
 
     /** Returns the unsigned 64-bit value in a long (two's complement above {@code Long.MAX_VALUE}). */
-    long readUint64() {
+    public long readUint64() {
         long high = readUint32();
         long low = readUint32();
         return (high << 32) | low;
     }
 
-    byte[] readString() {
+    /** Reads a {@code string}: its bytes, as a fresh array. */
+    public byte[] readString() {
         long length = readUint32();
         if (length > remaining()) {
             throw new SshWireFormatException("string length exceeds the remaining data");
@@ -49,7 +59,7 @@ final class SshWireReader {
     }
 
     /** Reads a string that must be printable US-ASCII, as SSH algorithm and curve names are. */
-    String readAsciiString() {
+    public String readAsciiString() {
         byte[] bytes = readString();
         for (byte b : bytes) {
             if (b < 0x20 || b > 0x7E) {
@@ -60,16 +70,18 @@ final class SshWireReader {
     }
 
     /** Reads an mpint; the caller decides whether negative values are acceptable. */
-    BigInteger readMpint() {
+    public BigInteger readMpint() {
         byte[] bytes = readString();
         return bytes.length == 0 ? BigInteger.ZERO : new BigInteger(bytes);
     }
 
-    int remaining() {
+    /** How many bytes are left unread. */
+    public int remaining() {
         return data.length - position;
     }
 
-    void requireFullyConsumed() {
+    /** Fails unless every byte has been read. */
+    public void requireFullyConsumed() {
         if (remaining() != 0) {
             throw new SshWireFormatException("trailing data after the last field");
         }
