@@ -71,7 +71,12 @@ public final class AgentRequests {
     /** One queued event; {@code seq} increases per server. */
     public record AgentEvent(long seq, String type, AgentSession session) {}
 
-    /** Answer to {@code GET /agents/events?after=SEQ&wait_seconds=N}. */
+    /**
+     * Answer to {@code GET /agents/events?after=SEQ&wait_seconds=N}: the events after {@code SEQ}
+     * at once, or the first ones within {@code N} seconds (0 to 55; 25 when left out). An empty
+     * answer never comes sooner than the service's minimum interval (1 s by default), even for
+     * {@code wait_seconds=0}, so a client that polls in a loop cannot busy-loop against it.
+     */
     public record EventBatch(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {}
 
     /** Answer to {@code GET /agents/sessions}: live (PENDING, READY) sessions only. */

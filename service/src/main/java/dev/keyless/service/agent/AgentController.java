@@ -72,7 +72,7 @@ final class AgentController {
         return agents.events(
                 authenticator.authenticate(call, NO_BODY),
                 after == null ? 0 : after,
-                waitSeconds == null ? 0 : waitSeconds);
+                waitSeconds == null ? AgentService.DEFAULT_WAIT_SECONDS : waitSeconds);
     }
 
     @Post("/agents/host-certificate")
