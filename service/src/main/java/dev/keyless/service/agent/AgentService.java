@@ -66,7 +66,8 @@ public class AgentService {
 
     /**
      * The server's events after {@code after}, waiting up to {@code waitSeconds} for the first one
-     * without holding a thread; the CA keys and revoked serials are read when the answer is ready.
+     * without holding a thread; the CA keys, revoked serials and the live-session digest (the
+     * agent's cue to reconcile) are read when the answer is ready.
      * An empty answer never comes sooner than {@code keyless.agent.min-poll-wait} (1 s), whatever
      * {@code waitSeconds} asked for: a client polling in a loop with {@code wait_seconds=0} makes
      * at most one request a second while there is nothing to deliver.
@@ -84,7 +85,9 @@ public class AgentService {
                         found -> new EventBatch(
                                 found,
                                 cas.publicKeys(agent.team(), CaKind.USER),
-                                sessions.revokedSerials(agent.team())),
+                                sessions.revokedSerials(agent.team()),
+                                cas.publicKeys(agent.team(), CaKind.HOST),
+                                sessions.liveDigestOn(agent.team(), agent.server())),
                         blocking);
     }
 
