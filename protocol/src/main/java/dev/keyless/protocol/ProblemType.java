@@ -94,7 +94,11 @@ public enum ProblemType {
             "The stored secret does not authenticate: it was altered or moved to another row"),
     // Operations
     RATE_LIMITED("rate-limited", 429, "Too many requests from this client or for this connection; retry later"),
-    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required");
+    METRICS_UNAUTHENTICATED("metrics-unauthenticated", 401, "The metrics token is required"),
+    AGENT_CAPACITY(
+            "agent-capacity",
+            503,
+            "This replica holds as many agent connections as its file descriptor limit allows; retry later");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

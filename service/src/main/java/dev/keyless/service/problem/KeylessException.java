@@ -64,6 +64,11 @@ public class KeylessException extends RuntimeException {
         return null;
     }
 
+    /** True when the answer should close the connection, so that its descriptor is freed at once. */
+    public boolean closesConnection() {
+        return false;
+    }
+
     public Problem toProblem() {
         return new Problem(
                 type.type(),

@@ -42,6 +42,9 @@ final class KeylessExceptionHandler implements ExceptionHandler<KeylessException
                     HttpHeaders.RETRY_AFTER,
                     Long.toString(exception.retryAfter().toSeconds()));
         }
+        if (exception.closesConnection()) {
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
         return response;
     }
 }
