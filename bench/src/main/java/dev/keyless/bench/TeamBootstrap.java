@@ -33,7 +33,8 @@ final class TeamBootstrap {
         this.team = service.resolve("/v1/teams/" + team + "/");
     }
 
-    void configure(String bootstrapToken, String jwksUri) throws IOException, InterruptedException {
+    /** Configures the team; returns the devops admin's token (for the fleet benchmark's onboarding). */
+    String configure(String bootstrapToken, String jwksUri) throws IOException, InterruptedException {
         String securityTwo = admin(bootstrapToken, "sec-two", "security_admin");
         String devops = admin(bootstrapToken, "ops", "devops_admin");
         post(
@@ -78,6 +79,7 @@ final class TeamBootstrap {
                         "sudo", List.of(Map.of("command", "/usr/bin/systemctl restart app")),
                         "session_ttl_seconds", 600),
                 201);
+        return devops;
     }
 
     private String admin(String bootstrapToken, String name, String role) throws IOException, InterruptedException {

@@ -51,6 +51,15 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(Path dir, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return start(dir, extraEnv, java.util.List.of());
+    }
+
+    /**
+     * Started through {@code launcher} (e.g. {@code prlimit --nofile=512:512 --}), which runs the
+     * {@code java} command line it is given.
+     */
+    static ServiceProcess start(Path dir, Map<String, String> extraEnv, java.util.List<String> launcher)
+            throws IOException, InterruptedException {
         int port = Ports.free();
         byte[] master = new byte[32];
         byte[] token = new byte[32];
@@ -59,10 +68,11 @@ final class ServiceProcess implements AutoCloseable {
         random.nextBytes(token);
         String bootstrap = "kla_" + Base64.getUrlEncoder().withoutPadding().encodeToString(token);
         Path log = dir.resolve("service.log");
-        ProcessBuilder pb = new ProcessBuilder(
-                        "java", "-Xmx512m", "-jar", JAR.toAbsolutePath().toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        java.util.List<String> command = new java.util.ArrayList<>(launcher);
+        command.addAll(java.util.List.of(
+                "java", "-Xmx512m", "-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         bootstrap = extraEnv.getOrDefault("KEYLESS_BOOTSTRAP_TOKEN", bootstrap);
         env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));

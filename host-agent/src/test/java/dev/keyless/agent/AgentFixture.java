@@ -136,6 +136,10 @@ final class AgentFixture implements AutoCloseable {
     }
 
     AgentRuntime runtime(Clock clock) {
+        return runtime(clock, new AgentLoop.Timings(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    }
+
+    AgentRuntime runtime(Clock clock, AgentLoop.Timings timings) {
         TrustSettings trust = new TrustSettings(
                 trustDir,
                 dropInDir.resolve("keyless.conf"),
@@ -144,10 +148,7 @@ final class AgentFixture implements AutoCloseable {
                 sshd.hostPublicKey().resolveSibling("ssh_host_ed25519_key-cert.pub"),
                 sshd.pidFile(),
                 List.of());
-        AgentRuntime runtime = new AgentRuntime(
-                new AgentRuntime.Settings(
-                        stateDir, trust, UIDS, new AgentLoop.Timings(Duration.ofSeconds(1), Duration.ofSeconds(1))),
-                clock);
+        AgentRuntime runtime = new AgentRuntime(new AgentRuntime.Settings(stateDir, trust, UIDS, timings), clock);
         runtimes.add(runtime);
         return runtime;
     }
@@ -174,9 +175,23 @@ final class AgentFixture implements AutoCloseable {
                 state);
     }
 
+    /** Answers as a service that predates the live-session digest (the agent reconciles on its ticker). */
     void events(AgentEvent... events) {
+        events(new EventBatch(List.of(events), List.of(publicKey(userCa)), List.of()));
+    }
+
+    /** Answers as a current service: with the host CA keys and the digest of {@code live} session ids. */
+    void eventsWithDigest(List<String> live, AgentEvent... events) {
+        events(new EventBatch(
+                List.of(events),
+                List.of(publicKey(userCa)),
+                List.of(),
+                List.of(publicKey(hostCa)),
+                dev.keyless.protocol.LiveSessionsDigest.of(live)));
+    }
+
+    private void events(EventBatch batch) {
         try {
-            EventBatch batch = new EventBatch(List.of(events), List.of(publicKey(userCa)), List.of());
             service.stubFor(get(urlPathEqualTo(BASE + "/events"))
                     .willReturn(aResponse()
                             .withStatus(200)

@@ -71,8 +71,32 @@ public final class AgentRequests {
     /** One queued event; {@code seq} increases per server. */
     public record AgentEvent(long seq, String type, AgentSession session) {}
 
-    /** Answer to {@code GET /agents/events?after=SEQ&wait_seconds=N}. */
-    public record EventBatch(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {}
+    /**
+     * Answer to {@code GET /agents/events?after=SEQ&wait_seconds=N}: the events after {@code SEQ}
+     * at once, or the first ones within {@code N} seconds (0 to 55; 25 when left out). An empty
+     * answer never comes sooner than the service's minimum interval (1 s by default), even for
+     * {@code wait_seconds=0}, so a client that polls in a loop cannot busy-loop against it.
+     *
+     * <p>{@code liveSessionsDigest} is {@link LiveSessionsDigest} of the server's live sessions when
+     * the answer was made, and {@code hostCaPublicKeys} the team's published host CA keys (newest
+     * last): an agent compares the digest with its own sessions and calls {@code GET
+     * /agents/sessions} only when they differ, so reconciling needs no second connection. Both are
+     * null from a service that predates them.
+     */
+    public record EventBatch(
+            List<AgentEvent> events,
+            List<String> userCaPublicKeys,
+            List<String> revokedSerials,
+            List<String> hostCaPublicKeys,
+            String liveSessionsDigest) {
+        /**
+         * The answer of a service older than the live-session digest: {@code hostCaPublicKeys} and
+         * {@code liveSessionsDigest} are null, and the agent reconciles on its own schedule.
+         */
+        public EventBatch(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {
+            this(events, userCaPublicKeys, revokedSerials, null, null);
+        }
+    }
 
     /** Answer to {@code GET /agents/sessions}: live (PENDING, READY) sessions only. */
     public record LiveSessions(List<AgentSession> sessions) {}

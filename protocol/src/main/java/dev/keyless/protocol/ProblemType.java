@@ -99,7 +99,11 @@ public enum ProblemType {
     ADMIN_TOKEN_REVOKED("admin-token-revoked", 401, "The admin token was revoked"),
     ADMIN_SESSION_EXPIRED("admin-session-expired", 401, "The console session has ended; sign in again"),
     CSRF_REJECTED("csrf-rejected", 403, "The state-changing call lacks the session's CSRF token"),
-    SSO_LOGIN_FAILED("sso-login-failed", 401, "The single sign-on did not complete");
+    SSO_LOGIN_FAILED("sso-login-failed", 401, "The single sign-on did not complete"),
+    AGENT_CAPACITY(
+            "agent-capacity",
+            503,
+            "This replica holds as many agent connections as its file descriptor limit allows; retry later");
 
     private static final String PREFIX = "urn:keyless:problem:";
     private static final Map<String, ProblemType> BY_TYPE =

@@ -10,6 +10,16 @@ public final class ServerRequests {
     /** A server: a name, the address and port clients connect to, and labels for policies. */
     public record ServerSpec(String name, String address, Integer port, Map<String, String> labels) {}
 
+    /**
+     * {@code POST /servers/bulk}: up to {@link #MAX_BULK} servers created in one transaction, all or
+     * none; the answer lists them as {@link ServerView}s in the order given. A field error names the
+     * entry ({@code servers[3].address}); a name that exists already refuses the whole request.
+     */
+    public record BulkServers(java.util.List<ServerSpec> servers) {}
+
+    /** The most servers one {@code POST /servers/bulk} creates. */
+    public static final int MAX_BULK = 1000;
+
     /** A server as stored. */
     public record ServerView(String name, String address, int port, Map<String, String> labels, Instant createdAt) {}
 }

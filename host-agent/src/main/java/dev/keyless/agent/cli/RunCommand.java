@@ -32,8 +32,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--uid-range", defaultValue = "60000-60999")
     String uidRange;
 
-    @Option(names = "--reconcile-seconds", defaultValue = "5")
+    @Option(
+            names = "--reconcile-seconds",
+            defaultValue = "5",
+            description = "reconcile this often with a service whose long-poll answers carry no live-session digest"
+                    + " (older than this agent)")
     int reconcileSeconds;
+
+    @Option(
+            names = "--full-reconcile-seconds",
+            defaultValue = "600",
+            description = "otherwise reconcile when the answer's digest differs, after a reconnect, and once in"
+                    + " this many seconds (±20% jitter)")
+    int fullReconcileSeconds;
 
     @Option(
             names = "--metrics-port",
@@ -58,7 +69,10 @@ public final class RunCommand implements Callable<Integer> {
                         stateDir,
                         trust,
                         UidRange.parse(uidRange),
-                        new AgentLoop.Timings(Duration.ofSeconds(25), Duration.ofSeconds(reconcileSeconds))),
+                        new AgentLoop.Timings(
+                                Duration.ofSeconds(25),
+                                Duration.ofSeconds(reconcileSeconds),
+                                Duration.ofSeconds(fullReconcileSeconds))),
                 Clock.systemUTC(),
                 metrics);
         AgentLoop loop = runtime.loop();

@@ -13,8 +13,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The daemon: one thread long-polls for events (reconnecting with capped, jittered backoff), one
- * ticks every second for expiry and host certificate renewal and, every {@code reconcileEvery},
- * reconciles with the service's live sessions. Both act through the synchronized {@link SessionManager}.
+ * ticks every second for expiry and host certificate renewal. Both act through the synchronized
+ * {@link SessionManager}.
+ *
+ * <p>Reconciling with the service's live sessions rides on the long poll: each answer carries the
+ * digest of the sessions the service holds live here and the host CA keys, and the poller calls
+ * {@code GET /agents/sessions} itself, on the connection the poll just freed, only when {@link
+ * ReconcileSchedule} says so (digest differs, reconnect, or every {@code fullReconcileEvery} with
+ * jitter). So an agent holds one connection to the service, not two. A service whose answers carry
+ * no digest (older than the agent) is reconciled with as before: every {@code reconcileEvery}, from
+ * the ticker.
  */
 public final class AgentLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentLoop.class.getName());
@@ -28,13 +36,27 @@ public final class AgentLoop implements AutoCloseable {
     private final Clock clock;
     private final Duration wait;
     private final Duration reconcileEvery;
+    private final ReconcileSchedule schedule;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Set once an answer without a digest came: the service predates reconciling over the poll. */
+    private volatile boolean legacyService;
+
     private Thread poller;
     private Thread ticker;
 
-    /** Timings; tests shorten them. */
-    public record Timings(Duration longPollWait, Duration reconcileEvery) {
-        public static final Timings DEFAULT = new Timings(Duration.ofSeconds(25), Duration.ofSeconds(5));
+    /**
+     * Timings; tests shorten them. {@code reconcileEvery} is the reconcile cadence against a service
+     * that sends no live-session digest; {@code fullReconcileEvery} (±20% jitter) the safety-net
+     * reconcile against one that does.
+     */
+    public record Timings(Duration longPollWait, Duration reconcileEvery, Duration fullReconcileEvery) {
+        public static final Duration DEFAULT_FULL_RECONCILE = Duration.ofMinutes(10);
+        public static final Timings DEFAULT =
+                new Timings(Duration.ofSeconds(25), Duration.ofSeconds(5), DEFAULT_FULL_RECONCILE);
+
+        public Timings(Duration longPollWait, Duration reconcileEvery) {
+            this(longPollWait, reconcileEvery, DEFAULT_FULL_RECONCILE);
+        }
     }
 
     public AgentLoop(
@@ -53,13 +75,18 @@ public final class AgentLoop implements AutoCloseable {
         this.clock = clock;
         this.wait = timings.longPollWait();
         this.reconcileEvery = timings.reconcileEvery();
+        this.schedule = new ReconcileSchedule(timings.fullReconcileEvery(), clock, new java.security.SecureRandom());
     }
 
     /** Installs sshd trust, reconciles once (when the service answers), then starts both threads. */
     public void start() {
         sessions.installTrust();
         sessions.expireDue();
-        reconcileOnce();
+        if (reconcileOnce(true)) {
+            schedule.reconciled(null, sessions.liveDigest());
+        } else {
+            schedule.reconnected();
+        }
         running.set(true);
         poller = new Thread(this::poll, "keyless-poller");
         ticker = new Thread(this::tick, "keyless-reconciler");
@@ -75,12 +102,14 @@ public final class AgentLoop implements AutoCloseable {
                 markContact();
                 if (batch != null) {
                     sessions.apply(batch);
+                    reconcileAfter(batch);
                 }
                 backoff = Duration.ofSeconds(1);
             } catch (RuntimeException e) {
                 if (!running.get()) {
                     return;
                 }
+                schedule.reconnected();
                 String why = e instanceof AgentApiException ? e.getMessage() : e.toString();
                 LOG.log(Level.WARNING, "event poll failed ({0}); retrying in {1} ms", why, backoff.toMillis());
                 sleep(backoff.plusMillis(ThreadLocalRandom.current().nextLong(250)));
@@ -98,7 +127,9 @@ public final class AgentLoop implements AutoCloseable {
                 sessions.expireDue();
                 renewHostCertificate();
                 if (++ticks % reconcileTicks == 0) {
-                    reconcileOnce();
+                    if (legacyService) {
+                        reconcileOnce(true);
+                    }
                     sessions.pruneRevoked();
                 }
             } catch (RuntimeException e) {
@@ -115,19 +146,44 @@ public final class AgentLoop implements AutoCloseable {
         }
     }
 
-    private void reconcileOnce() {
+    /** On the poller thread, after an answer was applied: reconciles if the schedule says so. */
+    private void reconcileAfter(EventBatch batch) {
+        String digest = batch.liveSessionsDigest();
+        if (digest == null) {
+            legacyService = true; // the ticker reconciles, and reads the host CA keys, as before
+            return;
+        }
+        legacyService = false;
+        renewal.hostCaKeys(batch.hostCaPublicKeys());
+        ReconcileSchedule.Reason reason = schedule.due(digest, sessions.liveDigest());
+        if (reason == ReconcileSchedule.Reason.NONE) {
+            return;
+        }
+        LOG.log(Level.DEBUG, "reconciling with the service ({0})", reason);
+        if (reconcileOnce(false)) {
+            schedule.reconciled(digest, sessions.liveDigest());
+        }
+    }
+
+    /** Reconciles with the service's live sessions; true if it could read them. */
+    private boolean reconcileOnce(boolean readHostCaKeys) {
+        boolean done = false;
         try {
             var live = api.liveSessions();
             markContact();
             sessions.reconcile(live == null || live.sessions() == null ? java.util.List.of() : live.sessions());
+            done = true;
         } catch (AgentApiException e) {
             LOG.log(Level.WARNING, "could not reconcile: {0}", e.getMessage());
         }
-        try {
-            renewal.hostCaKeys(api.hostCaKeys());
-        } catch (AgentApiException e) {
-            LOG.log(Level.WARNING, "could not read the host CA keys: {0}", e.getMessage());
+        if (readHostCaKeys) {
+            try {
+                renewal.hostCaKeys(api.hostCaKeys());
+            } catch (AgentApiException e) {
+                LOG.log(Level.WARNING, "could not read the host CA keys: {0}", e.getMessage());
+            }
         }
+        return done;
     }
 
     private void markContact() {

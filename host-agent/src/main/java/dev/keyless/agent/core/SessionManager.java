@@ -16,6 +16,7 @@ import dev.keyless.protocol.AgentRequests.Ended;
 import dev.keyless.protocol.AgentRequests.EventBatch;
 import dev.keyless.protocol.AgentRequests.Failed;
 import dev.keyless.protocol.AgentRequests.Ready;
+import dev.keyless.protocol.LiveSessionsDigest;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -221,6 +222,11 @@ public final class SessionManager {
             store.save(state);
             host.trust().updateRevokedSerials(state.revoked.keySet());
         }
+    }
+
+    /** The {@link LiveSessionsDigest} of the sessions this agent holds, to compare with the service's. */
+    public synchronized String liveDigest() {
+        return LiveSessionsDigest.of(state.sessions.keySet());
     }
 
     /** Compares the host with the service's live sessions and removes what has none. */

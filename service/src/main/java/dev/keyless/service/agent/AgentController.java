@@ -37,10 +37,16 @@ final class AgentController {
     private final EnrollmentService enrollment;
     private final AgentService agents;
     private final AgentAuthenticator authenticator;
+    private final AgentConnectionGuard guard;
     private final ObjectMapper json;
 
     AgentController(
-            EnrollmentService enrollment, AgentService agents, AgentAuthenticator authenticator, ObjectMapper json) {
+            EnrollmentService enrollment,
+            AgentService agents,
+            AgentAuthenticator authenticator,
+            AgentConnectionGuard guard,
+            ObjectMapper json) {
+        this.guard = guard;
         this.enrollment = enrollment;
         this.agents = agents;
         this.authenticator = authenticator;
@@ -69,10 +75,11 @@ final class AgentController {
             AgentCall call,
             @Nullable @QueryValue Long after,
             @Nullable @QueryValue("wait_seconds") Integer waitSeconds) {
-        return agents.events(
+        guard.admit(); // before any database work: near the descriptor limit a poll costs nothing
+        return guard.track(agents.events(
                 authenticator.authenticate(call, NO_BODY),
                 after == null ? 0 : after,
-                waitSeconds == null ? 0 : waitSeconds);
+                waitSeconds == null ? AgentService.DEFAULT_WAIT_SECONDS : waitSeconds));
     }
 
     @Post("/agents/host-certificate")

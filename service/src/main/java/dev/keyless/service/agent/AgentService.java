@@ -16,6 +16,7 @@ import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.session.SessionService;
 import dev.keyless.service.session.SshSession;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -28,6 +29,9 @@ import java.util.regex.Pattern;
 @Singleton
 public class AgentService {
     static final int MAX_WAIT_SECONDS = 55;
+    /** What a poll without {@code wait_seconds} waits: a client that leaves it out must not busy-loop. */
+    static final int DEFAULT_WAIT_SECONDS = 25;
+
     private static final long MAX_DURATION_MS = Duration.ofHours(1).toMillis();
     private static final Pattern SAFE_TEXT = Pattern.compile("[\\x20-\\x7e]{0,200}");
 
@@ -39,6 +43,7 @@ public class AgentService {
     private final Db db;
 
     private final KeylessMetrics metrics;
+    private final Duration minPollWait;
 
     AgentService(
             Db db,
@@ -47,8 +52,10 @@ public class AgentService {
             CaService cas,
             AuditService audit,
             KeylessMetrics metrics,
-            @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+            @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+            @Value("${keyless.agent.min-poll-wait:1s}") Duration minPollWait) {
         this.metrics = metrics;
+        this.minPollWait = minPollWait;
         this.events = events;
         this.sessions = sessions;
         this.cas = cas;
@@ -59,7 +66,11 @@ public class AgentService {
 
     /**
      * The server's events after {@code after}, waiting up to {@code waitSeconds} for the first one
-     * without holding a thread; the CA keys and revoked serials are read when the answer is ready.
+     * without holding a thread; the CA keys, revoked serials and the live-session digest (the
+     * agent's cue to reconcile) are read when the answer is ready.
+     * An empty answer never comes sooner than {@code keyless.agent.min-poll-wait} (1 s), whatever
+     * {@code waitSeconds} asked for: a client polling in a loop with {@code wait_seconds=0} makes
+     * at most one request a second while there is nothing to deliver.
      */
     public CompletableFuture<EventBatch> events(AgentPrincipal agent, long after, int waitSeconds) {
         if (after < 0) {
@@ -68,12 +79,15 @@ public class AgentService {
         if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
             throw KeylessException.invalid("wait_seconds", "must be between 0 and " + MAX_WAIT_SECONDS);
         }
-        return events.poll(agent.team(), agent.server(), after, Duration.ofSeconds(waitSeconds))
+        Duration wait = Duration.ofSeconds(waitSeconds);
+        return events.poll(agent.team(), agent.server(), after, wait.compareTo(minPollWait) < 0 ? minPollWait : wait)
                 .thenApplyAsync(
                         found -> new EventBatch(
                                 found,
                                 cas.publicKeys(agent.team(), CaKind.USER),
-                                sessions.revokedSerials(agent.team())),
+                                sessions.revokedSerials(agent.team()),
+                                cas.publicKeys(agent.team(), CaKind.HOST),
+                                sessions.liveDigestOn(agent.team(), agent.server())),
                         blocking);
     }
 

@@ -22,6 +22,25 @@ public class KeylessMetrics {
         this.registry = registry;
     }
 
+    /** The agents' open long polls and the descriptors they may use before new ones are refused. */
+    public void agentPolls(java.util.function.Supplier<Number> open, java.util.function.Supplier<Number> capacity) {
+        io.micrometer.core.instrument.Gauge.builder("keyless.agent.polls.open", open)
+                .description("Agent long polls this replica holds open")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("keyless.agent.descriptor.capacity", capacity)
+                .description("File descriptors in use at which this replica refuses new agent long polls"
+                        + " (RLIMIT_NOFILE minus keyless.agent.descriptor-reserve)")
+                .register(registry);
+    }
+
+    /** One agent long poll refused near the descriptor limit ({@code agent-capacity}). */
+    public void agentPollRefused() {
+        Counter.builder("keyless.agent.polls.refused")
+                .description("Agent long polls refused with agent-capacity to keep descriptors for workloads")
+                .register(registry)
+                .increment();
+    }
+
     /** One exchange: {@code check} is the refusal's problem slug, or null when a token was issued. */
     public void exchange(String team, String connection, String check) {
         Counter.builder("keyless.exchanges")

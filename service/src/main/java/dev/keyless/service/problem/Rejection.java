@@ -47,6 +47,11 @@ public interface Rejection {
         return null;
     }
 
+    /** True when the answer should close the connection, so that its descriptor is freed at once. */
+    default boolean closesConnection() {
+        return false;
+    }
+
     /** The problem body; {@code check} is the type's slug. */
     default Problem toProblem() {
         ProblemType type = problemType();

@@ -44,6 +44,9 @@ public abstract class RejectionHandler<E extends RuntimeException & Rejection>
                     HttpHeaders.RETRY_AFTER,
                     Long.toString(exception.retryAfter().toSeconds()));
         }
+        if (exception.closesConnection()) {
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
         return response;
     }
 }

@@ -1,5 +1,6 @@
 package dev.keyless.service.server;
 
+import dev.keyless.protocol.ServerRequests.BulkServers;
 import dev.keyless.protocol.ServerRequests.ServerSpec;
 import dev.keyless.protocol.ServerRequests.ServerView;
 import dev.keyless.service.admin.AdminPrincipal;
@@ -23,6 +24,11 @@ final class ServerController {
     @Post
     HttpResponse<ServerView> create(String team, AdminPrincipal admin, @Body ServerSpec spec) {
         return HttpResponse.created(servers.create(admin, spec));
+    }
+
+    @Post("/bulk")
+    HttpResponse<List<ServerView>> createAll(String team, AdminPrincipal admin, @Body BulkServers request) {
+        return HttpResponse.created(servers.createAll(admin, request));
     }
 
     @Get

@@ -6,6 +6,8 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.Problem.FieldError;
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.protocol.ServerRequests;
+import dev.keyless.protocol.ServerRequests.BulkServers;
 import dev.keyless.protocol.ServerRequests.ServerSpec;
 import dev.keyless.protocol.ServerRequests.ServerView;
 import dev.keyless.service.admin.AdminPrincipal;
@@ -32,7 +34,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Target servers of a team. */
+/**
+ * Target servers of a team. Lookups by name go through a per-team cache keyed by the team's
+ * configuration version; creating a server does not move that version (a new server changes no
+ * earlier decision), so onboarding does not make the next request reload the team's whole server
+ * list: a name the cache lacks is read as one row and added to it. Updates and deletes move the
+ * version, since they change or revoke access.
+ */
 @Singleton
 public class ServerService {
     private static final int MAX_LABELS = 32;
@@ -41,6 +49,7 @@ public class ServerService {
     private final Clock clock;
     private final AuditService audit;
     private final VersionedCache<Map<String, TargetServer>> cache = new VersionedCache<>();
+    private static final String SELECT = "SELECT team, name, address, port, labels, created_at FROM server";
 
     private final ApplicationEventPublisher<PolicyChanged> accessChanges;
 
@@ -51,26 +60,33 @@ public class ServerService {
         this.accessChanges = accessChanges;
     }
 
+    /**
+     * The server named {@code name} at {@code configVersion}: from the cache, or (a server created
+     * since the cache was filled, on any replica, or no such server) one indexed read.
+     */
     public Optional<TargetServer> find(String team, long configVersion, String name) {
-        return Optional.ofNullable(byName(team, configVersion).get(name));
+        Map<String, TargetServer> known = byName(team, configVersion);
+        TargetServer server = known.get(name);
+        if (server != null) {
+            return Optional.of(server);
+        }
+        Optional<TargetServer> created =
+                db.read(c -> Db.queryOne(c, SELECT + " WHERE team = ? AND name = ?", ServerService::map, team, name));
+        created.ifPresent(s -> known.putIfAbsent(s.name(), s));
+        return created;
     }
 
-    /** Every server of the team at {@code configVersion}, by name. */
-    public List<TargetServer> all(String team, long configVersion) {
-        return byName(team, configVersion).values().stream()
-                .sorted(java.util.Comparator.comparing(TargetServer::name))
-                .toList();
+    /** Every server of the team, by name, read afresh: the cache may lack servers created elsewhere. */
+    public List<TargetServer> all(String team) {
+        return db.read(c -> Db.query(c, SELECT + " WHERE team = ? ORDER BY name", ServerService::map, team));
     }
 
     private Map<String, TargetServer> byName(String team, long configVersion) {
-        return cache.get(team, configVersion, () -> db
-                .read(c -> Db.query(
-                        c,
-                        "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ?",
-                        ServerService::map,
-                        team))
-                .stream()
-                .collect(Collectors.toUnmodifiableMap(TargetServer::name, Function.identity())));
+        return cache.get(
+                team,
+                configVersion,
+                () -> db.read(c -> Db.query(c, SELECT + " WHERE team = ?", ServerService::map, team)).stream()
+                        .collect(Collectors.toConcurrentMap(TargetServer::name, Function.identity())));
     }
 
     /**
@@ -93,31 +109,70 @@ public class ServerService {
     public ServerView create(AdminPrincipal by, ServerSpec spec) {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
         TargetServer server = validate(by.team(), spec);
-        boolean created = db.write(c -> {
+        db.write(c -> {
             TeamService.configVersion(c, by.team());
-            boolean inserted = Db.insertIfAbsent(
-                    c,
-                    "INSERT INTO server (team, name, address, port, labels, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    server.team(),
-                    server.name(),
-                    server.address(),
-                    server.port(),
-                    Json.write(server.labels()),
-                    server.createdAt());
-            if (inserted) {
-                TeamService.bumpConfigVersion(c, by.team());
-                audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_CREATE)
-                        .actor("admin", by.name())
-                        .server(server.name())
-                        .detail("address", server.address()));
-            }
-            return inserted;
+            insert(c, by, server);
+            return null;
         });
-        if (!created) {
+        return server.view();
+    }
+
+    /**
+     * Creates up to {@link ServerRequests#MAX_BULK} servers in one transaction, all or none: each is
+     * validated and audited as {@link #create} does, and none moves the configuration version.
+     */
+    public List<ServerView> createAll(AdminPrincipal by, BulkServers request) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        List<ServerSpec> specs = request == null || request.servers() == null ? List.of() : request.servers();
+        if (specs.isEmpty() || specs.size() > ServerRequests.MAX_BULK) {
+            throw KeylessException.invalid("servers", "must list 1 to " + ServerRequests.MAX_BULK + " servers");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<TargetServer> servers = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String prefix = "servers[" + i + "].";
+            TargetServer server = specs.get(i) == null ? null : collect(by.team(), specs.get(i), prefix, errors);
+            if (specs.get(i) == null) {
+                errors.add(new FieldError("servers[" + i + "]", "is required"));
+            } else if (server != null && !names.add(server.name())) {
+                errors.add(new FieldError(prefix + "name", "names a server listed before"));
+            }
+            servers.add(server);
+        }
+        if (!errors.isEmpty()) {
+            throw KeylessException.invalid(errors);
+        }
+        db.write(c -> {
+            TeamService.configVersion(c, by.team());
+            for (TargetServer server : servers) {
+                insert(c, by, server);
+            }
+            return null;
+        });
+        return servers.stream().map(TargetServer::view).toList();
+    }
+
+    /** Inserts and audits one server; a name that exists refuses (and rolls back) the transaction. */
+    private void insert(java.sql.Connection c, AdminPrincipal by, TargetServer server) throws SQLException {
+        boolean inserted = Db.insertIfAbsent(
+                c,
+                "INSERT INTO server (team, name, address, port, labels, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                server.team(),
+                server.name(),
+                server.address(),
+                server.port(),
+                Json.write(server.labels()),
+                server.createdAt());
+        if (!inserted) {
             throw new KeylessException(
                     ProblemType.ALREADY_EXISTS, "A server named '" + server.name() + "' already exists");
         }
-        return server.view();
+        // No configuration version bump: see the class comment.
+        audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_CREATE)
+                .actor("admin", by.name())
+                .server(server.name())
+                .detail("address", server.address()));
     }
 
     /**
@@ -205,23 +260,33 @@ public class ServerService {
 
     private TargetServer validate(String team, ServerSpec spec) {
         List<FieldError> errors = new ArrayList<>();
-        String name = check(errors, () -> Names.server("name", spec.name()));
-        String address = check(errors, () -> Names.serverAddress("address", spec.address()));
-        Integer port = check(errors, () -> Names.port("port", spec.port() == null ? 22 : spec.port()));
+        TargetServer server = collect(team, spec, "", errors);
+        if (!errors.isEmpty()) {
+            throw KeylessException.invalid(errors);
+        }
+        return server;
+    }
+
+    /** The server {@code spec} describes, or null with its field errors (named {@code prefix + field}) added. */
+    private TargetServer collect(String team, ServerSpec spec, String prefix, List<FieldError> errors) {
+        int before = errors.size();
+        String name = check(errors, () -> Names.server(prefix + "name", spec.name()));
+        String address = check(errors, () -> Names.serverAddress(prefix + "address", spec.address()));
+        Integer port = check(errors, () -> Names.port(prefix + "port", spec.port() == null ? 22 : spec.port()));
         Map<String, String> labels = new TreeMap<>();
         Map<String, String> given = spec.labels() == null ? Map.of() : spec.labels();
         if (given.size() > MAX_LABELS) {
-            errors.add(new FieldError("labels", "at most " + MAX_LABELS + " labels"));
+            errors.add(new FieldError(prefix + "labels", "at most " + MAX_LABELS + " labels"));
         }
         given.forEach((k, v) -> {
-            String key = check(errors, () -> Names.labelKey("labels", k));
-            String value = check(errors, () -> Names.labelValue("labels." + (key == null ? "?" : key), v));
+            String key = check(errors, () -> Names.labelKey(prefix + "labels", k));
+            String value = check(errors, () -> Names.labelValue(prefix + "labels." + (key == null ? "?" : key), v));
             if (key != null && value != null) {
                 labels.put(key, value);
             }
         });
-        if (!errors.isEmpty()) {
-            throw KeylessException.invalid(errors);
+        if (errors.size() > before) {
+            return null;
         }
         return new TargetServer(team, name, address, port, Map.copyOf(labels), clock.instant());
     }

@@ -69,6 +69,31 @@ final class SessionRepository {
                 now);
     }
 
+    /** Live sessions on one server (index {@code ssh_session_server}), oldest first. */
+    static List<SshSession> liveOn(Connection c, String team, String server, Instant now) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT " + COLUMNS
+                        + " FROM ssh_session WHERE team = ? AND server = ? AND state IN ('PENDING', 'READY')"
+                        + " AND valid_before > ? ORDER BY created_at",
+                SessionRepository::map,
+                team,
+                server,
+                now);
+    }
+
+    /** The ids of {@link #liveOn}: what the agent's live-session digest covers. */
+    static List<String> liveIdsOn(Connection c, String team, String server, Instant now) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT id FROM ssh_session WHERE team = ? AND server = ? AND state IN ('PENDING', 'READY')"
+                        + " AND valid_before > ?",
+                rs -> rs.getString(1),
+                team,
+                server,
+                now);
+    }
+
     /** Sessions of every team still recorded as live although their certificate has ended. */
     static List<SshSession> expiredButLive(Connection c, Instant now) throws SQLException {
         return Db.query(

@@ -5,6 +5,7 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.LiveSessionsDigest;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
@@ -302,10 +303,15 @@ public class SessionService {
     /** Live sessions on one server, as its agent reconciles them. */
     public List<AgentSession> liveOn(String team, String server) {
         Instant now = clock.instant();
-        return db.read(c -> SessionRepository.live(c, team, now)).stream()
-                .filter(s -> s.server().equals(server))
+        return db.read(c -> SessionRepository.liveOn(c, team, server, now)).stream()
                 .map(SshSession::forAgent)
                 .toList();
+    }
+
+    /** The digest of {@link #liveOn}, which every long-poll answer carries (one indexed read of ids). */
+    public String liveDigestOn(String team, String server) {
+        Instant now = clock.instant();
+        return LiveSessionsDigest.of(db.read(c -> SessionRepository.liveIdsOn(c, team, server, now)));
     }
 
     /** Serials revoked and not yet expired, for the agents' KRL. */

@@ -26,7 +26,7 @@ final class ReachableServers {
 
     List<ReachableServer> of(WorkloadPrincipal who) {
         List<PolicyRules> rules = policies.rules(who.team(), who.configVersion());
-        return servers.all(who.team(), who.configVersion()).stream()
+        return servers.all(who.team()).stream()
                 .filter(s -> PolicyEngine.decide(who.role(), new ServerFacts(s.name(), s.labels()), rules)
                         .granted())
                 .map(s -> new ReachableServer(s.name(), s.labels()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.client.KeylessClient;
+import dev.keyless.protocol.LiveSessionsDigest;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
@@ -169,6 +170,29 @@ class AgentApiIT {
                 .get("serial")
                 .asText();
         assertThat(after.get("revoked_serials").toString()).contains("\"" + serial + "\"");
+    }
+
+    @Test
+    void everyPollAnswerCarriesTheDigestOfWhatGetSessionsListsAndTheHostCaKeys() throws Exception {
+        nextEvents(0);
+        CertificateResponse cert = certificate("web-01");
+        JsonNode polled = nextEvents(5);
+        List<String> live = agent.call("GET", T + "/agents/sessions", null)
+                .json()
+                .get("sessions")
+                .findValuesAsText("id");
+        assertThat(live).contains(cert.sessionId());
+        assertThat(polled.get("live_sessions_digest").asText()).isEqualTo(LiveSessionsDigest.of(live));
+        assertThat(polled.get("host_ca_public_keys").get(0).asText()).startsWith("ssh-ed25519 ");
+
+        api.post(T + "/sessions/" + cert.sessionId() + "/revoke", team.security, null);
+        JsonNode after = nextEvents(5);
+        List<String> still = agent.call("GET", T + "/agents/sessions", null)
+                .json()
+                .get("sessions")
+                .findValuesAsText("id");
+        assertThat(still).doesNotContain(cert.sessionId());
+        assertThat(after.get("live_sessions_digest").asText()).isEqualTo(LiveSessionsDigest.of(still));
     }
 
     @Test

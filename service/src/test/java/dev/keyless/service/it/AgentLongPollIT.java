@@ -106,6 +106,35 @@ class AgentLongPollIT {
         assertThat(tookMs).isBetween(900L, 5_000L);
     }
 
+    @Test
+    void aPollAskingForNoWaitStillWaitsTheMinimumIntervalWhenThereIsNothingToSay() {
+        long after = lastSeq();
+        long started = System.nanoTime();
+        Api.Response r = agent.call("GET", T + "/agents/events?after=" + after + "&wait_seconds=0", null);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("events")).isEmpty();
+        assertThat(tookMs)
+                .as("keyless.agent.min-poll-wait: a loop of such polls cannot spin")
+                .isBetween(900L, 5_000L);
+    }
+
+    @Test
+    void aPollWithoutWaitSecondsWaitsForTheNextEvent() throws Exception {
+        long after = lastSeq();
+        CompletableFuture<Api.Response> poll =
+                CompletableFuture.supplyAsync(() -> agent.call("GET", T + "/agents/events?after=" + after, null));
+        Thread.sleep(2_000);
+        assertThat(poll).as("the default wait is 25 s, not 0").isNotDone();
+
+        CertificateResponse here = certificate("web-01");
+        Api.Response r = poll.get(20, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("events").get(0).get("session").get("id").asText())
+                .isEqualTo(here.sessionId());
+    }
+
     /** The newest event's sequence number, without waiting. */
     private long lastSeq() {
         long seq = 0;

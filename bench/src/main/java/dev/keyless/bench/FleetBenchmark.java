@@ -1,0 +1,243 @@
+package dev.keyless.bench;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.keyless.client.KeylessClient;
+import dev.keyless.protocol.SessionState;
+import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import dev.keyless.testkit.JwksServer;
+import dev.keyless.testkit.TestKeys;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A fleet of host agents on one service node: onboards {@code --agents} servers in bulk and {@code
+ * --one-by-one} more one at a time (timed, with the bulk fleet present), then runs every agent as a
+ * {@link SimulatedAgent} (signed long polls, reports, reconcile on digest mismatch) while CI jobs
+ * open sessions at {@code --sessions-per-second} on random servers and close them; reports the
+ * onboarding rates, the fleet's request mix, certificate-to-READY latency, errors and CPU of the
+ * service and of this load generator.
+ */
+@Command(
+        name = "fleet-benchmark",
+        mixinStandardHelpOptions = true,
+        description = "A fleet of simulated host agents against the real service jar.")
+public final class FleetBenchmark implements Callable<Integer> {
+    private static final String TEAM = "bench";
+
+    @Option(names = "--agents", description = "servers onboarded in bulk, each with its agent", defaultValue = "1000")
+    int agents;
+
+    @Option(
+            names = "--one-by-one",
+            description = "servers onboarded one at a time after the bulk",
+            defaultValue = "100")
+    int oneByOne;
+
+    @Option(names = "--seconds", description = "seconds of the measured fleet phase", defaultValue = "60")
+    int seconds;
+
+    @Option(names = "--wait-seconds", description = "the agents' long-poll wait_seconds", defaultValue = "25")
+    int waitSeconds;
+
+    @Option(names = "--sessions-per-second", description = "CI jobs opening a session per second", defaultValue = "2")
+    double sessionsPerSecond;
+
+    @Option(names = "--http-clients", description = "java.net.http clients the agents share", defaultValue = "8")
+    int httpClients;
+
+    @Option(names = "--service-jar", defaultValue = "service/target/keyless-service.jar")
+    Path serviceJar;
+
+    @Option(names = "--service-jvm", split = " ", defaultValue = "-Xmx512m")
+    List<String> serviceJvm;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FleetBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("keyless-fleet-bench");
+        RSAKey platformKey = TestKeys.rsa("gh-bench-1");
+        Secrets secrets = Secrets.random();
+        try (JwksServer jwks = new JwksServer("/.well-known/jwks", platformKey.toPublicJWK());
+                ServiceProcess service = ServiceProcess.start(
+                        new ServiceProcess.Launch(serviceJar, serviceJvm, dir, TEAM, Map.of()), secrets)) {
+            String devops = new TeamBootstrap(service.uri(), TEAM).configure(secrets.bootstrapToken(), jwks.jwksUri());
+            HttpClient admin =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Onboarding onboarding = new Onboarding(service.uri(), TEAM, devops, admin);
+
+            Map<String, Double> bulkSeconds = new LinkedHashMap<>();
+            Onboarding.Timed bulk = onboarding.bulk("fleet-", agents, bulkSeconds);
+            System.out.printf(
+                    "onboarding, bulk: %d servers created in %.1f s (%.0f/s), tokens %.1f s, enrolled %.1f s (%.0f/s)%n",
+                    agents,
+                    bulkSeconds.get("create"),
+                    agents / bulkSeconds.get("create"),
+                    bulkSeconds.get("tokens"),
+                    bulkSeconds.get("enrol"),
+                    agents / bulkSeconds.get("enrol"));
+            Onboarding.Timed single = onboarding.oneByOne("single-", oneByOne);
+            Histogram perServer = single.perServerMicros();
+            System.out.printf(
+                    "onboarding, one at a time with %d present: %d servers in %.1f s (%.0f/s), p50 %.1f ms, p99 %.1f ms%n",
+                    agents,
+                    oneByOne,
+                    single.seconds(),
+                    oneByOne / single.seconds(),
+                    perServer.getValueAtPercentile(50) / 1000.0,
+                    perServer.getValueAtPercentile(99) / 1000.0);
+
+            List<SimulatedAgent.Identity> identities = new ArrayList<>(bulk.agents());
+            identities.addAll(single.agents());
+            return fleet(service, identities, platformKey);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private int fleet(ServiceProcess service, List<SimulatedAgent.Identity> identities, RSAKey platformKey)
+            throws Exception {
+        FleetCounters counters = new FleetCounters();
+        ExecutorService httpThreads = Executors.newFixedThreadPool(4);
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < httpClients; i++) {
+            clients.add(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(httpThreads)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build());
+        }
+        List<SimulatedAgent> fleet = new ArrayList<>();
+        for (int i = 0; i < identities.size(); i++) {
+            fleet.add(new SimulatedAgent(
+                    service.uri(),
+                    TEAM,
+                    identities.get(i),
+                    clients.get(i % clients.size()),
+                    Duration.ofSeconds(waitSeconds),
+                    counters,
+                    timer));
+        }
+        // Connect at about 500 agents a second, as a fleet coming up would, then let it settle.
+        for (int i = 0; i < fleet.size(); i++) {
+            fleet.get(i).start();
+            if (i % 50 == 49) {
+                Thread.sleep(100);
+            }
+        }
+        Thread.sleep(5_000);
+
+        Resources resources = new Resources(service.pid());
+        int jobs = (int) Math.ceil(sessionsPerSecond * seconds * 1.2) + 10;
+        String[] tokens = Workload.platformTokens(platformKey, jobs);
+        String[] keys = Workload.publicKeyLines(1);
+        KeylessClient workload = KeylessClient.create(service.uri(), TEAM);
+        ConcurrentHistogram readyMicros = new ConcurrentHistogram(60_000_000L, 3);
+        LongAdder ready = new LongAdder();
+        LongAdder notReady = new LongAdder();
+        LongAdder jobErrors = new LongAdder();
+        AtomicInteger next = new AtomicInteger();
+        ScheduledExecutorService jobsPool = Executors.newScheduledThreadPool(8);
+
+        FleetCounters.Snapshot before = counters.snapshot();
+        Resources.Sample cpu = resources.sample();
+        long periodMicros = (long) (1_000_000 / Math.max(0.01, sessionsPerSecond));
+        var schedule = jobsPool.scheduleAtFixedRate(
+                () -> {
+                    int n = next.getAndIncrement();
+                    if (n >= tokens.length) {
+                        return;
+                    }
+                    jobsPool.execute(() ->
+                            job(workload, tokens[n], keys[0], identities, readyMicros, ready, notReady, jobErrors));
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
+        Thread.sleep(seconds * 1000L);
+        schedule.cancel(false);
+        Resources.Usage usage = resources.since(cpu);
+        FleetCounters.Snapshot done = counters.snapshot().minus(before);
+        jobsPool.shutdown();
+        jobsPool.awaitTermination(30, TimeUnit.SECONDS);
+        ProcStats.Memory memory = service.memory();
+        fleet.forEach(SimulatedAgent::stop);
+
+        System.out.printf("fleet: %d agents, wait_seconds %d, %d s measured%n", fleet.size(), waitSeconds, seconds);
+        System.out.printf(
+                "  requests/s: polls %.1f, reconciles %.1f, reports %.1f; agent errors %d%s%n",
+                done.polls() / (double) seconds,
+                done.reconciles() / (double) seconds,
+                done.reports() / (double) seconds,
+                done.errors(),
+                counters.firstErrors.isEmpty() ? "" : " " + counters.firstErrors);
+        System.out.printf(
+                "  sessions: %d READY, %d not READY in the certificate answer, %d failed; certificate->READY p50 %.1f"
+                        + " ms, p99 %.1f ms, max %.1f ms%n",
+                ready.sum(),
+                notReady.sum(),
+                jobErrors.sum(),
+                readyMicros.getValueAtPercentile(50) / 1000.0,
+                readyMicros.getValueAtPercentile(99) / 1000.0,
+                readyMicros.getMaxValue() / 1000.0);
+        System.out.printf(
+                "  CPU cores: service %.2f, this load generator %.2f, other %.2f; service RSS peak %d MiB, now %d MiB%n",
+                usage.service(), usage.loadGenerator(), usage.other(), memory.peakMiB(), memory.currentMiB());
+        timer.shutdownNow();
+        httpThreads.shutdownNow();
+        return done.errors() == 0 && jobErrors.sum() == 0 ? 0 : 1;
+    }
+
+    /** One CI job: exchange, certificate for a random server (timed: it answers once the agent is READY), close. */
+    private static void job(
+            KeylessClient client,
+            String platformToken,
+            String publicKey,
+            List<SimulatedAgent.Identity> servers,
+            Histogram micros,
+            LongAdder ready,
+            LongAdder notReady,
+            LongAdder errors) {
+        try {
+            var access = client.authenticate(TeamBootstrap.CONNECTION, platformToken, null);
+            String server = servers.get(ThreadLocalRandom.current().nextInt(servers.size()))
+                    .server();
+            long started = System.nanoTime();
+            CertificateResponse cert = client.requestCertificate(access.accessToken(), server, publicKey);
+            micros.recordValue(Math.min(60_000_000L, (System.nanoTime() - started) / 1000));
+            (cert.state() == SessionState.READY ? ready : notReady).increment();
+            client.closeSession(access.accessToken(), cert.sessionId());
+        } catch (RuntimeException e) {
+            errors.increment();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
+    }
+}
