@@ -21,4 +21,11 @@ public final class AdminRequests {
 
     /** The new team and its first security admin, whose token is shown only in this response. */
     public record TeamCreated(String name, AdminCreated admin) {}
+
+    /**
+     * Answer of {@code POST /v1/operator/master-key/reseal}: per kind of sealed value ({@code
+     * ca_keys}, {@code secret_data_keys}, {@code service_keys}) how many moved onto the current
+     * master key, and whether the service still holds a previous key (remove it once this is done).
+     */
+    public record MasterKeyResealed(java.util.Map<String, Integer> resealed, boolean previousKeyHeld) {}
 }
