@@ -13,7 +13,10 @@ import groovy.transform.Field
 // ssh/scp/sftp wrappers) to a file and waits for a stop file. The block runs with that environment;
 // in `finally` the stop file ends the wrapped command and `keyless exec` closes every session, stops
 // its ssh-agent and deletes its private directory. With `script:` instead of a block, the script
-// runs directly as the command of `keyless exec`. If `finally` never runs (a second abort while
+// runs directly as the command of `keyless exec`; `secrets:` (script form only) reveals each
+// ENV_NAME=/folder/name into that script's environment, and its output passes through keyless'
+// masking filter (`exec --mask-output`), since the console of a shared library masks nothing that
+// withCredentials did not bind. If `finally` never runs (a second abort while
 // closing, a killed agent JVM), the background command still ends after maxSeconds (default one
 // hour) or when its directory disappears, and keyless exec then closes the sessions.
 
@@ -43,7 +46,7 @@ def call(Map args = [:], Closure body = null) {
                     sh(label: 'keyless: fetch CLI', script: FETCH_CLI)
                 }
                 if (body == null) {
-                    withEnv(["KEYLESS_SCRIPT=${p.script}"]) {
+                    withEnv(["KEYLESS_SCRIPT=${p.script}", "KEYLESS_SECRETS=${p.secrets.join(' ')}"]) {
                         withCredentials([string(credentialsId: p.credentialsId, variable: 'KEYLESS_JENKINS_TOKEN')]) {
                             sh(label: 'keyless exec', script: EXEC_SCRIPT)
                         }
@@ -80,7 +83,8 @@ def call(Map args = [:], Closure body = null) {
 // Checks the parameters and fills in defaults; fails with one line naming what is wrong.
 Map keylessParameters(Map args, boolean hasBody) {
     List<String> known = ['serviceUrl', 'team', 'connection', 'role', 'servers', 'credentialsId', 'audience',
-                          'cliJar', 'cliUrl', 'cliSha256', 'script', 'readyTimeout', 'maxSeconds', 'java']
+                          'cliJar', 'cliUrl', 'cliSha256', 'script', 'secrets', 'readyTimeout', 'maxSeconds',
+                          'java']
     for (Object key : args.keySet()) {
         if (!known.contains(key as String)) {
             error("withWorkloadSsh: unknown parameter '${key}'; known: ${known.join(', ')}")
@@ -97,6 +101,19 @@ Map keylessParameters(Map args, boolean hasBody) {
     }
     if (hasBody == (args.script != null)) {
         error('withWorkloadSsh: give either a block or script:, not both and not neither')
+    }
+    List<String> secrets = []
+    for (Object binding : (args.secrets instanceof CharSequence ? (args.secrets as String).split(/\s+/) : (args.secrets ?: []))) {
+        String text = (binding as String).trim()
+        if (text && !(text ==~ /[A-Za-z_][A-Za-z0-9_]*=\/[^\s'"`$\\]+/)) {
+            error("withWorkloadSsh: secrets entries are ENV_NAME=/folder/name; '${text.replaceAll('=.*', '=...')}' is not")
+        }
+        if (text) {
+            secrets << text
+        }
+    }
+    if (secrets && hasBody) {
+        error('withWorkloadSsh: secrets: needs script: (the steps of a block run outside keyless\' masking filter)')
     }
     if (args.cliJar && (args.cliUrl || args.cliSha256)) {
         error('withWorkloadSsh: give cliJar: (a keyless.jar on the agent) or cliUrl:/cliSha256:, not both')
@@ -117,6 +134,7 @@ Map keylessParameters(Map args, boolean hasBody) {
             cliUrl      : (args.cliUrl ?: (args.cliJar ? null : "${(args.serviceUrl as String).replaceAll('/+$', '')}/downloads/keyless.jar")) as String,
             cliSha256   : args.cliSha256 as String,
             script      : args.script as String,
+            secrets     : secrets,
             readyTimeout: (args.readyTimeout ?: 60) as int,
             maxSeconds  : (args.maxSeconds ?: 3600) as int,
             java        : (args.java ?: 'java') as String]
@@ -143,10 +161,14 @@ if ! echo "$expected  $KEYLESS_CLI_JAR" | sha256sum -c --status; then
 fi
 '''
 
-// script: form. The script runs as the command of keyless exec, without the OIDC token variable.
+// script: form. The script runs as the command of keyless exec, without the OIDC token variable;
+// its output is masked by keyless exec (every token and revealed secret shows as ***).
 @Field static final String EXEC_SCRIPT = '''
-"$KEYLESS_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$KEYLESS_CLI_JAR" exec --token-source jenkins --id-token-variable KEYLESS_JENKINS_TOKEN \\
-  -- env -u KEYLESS_JENKINS_TOKEN -u KEYLESS_SCRIPT sh -c "$KEYLESS_SCRIPT"
+set +x
+set -- exec --token-source jenkins --id-token-variable KEYLESS_JENKINS_TOKEN --mask-output
+for binding in $KEYLESS_SECRETS; do set -- "$@" --secret "$binding"; done
+"$KEYLESS_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$KEYLESS_CLI_JAR" "$@" \\
+  -- env -u KEYLESS_JENKINS_TOKEN -u KEYLESS_SCRIPT -u KEYLESS_SECRETS sh -c "$KEYLESS_SCRIPT"
 '''
 
 // Block form, start: keyless exec in the background (out of Jenkins' process-tree killer), until

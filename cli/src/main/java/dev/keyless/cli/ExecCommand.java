@@ -1,5 +1,6 @@
 package dev.keyless.cli;
 
+import dev.keyless.client.Masker;
 import dev.keyless.client.job.KeylessJob;
 import dev.keyless.client.secrets.JobSecrets;
 import dev.keyless.client.secrets.SecretBinding;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {
             "  keyless exec --server web-01 --server web-02 --role deployer -- ./deploy.sh",
-            "  keyless exec --server web-01 -- ssh web-01 sudo systemctl restart app"
+            "  keyless exec --server web-01 -- ssh web-01 sudo systemctl restart app",
+            "  keyless exec --server web-01 --secret DB_PASSWORD=/ci/app/db --mask-output -- ./migrate.sh"
         })
 public final class ExecCommand extends JobCommand {
     @Option(
@@ -37,6 +39,13 @@ public final class ExecCommand extends JobCommand {
             description = "Reveal a secret into the command's environment (repeatable); a multi-line or binary"
                     + " value goes to a 0600 file in the job's directory named by ENV_FILE instead.")
     List<String> secrets;
+
+    @Option(
+            names = "--mask-output",
+            description = "Pass the command's stdout and stderr through the masker, line by line: every token"
+                    + " and revealed secret is shown as ***. For logs the platform cannot mask (a Jenkins shared"
+                    + " library); a line is shown when its newline arrives.")
+    boolean maskOutput;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments, after --.")
     List<String> command;
@@ -60,6 +69,11 @@ public final class ExecCommand extends JobCommand {
         Map<String, String> env = new HashMap<>(ctx().env());
         env.putAll(JobSecrets.reveal(client(), job.accessToken(), bindings, job.directory(), ctx().masker()));
         return env;
+    }
+
+    @Override
+    Masker outputMasker() {
+        return maskOutput ? ctx().masker() : null;
     }
 
     private static SecretBinding binding(String text) {

@@ -1,6 +1,7 @@
 package dev.keyless.cli;
 
 import dev.keyless.client.KeylessClient;
+import dev.keyless.client.Masker;
 import dev.keyless.client.job.JobContext;
 import dev.keyless.client.job.JobSpec;
 import dev.keyless.client.job.KeylessJob;
@@ -54,7 +55,7 @@ abstract class JobCommand extends WorkloadCommand {
             }
             beforeRun(job.servers());
             ctx.debug("start to first command", Duration.ofNanos(System.nanoTime() - t0));
-            int exit = job.run(argv, commandEnvironment(job), null);
+            int exit = job.run(argv, commandEnvironment(job), null, outputMasker());
             ctx.debug("command exited with " + exit, Duration.ZERO);
             return exit;
         }
@@ -66,6 +67,11 @@ abstract class JobCommand extends WorkloadCommand {
     /** The wrapped command's environment beyond the job's own; {@code exec} adds its secrets. */
     Map<String, String> commandEnvironment(KeylessJob job) {
         return ctx().env();
+    }
+
+    /** Non-null when the wrapped command's output is to be masked ({@code exec --mask-output}). */
+    Masker outputMasker() {
+        return null;
     }
 
     /** {@code KEYLESS_TEMP_DIR}, else the runner's {@code RUNNER_TEMP}, else {@code java.io.tmpdir}. */

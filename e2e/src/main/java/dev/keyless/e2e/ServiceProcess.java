@@ -20,12 +20,14 @@ final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final boolean https;
     private final String bootstrapToken;
     private final Path log;
 
-    private ServiceProcess(Process process, int port, String bootstrapToken, Path log) {
+    private ServiceProcess(Process process, int port, boolean https, String bootstrapToken, Path log) {
         this.process = process;
         this.port = port;
+        this.https = https;
         this.bootstrapToken = bootstrapToken;
         this.log = log;
     }
@@ -75,7 +77,10 @@ final class ServiceProcess implements AutoCloseable {
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         bootstrap = extraEnv.getOrDefault("KEYLESS_BOOTSTRAP_TOKEN", bootstrap);
-        env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+        // With KEYLESS_TLS_CERT the service serves HTTPS only, on its SSL port; the caller's JVM must
+        // trust the certificate (SSLContext.setDefault) for the health check.
+        boolean https = extraEnv.containsKey("KEYLESS_TLS_CERT");
+        env.put(https ? "MICRONAUT_SERVER_SSL_PORT" : "MICRONAUT_SERVER_PORT", Integer.toString(port));
         env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
         env.put(
                 "KEYLESS_DATA_DIR",
@@ -86,7 +91,7 @@ final class ServiceProcess implements AutoCloseable {
         // The scenarios' JWKS issuers listen on 127.0.0.1, which the service refuses by default.
         env.put("KEYLESS_JWKS_ALLOW_PRIVATE_ADDRESSES", "true");
         env.putAll(extraEnv);
-        ServiceProcess service = new ServiceProcess(pb.start(), port, bootstrap, log);
+        ServiceProcess service = new ServiceProcess(pb.start(), port, https, bootstrap, log);
         try {
             // Running the migrations took over a minute on a busy machine (on Galera, where every
             // DDL statement is replicated to each node).
@@ -122,7 +127,11 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port);
+    }
+
+    int port() {
+        return port;
     }
 
     String bootstrapToken() {
@@ -131,6 +140,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(log);
+    }
+
+    /** The JVM's process id, for a {@code kill -9} from outside. */
+    long pid() {
+        return process.pid();
     }
 
     /** {@code kill -9}: no shutdown hook runs, nothing is flushed. */

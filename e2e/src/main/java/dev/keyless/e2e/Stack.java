@@ -5,6 +5,7 @@ import static dev.keyless.testkit.service.TeamSetup.T;
 import dev.keyless.client.KeylessClient;
 import dev.keyless.testkit.LinuxUsers;
 import dev.keyless.testkit.SshdHarness;
+import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,42 @@ final class Stack implements AutoCloseable {
                 List.of(Map.of("command", "/usr/bin/true")));
         users.add("wl_" + role);
         return "wl_" + role;
+    }
+
+    /**
+     * A folder {@code folder} holding {@code values} (name to value), put by a resource admin, and
+     * a policy granting {@code roles} {@code actions} on everything in it; returns the resource
+     * admin's token.
+     */
+    String secrets(String folder, Map<String, String> values, List<String> roles, List<String> actions) {
+        String resources = created(team.api.post(
+                        T + "/admins",
+                        team.security,
+                        Map.of("name", "vault" + folder.replace('/', '-'), "role", "resource_admin")))
+                .json()
+                .get("token")
+                .asText();
+        created(team.api.post(T + "/secret-folders", resources, Map.of("path", folder)));
+        values.forEach((name, value) -> created(
+                team.api.post(T + "/secrets", resources, Map.of("path", folder, "name", name, "value", value))));
+        created(team.api.post(
+                T + "/policies",
+                team.security,
+                Map.of(
+                        "name",
+                        "secrets" + folder.replace('/', '-'),
+                        "roles",
+                        roles,
+                        "secrets",
+                        List.of(Map.of("path", folder + "/*", "actions", actions)))));
+        return resources;
+    }
+
+    private static Api.Response created(Api.Response r) {
+        if (r.status() != 201) {
+            throw new IllegalStateException("expected 201, got " + r.status() + ": " + r.body());
+        }
+        return r;
     }
 
     Workload job() throws Exception {

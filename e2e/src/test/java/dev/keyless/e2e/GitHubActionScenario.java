@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +38,10 @@ class GitHubActionScenario {
     static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
     final List<Path> tempDirs = new ArrayList<>();
+    final String password = "pw-" + UUID.randomUUID();
+    final String keyLineOne = "key-line-" + UUID.randomUUID();
+    final String keyLineTwo = "key-line-" + UUID.randomUUID();
+    final String key = "-----BEGIN TEST KEY-----\n" + keyLineOne + "\n" + keyLineTwo + "\n-----END TEST KEY-----\n";
     Stack stack;
     OidcRequestEndpoint oidc;
 
@@ -44,6 +49,7 @@ class GitHubActionScenario {
     void start() throws Exception {
         assertThat(ActionRunner.JAR).as("build gh-action first (package)").exists();
         stack = Stack.start(ROLE);
+        stack.secrets("/gh/app", Map.of("db-password", password, "deploy-key", key), List.of(ROLE), List.of("reveal"));
         oidc = new OidcRequestEndpoint(stack.team);
     }
 
@@ -120,6 +126,67 @@ class GitHubActionScenario {
 
         List<String> secrets = secrets(step, served);
         assertNoSecretOutsideMaskLines(step, runner, secrets);
+    }
+
+    @Test
+    void theSecretsInputReachesTheRunCommandsMaskedBeforeTheyPrintAnything() throws Exception {
+        ActionRunner runner = new ActionRunner(shortTempDir());
+        Map<String, String> in = inputs("echo \"password: $DB_PASSWORD\"; cat \"$DEPLOY_KEY_FILE\";"
+                + " printf %s \"$DB_PASSWORD\" | sha256sum | cut -c1-64 > password.sha256;"
+                + " sha256sum < \"$DEPLOY_KEY_FILE\" | cut -c1-64 > key.sha256; ssh web-01 whoami > whoami.txt");
+        in.put("secrets", "DB_PASSWORD=/gh/app/db-password\nDEPLOY_KEY=/gh/app/deploy-key\n");
+        ActionRunner.Step step = runner.run(in, oidc.env());
+        List<String> stdout = step.stdout();
+        assertThat(step.exit()).as(String.join("\n", stdout) + step.stderr()).isZero();
+
+        // Delivered: the run commands used both values and reached web-01 as the role.
+        assertThat(Files.readString(runner.workspace.resolve("password.sha256")).trim())
+                .isEqualTo(sha256(password));
+        assertThat(Files.readString(runner.workspace.resolve("key.sha256")).trim())
+                .isEqualTo(sha256(key));
+        assertThat(Files.readString(runner.workspace.resolve("whoami.txt")).trim())
+                .isEqualTo(USER);
+
+        // Masked: the runner hides a value from the first ::add-mask:: of it on; every value and
+        // each line of the key is announced before the run commands print anything.
+        int firstPrinted = stdout.indexOf("password: " + password);
+        assertThat(firstPrinted).as("the run command's own line").isPositive();
+        for (String value : List.of(password, keyLineOne, keyLineTwo)) {
+            assertThat(stdout.indexOf("::add-mask::" + value))
+                    .as("mask of a secret line, before the run commands' output")
+                    .isNotNegative()
+                    .isLessThan(firstPrinted);
+        }
+        // The value is nowhere else: not in any other stdout line, stderr, outputs, summary, files
+        // left in the workspace or RUNNER_TEMP, nor the service log.
+        List<String> values = List.of(password, keyLineOne, keyLineTwo);
+        List<String> otherLines = new ArrayList<>(
+                stdout.stream().filter(l -> !l.startsWith("::add-mask::")).toList());
+        otherLines.remove("password: " + password);
+        otherLines.remove(keyLineOne);
+        otherLines.remove(keyLineTwo);
+        Map<String, String> traces = new LinkedHashMap<>();
+        traces.put("stdout", String.join("\n", otherLines));
+        traces.put("stderr", step.stderr());
+        traces.put("GITHUB_OUTPUT", Files.readString(runner.outputFile));
+        traces.put("GITHUB_STEP_SUMMARY", Files.readString(runner.summaryFile));
+        traces.put("service log", stack.service.log());
+        for (Path root : List.of(runner.workspace, runner.runnerTemp)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    traces.put(f.toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        traces.forEach((where, text) -> values.forEach(
+                value -> assertThat(text).as("a secret in " + where).doesNotContain(value)));
+        assertThat(within(2_000, () -> !LinuxUsers.exists(USER))).isTrue();
+    }
+
+    private static String sha256(String value) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The request token, the OIDC tokens served for this step, and the access token it masked. */

@@ -12,6 +12,7 @@ import dev.keyless.testkit.gitlab.ComponentTemplate;
 import dev.keyless.testkit.service.TeamSetup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,10 @@ class GitLabComponentScenario {
     static final String ROLE = "glcomponent";
     static final String USER = "wl_" + ROLE;
 
+    final String password = "pw-" + UUID.randomUUID();
+    final String keyLineOne = "key-line-" + UUID.randomUUID();
+    final String keyLineTwo = "key-line-" + UUID.randomUUID();
+    final String key = "-----BEGIN TEST KEY-----\n" + keyLineOne + "\n" + keyLineTwo + "\n-----END TEST KEY-----\n";
     Stack stack;
     TeamSetup team;
     String cliSha256;
@@ -50,6 +56,7 @@ class GitLabComponentScenario {
         team = stack.team;
         team.activeConnection(team.gitlabConnectionSpec("gitlab-prod"));
         stack.grant(ROLE, "gitlab-prod", Map.of("project_path", "platform/deploy-svc", "ref", "main"));
+        stack.secrets("/gl/app", Map.of("db-password", password, "deploy-key", key), List.of(ROLE), List.of("reveal"));
         cliSha256 = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(CliProcess.JAR)));
     }
@@ -174,6 +181,48 @@ class GitLabComponentScenario {
         assertThat(within(2_000, () -> !LinuxUsers.exists(USER)))
                 .as("account removed after the job")
                 .isTrue();
+    }
+
+    @Test
+    void theSecretsInputReachesTheScriptAndTheJobLogShowsItMasked() throws Exception {
+        Map<String, Object> inputs = inputs(cliSha256);
+        inputs.put("secrets", "DB_PASSWORD=/gl/app/db-password\nDEPLOY_KEY=/gl/app/deploy-key");
+        // The script prints both values on purpose: the job log must show them masked.
+        inputs.put(
+                "script",
+                "echo \"password: $DB_PASSWORD\"\ncat \"$DEPLOY_KEY_FILE\"\n"
+                        + "printf %s \"$DB_PASSWORD\" | sha256sum | cut -c1-64 > password.sha256\n"
+                        + "sha256sum < \"$DEPLOY_KEY_FILE\" | cut -c1-64 > key.sha256\n"
+                        + "ssh web-01 whoami > out.txt");
+        JobRun run = runJob(
+                inputs,
+                Map.of("KEYLESS_CLI_JAR", CliProcess.JAR.toAbsolutePath().toString()));
+        String log = run.result().stdout() + run.result().stderr();
+        assertThat(run.result().exitCode()).as(log).isZero();
+        assertThat(Files.readString(run.projectDir().resolve("password.sha256")).strip())
+                .isEqualTo(sha256(password));
+        assertThat(Files.readString(run.projectDir().resolve("key.sha256")).strip())
+                .isEqualTo(sha256(key));
+        assertThat(Files.readString(run.projectDir().resolve("out.txt")).strip())
+                .isEqualTo(USER);
+        assertThat(log).contains("password: ***");
+        for (String value : List.of(password, keyLineOne, keyLineTwo)) {
+            assertThat(log).as("job log").doesNotContain(value);
+            assertThat(stack.service.log()).as("service log").doesNotContain(value);
+            try (var walk = Files.walk(run.projectDir())) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    assertThat(Files.readString(f)).as(f.toString()).doesNotContain(value);
+                }
+            }
+        }
+        assertThat(run.tmpDir()).as("no secret file left behind").isEmptyDirectory();
+        assertNoSecret(run);
+        assertThat(within(2_000, () -> !LinuxUsers.exists(USER))).isTrue();
+    }
+
+    private static String sha256(String value) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

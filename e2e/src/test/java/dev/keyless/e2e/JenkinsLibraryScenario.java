@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyless.e2e.pipeline.PipelineHarness;
 import dev.keyless.testkit.LinuxUsers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +35,11 @@ class JenkinsLibraryScenario {
     static final Path CLI = Path.of("../cli/target/keyless.jar").toAbsolutePath();
     static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
+    final String password = "pw-" + UUID.randomUUID();
+    final String keyLineOne = "key-line-" + UUID.randomUUID();
+    final String keyLineTwo = "key-line-" + UUID.randomUUID();
+    final String key = "-----BEGIN TEST KEY-----\n" + keyLineOne + "\n" + keyLineTwo + "\n-----END TEST KEY-----\n";
+
     Stack stack;
     String oidcToken;
 
@@ -42,6 +49,8 @@ class JenkinsLibraryScenario {
             team.activeJenkinsConnection("jenkins");
             team.role(ROLE, "jenkins", Map.of("sub", "https://jenkins.example.com/job/platform/job/deploy-svc/*"));
         });
+        stack.secrets(
+                "/jenkins/app", Map.of("db-password", password, "deploy-key", key), List.of(ROLE), List.of("reveal"));
     }
 
     @AfterAll
@@ -118,6 +127,44 @@ class JenkinsLibraryScenario {
     }
 
     @Test
+    void secretsReachTheScriptAndTheConsoleShowsThemMasked() throws Exception {
+        Path workspace = Files.createTempDirectory(stack.dir, "ws");
+        PipelineHarness pipeline = harness(workspace);
+        // The script prints both values on purpose: the library's filter must mask them.
+        pipeline.run(jenkinsfile(
+                "",
+                "secrets: ['DB_PASSWORD=/jenkins/app/db-password', 'DEPLOY_KEY=/jenkins/app/deploy-key'],"
+                        + " script: 'echo \"password: $DB_PASSWORD\"; cat \"$DEPLOY_KEY_FILE\";"
+                        + " printf %s \"$DB_PASSWORD\" | sha256sum | cut -c1-64 > password.sha256;"
+                        + " sha256sum < \"$DEPLOY_KEY_FILE\" | cut -c1-64 > key.sha256; ssh web-01 whoami'"));
+
+        assertThat(Files.readString(workspace.resolve("password.sha256")).trim())
+                .as(pipeline.log())
+                .isEqualTo(sha256(password));
+        assertThat(Files.readString(workspace.resolve("key.sha256")).trim()).isEqualTo(sha256(key));
+        assertThat(pipeline.log()).contains("password: ***").contains(USER);
+        for (String value : List.of(password, keyLineOne, keyLineTwo)) {
+            assertThat(pipeline.log()).as("console").doesNotContain(value);
+            assertThat(stack.service.log()).as("service log").doesNotContain(value);
+        }
+        assertNoSecret(pipeline.log());
+        assertThat(leftovers(workspace)).isEmpty();
+    }
+
+    @Test
+    void secretsWithABlockAreRefusedSinceItsStepsAreNotMasked() throws Exception {
+        PipelineHarness pipeline = harness(Files.createTempDirectory(stack.dir, "ws"));
+        assertThatThrownBy(() -> pipeline.run(jenkinsfile(
+                        "{ sh 'true' }",
+                        "cliJar: '" + CLI + "', secrets: ['DB_PASSWORD=/jenkins/app/db-password']",
+                        null)))
+                .hasMessage("withWorkloadSsh: secrets: needs script: (the steps of a block run outside keyless'"
+                        + " masking filter)");
+        assertThatThrownBy(() -> pipeline.run(jenkinsfile("", "secrets: 'DB_PASSWORD=db-password', script: 'true'")))
+                .hasMessage("withWorkloadSsh: secrets entries are ENV_NAME=/folder/name; 'DB_PASSWORD=...' is not");
+    }
+
+    @Test
     void aFetchedCliIsUsedOnlyWhenItsChecksumMatches() throws Exception {
         String sha256 =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(CLI)));
@@ -179,6 +226,11 @@ class JenkinsLibraryScenario {
             assertThat(log).doesNotContain(m.group(1));
         }
         assertThat(log).doesNotContainPattern("kla_|eyJ[A-Za-z0-9_-]{10,}");
+    }
+
+    private static String sha256(String value) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<Path> leftovers(Path workspace) throws Exception {

@@ -54,31 +54,11 @@ class SecretsScenario {
         stack = Stack.start(ROLE);
         team = stack.team;
         stack.grant(OTHER, "github", Map.of("repository", "acme-corp/other-svc"));
-        Api api = team.api;
-        String resources = api.post(T + "/admins", team.security, Map.of("name", "vault", "role", "resource_admin"))
-                .json()
-                .get("token")
-                .asText();
-        assertThat(api.post(T + "/secret-folders", resources, Map.of("path", "/e2e/app"))
-                        .status())
-                .isEqualTo(201);
-        for (Map.Entry<String, String> s :
-                Map.of("db-password", password, "deploy-key", key).entrySet()) {
-            Api.Response put = api.post(
-                    T + "/secrets", resources, Map.of("path", "/e2e/app", "name", s.getKey(), "value", s.getValue()));
-            assertThat(put.status()).as(put.body()).isEqualTo(201);
-        }
-        Api.Response policy = api.post(
-                T + "/policies",
-                team.security,
-                Map.of(
-                        "name",
-                        "e2e-secrets",
-                        "roles",
-                        List.of(ROLE),
-                        "secrets",
-                        List.of(Map.of("path", "/e2e/app/*", "actions", List.of("list", "reveal")))));
-        assertThat(policy.status()).as(policy.body()).isEqualTo(201);
+        stack.secrets(
+                "/e2e/app",
+                Map.of("db-password", password, "deploy-key", key),
+                List.of(ROLE),
+                List.of("list", "reveal"));
     }
 
     @BeforeEach

@@ -63,4 +63,11 @@ public final class AdminRequests {
      * token itself (its team, its admin, its role), never whether another team exists.
      */
     public record AdminIdentity(String team, String name, String role) {}
+
+    /**
+     * Answer of {@code POST /v1/operator/master-key/reseal}: per kind of sealed value ({@code
+     * ca_keys}, {@code secret_data_keys}, {@code service_keys}) how many moved onto the current
+     * master key, and whether the service still holds a previous key (remove it once this is done).
+     */
+    public record MasterKeyResealed(java.util.Map<String, Integer> resealed, boolean previousKeyHeld) {}
 }

@@ -69,6 +69,11 @@ public final class AuditEventType {
     public static final String AGENT_HOST_CERTIFICATE_RENEW = "agent.host-certificate.renew";
     public static final String CA_ROTATE = "ca.rotate";
     public static final String CA_RETIRE = "ca.retire";
+    /**
+     * The operator re-sealed the service's keys under the current master key (details: how many
+     * of each kind moved); recorded in the bootstrap team.
+     */
+    public static final String MASTER_KEY_RESEAL = "master-key.reseal";
     /** A workload's reveal of a secret value, and every refusal of one; never the value. */
     public static final String SECRET_REVEAL = "secret.reveal";
 

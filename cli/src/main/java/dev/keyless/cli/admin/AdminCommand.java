@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             TeamsCommand.class,
+            MasterKeyCommand.class,
             AdminsCommand.class,
             AdminTokensCommand.class,
             SsoCommand.class,

@@ -2,6 +2,7 @@ package dev.keyless.client.job;
 
 import dev.keyless.client.KeylessClient;
 import dev.keyless.client.Masker;
+import dev.keyless.client.MaskingCopy;
 import dev.keyless.client.http.RetryPolicy;
 import dev.keyless.client.ssh.JobSshConfig;
 import dev.keyless.client.ssh.SshAgent;
@@ -11,6 +12,9 @@ import dev.keyless.client.ssh.SshKey;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +63,8 @@ import java.util.function.Supplier;
  * meant to be called from one thread at a time.
  */
 public final class KeylessJob implements AutoCloseable {
+    /** How long the masked output may still drain after the command ended. */
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     /** Cleanup retry budget: must finish well inside the 7.5 s between SIGINT and SIGTERM. */
     static final RetryPolicy CLEANUP_RETRY =
             new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(4));
@@ -257,6 +263,16 @@ public final class KeylessJob implements AutoCloseable {
      */
     public int run(List<String> command, Map<String, String> baseEnv, Path workingDirectory)
             throws InterruptedException {
+        return run(command, baseEnv, workingDirectory, null);
+    }
+
+    /**
+     * As {@link #run(List, Map, Path)}, but with {@code outputMasker} not null the command's stdout
+     * and stderr reach this JVM's through {@link MaskingCopy} (each line masked), for a log the
+     * platform itself cannot mask; stdin stays inherited. Returns once both are copied.
+     */
+    public int run(List<String> command, Map<String, String> baseEnv, Path workingDirectory, Masker outputMasker)
+            throws InterruptedException {
         if (closed.get()) {
             throw new IllegalStateException("the job is closed");
         }
@@ -266,24 +282,54 @@ public final class KeylessJob implements AutoCloseable {
         List<String> argv = new ArrayList<>(command);
         argv.set(0, onPath(command.get(0), env.get("PATH")));
         ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+        if (outputMasker != null) {
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
+        }
         if (workingDirectory != null) {
             pb.directory(workingDirectory.toFile());
         }
         pb.environment().clear();
         pb.environment().putAll(env);
+        Process process;
         try {
-            running = pb.start();
+            process = pb.start();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("could not start " + command.get(0) + ": " + e.getMessage(), e);
         }
+        running = process;
+        List<Thread> copies = outputMasker == null
+                ? List.of()
+                : List.of(
+                        copy("stdout", process.getInputStream(), System.out, outputMasker),
+                        copy("stderr", process.getErrorStream(), System.err, outputMasker));
         try {
-            return running.waitFor();
+            int exit = process.waitFor();
+            for (Thread t : copies) {
+                // A background child of the command may hold the pipe open: do not wait for it.
+                t.join(OUTPUT_DRAIN.toMillis());
+            }
+            return exit;
         } catch (InterruptedException e) {
             stopCommand();
             throw e;
         } finally {
             running = null;
         }
+    }
+
+    private static Thread copy(String name, InputStream from, OutputStream to, Masker masker) {
+        Thread t = new Thread(
+                () -> {
+                    try (from) {
+                        MaskingCopy.copy(from, to, masker);
+                    } catch (IOException e) {
+                        // The command's end closed the pipe; what was read has been written.
+                    }
+                },
+                "keyless-mask-" + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** {@code name} as found on {@code path} (as execvp would), or unchanged when it has a slash or is not found. */

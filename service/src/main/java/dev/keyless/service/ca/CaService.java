@@ -199,7 +199,7 @@ public class CaService {
     }
 
     /** Binds each sealed key to its row, so sealed values cannot be swapped between rows. */
-    private static String aad(String team, CaKind kind, String keyId) {
+    static String aad(String team, CaKind kind, String keyId) {
         return "ca:" + kind.column() + ":" + team + ":" + keyId;
     }
 }

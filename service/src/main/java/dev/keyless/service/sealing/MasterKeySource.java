@@ -23,10 +23,16 @@ import java.util.Set;
  * when that is set, as in containers and multi-replica setups; otherwise from {@value #FILE_NAME}
  * in the data directory, created on first start with mode 0600. A key file readable or writable by
  * group or others is refused: whoever can read it can decrypt every CA key.
+ *
+ * <p>During a master-key rotation the key of before is given too, from {@value #PREVIOUS_ENV} or
+ * {@value #PREVIOUS_FILE_NAME} (same rules): it only opens what is still sealed under it, until
+ * the re-seal has moved everything onto the current key.
  */
 public final class MasterKeySource {
     public static final String ENV = "KEYLESS_MASTER_KEY";
     public static final String FILE_NAME = "master.key";
+    public static final String PREVIOUS_ENV = "KEYLESS_MASTER_KEY_PREVIOUS";
+    public static final String PREVIOUS_FILE_NAME = "master.key.previous";
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -62,9 +68,35 @@ public final class MasterKeySource {
         }
     }
 
-    /** A {@link SecretBox} under the loaded key. */
+    /** The 32-byte previous key of a rotation under way, or null; a fresh copy the caller may wipe. */
+    public byte[] loadPrevious() {
+        String fromEnv = env.get(PREVIOUS_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return decode(fromEnv, PREVIOUS_ENV);
+        }
+        Path file = dataDir.resolve(PREVIOUS_FILE_NAME);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try {
+            return read(file);
+        } catch (IOException e) {
+            throw new MasterKeyException("cannot read the previous master key file " + file, e);
+        }
+    }
+
+    /** A {@link SecretBox} under the loaded key, and the previous key if one is given (and differs). */
     public SecretBox secretBox() {
-        return new SecretBox(load(), random);
+        byte[] key = load();
+        byte[] previous = loadPrevious();
+        try {
+            return new SecretBox(key, previous == null || Arrays.equals(key, previous) ? null : previous, random);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+            if (previous != null) {
+                Arrays.fill(previous, (byte) 0);
+            }
+        }
     }
 
     private byte[] read(Path file) throws IOException {

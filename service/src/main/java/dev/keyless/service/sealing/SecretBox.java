@@ -18,6 +18,11 @@ import javax.crypto.spec.SecretKeySpec;
  * tag(16)}. The associated data (e.g. {@code ca:user:default}) is authenticated, not stored: a
  * sealed value copied into another row fails to open. The version byte is authenticated too.
  *
+ * <p>During a master-key rotation the box also holds the previous key: {@link #open} tries the
+ * current key, then the previous one; {@link #seal} always uses the current key, and {@link
+ * #reseal} moves one value onto it. GCM's tag tells the two apart, so the stored form needs no key
+ * id.
+ *
  * <p>Nonces are random (96 bits), fine for the few thousand values one master key ever seals (NIST
  * SP 800-38D §8.3 bounds random-nonce GCM at 2^32 messages per key). Thread-safe: every call uses
  * its own {@link Cipher}.
@@ -34,15 +39,58 @@ public final class SecretBox {
             "sealed secret cannot be opened: wrong master key, wrong associated data, or the value was altered";
 
     private final SecretKeySpec key;
+    private final SecretKeySpec previous;
     private final SecureRandom random;
 
     /** @param masterKey 32 bytes; copied */
     public SecretBox(byte[] masterKey, SecureRandom random) {
-        if (masterKey == null || masterKey.length != KEY_SIZE) {
-            throw new IllegalArgumentException("the master key must be exactly 32 bytes");
-        }
-        this.key = new SecretKeySpec(masterKey, "AES");
+        this(masterKey, null, random);
+    }
+
+    /**
+     * @param masterKey 32 bytes, the key that seals; copied
+     * @param previousKey null, or the 32-byte key of before a rotation, which only opens; copied
+     */
+    public SecretBox(byte[] masterKey, byte[] previousKey, SecureRandom random) {
+        this.key = spec(masterKey, "the master key");
+        this.previous = previousKey == null ? null : spec(previousKey, "the previous master key");
         this.random = Objects.requireNonNull(random, "random");
+    }
+
+    private static SecretKeySpec spec(byte[] bytes, String what) {
+        if (bytes == null || bytes.length != KEY_SIZE) {
+            throw new IllegalArgumentException(what + " must be exactly 32 bytes");
+        }
+        return new SecretKeySpec(bytes, "AES");
+    }
+
+    /** Whether a previous key is held, i.e. a rotation is under way. */
+    public boolean hasPreviousKey() {
+        return previous != null;
+    }
+
+    /**
+     * {@code sealed} opened (under either key) and sealed again under the current key, or null
+     * when it already opens under the current key (nothing to do).
+     *
+     * @throws SecretBoxException when it opens under neither key
+     */
+    public String reseal(String sealed, String associatedData) {
+        byte[] bytes = decode(sealed);
+        try {
+            Arrays.fill(open(key, bytes, associatedData), (byte) 0);
+            return null;
+        } catch (SecretBoxException e) {
+            if (previous == null) {
+                throw e;
+            }
+        }
+        byte[] plaintext = open(previous, bytes, associatedData);
+        try {
+            return seal(plaintext, associatedData);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
     }
 
     public SecretBox(byte[] masterKey) {
@@ -55,7 +103,7 @@ public final class SecretBox {
         byte[] nonce = new byte[NONCE_SIZE];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, associatedData);
+            Cipher cipher = cipher(key, Cipher.ENCRYPT_MODE, nonce, associatedData);
             ByteBuffer out = ByteBuffer.allocate(1 + NONCE_SIZE + cipher.getOutputSize(plaintext.length));
             out.put(VERSION).put(nonce);
             cipher.doFinal(ByteBuffer.wrap(plaintext), out);
@@ -72,6 +120,18 @@ public final class SecretBox {
      *     authenticate (wrong key, wrong associated data, tampering)
      */
     public byte[] open(String sealed, String associatedData) {
+        byte[] bytes = decode(sealed);
+        try {
+            return open(key, bytes, associatedData);
+        } catch (SecretBoxException e) {
+            if (previous == null) {
+                throw e;
+            }
+            return open(previous, bytes, associatedData);
+        }
+    }
+
+    private static byte[] decode(String sealed) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(Objects.requireNonNull(sealed, "sealed"));
@@ -84,9 +144,13 @@ public final class SecretBox {
         if (bytes[0] != VERSION) {
             throw new SecretBoxException("sealed secret has an unsupported format version");
         }
+        return bytes;
+    }
+
+    private static byte[] open(SecretKeySpec with, byte[] bytes, String associatedData) {
         byte[] nonce = Arrays.copyOfRange(bytes, 1, 1 + NONCE_SIZE);
         try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce, associatedData);
+            Cipher cipher = cipher(with, Cipher.DECRYPT_MODE, nonce, associatedData);
             return cipher.doFinal(bytes, 1 + NONCE_SIZE, bytes.length - 1 - NONCE_SIZE);
         } catch (AEADBadTagException e) {
             throw new SecretBoxException(CANNOT_OPEN);
@@ -95,10 +159,11 @@ public final class SecretBox {
         }
     }
 
-    private Cipher cipher(int mode, byte[] nonce, String associatedData) throws GeneralSecurityException {
+    private static Cipher cipher(SecretKeySpec with, int mode, byte[] nonce, String associatedData)
+            throws GeneralSecurityException {
         Objects.requireNonNull(associatedData, "associatedData");
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.init(mode, with, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(new byte[] {VERSION});
         cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
         return cipher;

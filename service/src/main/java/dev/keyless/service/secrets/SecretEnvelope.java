@@ -46,14 +46,4 @@ final class SecretEnvelope {
             Arrays.fill(dataKey, (byte) 0);
         }
     }
-
-    /** The data key of {@code at}, opened under {@code from} and sealed again under {@code to}. */
-    static String reseal(SecretBox from, SecretBox to, SecretCoordinates at, String sealedKey) {
-        byte[] dataKey = from.open(sealedKey, at.keyAad());
-        try {
-            return to.seal(dataKey, at.keyAad());
-        } finally {
-            Arrays.fill(dataKey, (byte) 0);
-        }
-    }
 }

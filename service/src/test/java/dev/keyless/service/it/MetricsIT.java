@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code GET /metrics} after a real flow (exchange, certificate, refusals, a JWKS fetch): the named
+ * {@code GET /metrics} after a real flow (exchange, certificate, refusals, a JWKS fetch, secret
+ * reveals): the named
  * series are there with bounded labels, and only for the holder of the metrics token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,6 +43,51 @@ class MetricsIT {
                 Map.of("keyless.metrics.token", METRICS_TOKEN, "keyless.metrics.sample-interval", "200ms"));
         team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         client = KeylessClient.create(service.uri(), RunningService.TEAM);
+        revealOneSecretAndBeRefusedOne();
+    }
+
+    /** A reveal and a refused one, before any test scrapes: one exchange, two reveal outcomes. */
+    private void revealOneSecretAndBeRefusedOne() {
+        String resources = team.api
+                .post(T + "/admins", team.security, Map.of("name", "vault", "role", "resource_admin"))
+                .json()
+                .get("token")
+                .asText();
+        assertThat(team.api
+                        .post(T + "/secret-folders", resources, Map.of("path", "/m/app"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(team.api
+                        .post(
+                                T + "/secrets",
+                                resources,
+                                Map.of(
+                                        "path",
+                                        "/m/app",
+                                        "name",
+                                        "db",
+                                        "value",
+                                        "metrics-" + java.util.UUID.randomUUID()))
+                        .status())
+                .isEqualTo(201);
+        assertThat(team.api
+                        .post(
+                                T + "/policies",
+                                team.security,
+                                Map.of(
+                                        "name",
+                                        "m-secrets",
+                                        "roles",
+                                        java.util.List.of("deployer"),
+                                        "secrets",
+                                        java.util.List.of(
+                                                Map.of("path", "/m/app/*", "actions", java.util.List.of("reveal")))))
+                        .status())
+                .isEqualTo(201);
+        String access = client.authenticate("github", team.githubToken(), null).accessToken();
+        client.revealSecret(access, "/m/app", "db", null);
+        assertThatThrownBy(() -> client.revealSecret(access, "/m/other", "db", null))
+                .isInstanceOf(KeylessProblemException.class);
     }
 
     @AfterAll
@@ -77,7 +123,8 @@ class MetricsIT {
 
         assertThat(body)
                 .contains(
-                        "keyless_exchanges_total{check=\"ok\",connection=\"github\",result=\"issued\",team=\"acme\"} 1.0")
+                        // one exchange here, one before (for the reveals)
+                        "keyless_exchanges_total{check=\"ok\",connection=\"github\",result=\"issued\",team=\"acme\"} 2.0")
                 .contains(
                         "keyless_exchanges_total{check=\"token-replayed\",connection=\"github\",result=\"refused\",team=\"acme\"} 1.0")
                 .contains(
@@ -91,7 +138,9 @@ class MetricsIT {
                 .contains("keyless_jwks_failing{connection=\"github\",team=\"acme\"} 0.0")
                 .contains("keyless_jwks_staleness_seconds{connection=\"github\",team=\"acme\"}")
                 .contains("keyless_sessions{state=\"READY\",team=\"acme\"}")
-                .contains("keyless_replay_guard_entries 1.0") // refusals burn no token
+                .contains("keyless_secret_reveals_total{check=\"ok\",result=\"revealed\",team=\"acme\"} 1.0")
+                .contains("keyless_secret_reveals_total{check=\"secret-denied\",result=\"refused\",team=\"acme\"} 1.0")
+                .contains("keyless_replay_guard_entries 2.0") // refusals burn no token
                 .contains("keyless_audit_chain_backlog ")
                 .contains("keyless_audit_write_seconds_bucket{le=")
                 .contains("hikaricp_connections_active")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.client.KeylessClient;
+import dev.keyless.service.db.Db;
 import dev.keyless.service.sealing.SecretBox;
 import dev.keyless.service.secrets.SecretResealer;
 import dev.keyless.testkit.service.Api;
@@ -538,24 +539,33 @@ abstract class SecretsTests {
         String value = unique();
         put("/ci/prod/app", "rekeyed", value);
         Map<String, String[]> before = sealed();
-        SecretBox current = service.context().getBean(SecretBox.class);
+        byte[] current = Base64.getDecoder()
+                .decode(service.context()
+                        .getProperty("keyless.master-key", String.class)
+                        .orElseThrow());
         byte[] other = new byte[32];
         new SecureRandom().nextBytes(other);
-        SecretBox next = new SecretBox(other);
+        Db db = service.context().getBean(Db.class);
         SecretResealer resealer = service.context().getBean(SecretResealer.class);
-        int count = resealer.reseal(current, next);
+        // Re-sealed under another key, with the running one as previous (as a rotation does) ...
+        SecretBox toOther = new SecretBox(other, current, new SecureRandom());
+        int count = db.write(c -> resealer.reseal(c, toOther));
         assertThat(count).isEqualTo(before.size());
+        int again = db.write(c -> resealer.reseal(c, toOther));
+        assertThat(again).as("a second run moves nothing").isZero();
         Map<String, String[]> rotated = sealed();
         before.forEach((row, cols) -> {
             assertThat(rotated.get(row)[1]).as("value of " + row).isEqualTo(cols[1]);
             assertThat(rotated.get(row)[0]).as("key of " + row).isNotEqualTo(cols[0]);
         });
-        // Under the old key the data keys no longer open; rotated back, every value opens again.
+        // ... the running service (old key only) no longer opens them; moved back, every value opens.
         String token = deployerToken();
         assertThat(reveal(token, Map.of("path", "/ci/prod/app", "name", "rekeyed"))
                         .slug())
                 .isEqualTo("secret-unreadable");
-        resealer.reseal(next, current);
+        SecretBox back = new SecretBox(current, other, new SecureRandom());
+        int movedBack = db.write(c -> resealer.reseal(c, back));
+        assertThat(movedBack).isEqualTo(before.size());
         assertThat(reveal(token, Map.of("path", "/ci/prod/app", "name", "rekeyed"))
                         .json()
                         .get("value")

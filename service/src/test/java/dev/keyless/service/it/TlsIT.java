@@ -7,6 +7,7 @@ import dev.keyless.client.KeylessClient;
 import dev.keyless.client.KeylessProblemException;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTPS from a PEM certificate and key ({@code KEYLESS_TLS_CERT}, {@code KEYLESS_TLS_KEY}) made
- * by openssl from a private CA: curl with {@code --cacert} and the client library with the CA
+ * by openssl from a private CA ({@link TestPki}): curl with {@code --cacert} and the client library with the CA
  * bundle (what the CLI's {@code --ca-bundle} uses) get through, a client without the CA and plain
  * HTTP do not.
  */
@@ -26,54 +27,10 @@ class TlsIT {
 
     @Test
     void servesHttpsFromPem() throws Exception {
-        Path ca = dir.resolve("ca.pem");
-        Path cert = dir.resolve("server.pem");
-        Path key = dir.resolve("server.key");
-        run(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                dir.resolve("ca.key").toString(),
-                "-out",
-                ca.toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=Keyless test CA");
-        run(
-                "openssl",
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                dir.resolve("server.csr").toString(),
-                "-subj",
-                "/CN=127.0.0.1");
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        run(
-                "openssl",
-                "x509",
-                "-req",
-                "-in",
-                dir.resolve("server.csr").toString(),
-                "-CA",
-                ca.toString(),
-                "-CAkey",
-                dir.resolve("ca.key").toString(),
-                "-CAcreateserial",
-                "-out",
-                cert.toString(),
-                "-days",
-                "2",
-                "-extfile",
-                dir.resolve("san.ext").toString());
+        TestPki pki = TestPki.create(dir);
+        Path ca = pki.ca();
+        Path cert = pki.cert();
+        Path key = pki.key();
 
         try (ServiceProcess service =
                 ServiceProcess.start(Map.of("KEYLESS_TLS_CERT", cert.toString(), "KEYLESS_TLS_KEY", key.toString()))) {
@@ -111,12 +68,5 @@ class TlsIT {
         Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
         assertThatThrownBy(() -> ServiceProcess.start(Map.of("KEYLESS_TLS_CERT", cert.toString())))
                 .hasMessageContaining("KEYLESS_TLS_CERT and KEYLESS_TLS_KEY must be set together");
-    }
-
-    static void run(String... command) throws Exception {
-        CommandResult r = Commands.run(List.of(command));
-        assertThat(r.exitCode())
-                .as(String.join(" ", command) + ": " + r.stderr())
-                .isZero();
     }
 }

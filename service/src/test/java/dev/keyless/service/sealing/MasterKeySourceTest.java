@@ -125,6 +125,44 @@ class MasterKeySourceTest {
         assertThat(new SecretBox(KEY).open(sealed, "ca:user:default")).containsExactly(1, 2, 3);
     }
 
+    @Test
+    void thePreviousKeyComesFromTheEnvironmentOrItsFileAndOnlyOpens() throws Exception {
+        byte[] previous = new byte[32];
+        new SecureRandom().nextBytes(previous);
+        String underPrevious = new SecretBox(previous).seal(new byte[] {4, 5, 6}, "aad");
+        String current = Base64.getEncoder().encodeToString(KEY);
+        assertThat(source(Map.of("KEYLESS_MASTER_KEY", current)).loadPrevious()).isNull();
+        assertThat(source(Map.of("KEYLESS_MASTER_KEY", current)).secretBox().hasPreviousKey())
+                .isFalse();
+
+        SecretBox fromEnv = source(Map.of(
+                        "KEYLESS_MASTER_KEY",
+                        current,
+                        "KEYLESS_MASTER_KEY_PREVIOUS",
+                        Base64.getEncoder().encodeToString(previous)))
+                .secretBox();
+        assertThat(fromEnv.open(underPrevious, "aad")).containsExactly(4, 5, 6);
+        assertThat(new SecretBox(KEY).open(fromEnv.seal(new byte[] {7}, "aad"), "aad"))
+                .containsExactly(7);
+
+        Path file = dir.resolve("master.key.previous");
+        Files.writeString(file, Base64.getEncoder().encodeToString(previous) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> source(Map.of("KEYLESS_MASTER_KEY", current)).secretBox())
+                .hasMessageContaining("master key file " + file + " has mode 0644");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        SecretBox fromFile = source(Map.of("KEYLESS_MASTER_KEY", current)).secretBox();
+        assertThat(fromFile.hasPreviousKey()).isTrue();
+        assertThat(fromFile.open(underPrevious, "aad")).containsExactly(4, 5, 6);
+    }
+
+    @Test
+    void aPreviousKeyEqualToTheCurrentOneIsNoRotation() throws Exception {
+        writeKeyFile("rw-------");
+        Files.createLink(dir.resolve("master.key.previous"), dir.resolve("master.key"));
+        assertThat(source(Map.of()).secretBox().hasPreviousKey()).isFalse();
+    }
+
     private MasterKeySource source(Map<String, String> env) {
         return new MasterKeySource(env, dir, new SecureRandom());
     }

@@ -103,4 +103,39 @@ class SecretBoxTest {
         bytes[0] = (byte) version;
         return Base64.getEncoder().encodeToString(bytes);
     }
+
+    @Test
+    void duringARotationEitherKeyOpensAndOnlyTheCurrentOneSeals() {
+        byte[] oldKey = key();
+        byte[] newKey = key();
+        SecretBox old = new SecretBox(oldKey, new SecureRandom());
+        SecretBox rotating = new SecretBox(newKey, oldKey, new SecureRandom());
+        SecretBox next = new SecretBox(newKey, new SecureRandom());
+        String underOld = old.seal(SECRET, "ca:user:default");
+        assertThat(rotating.hasPreviousKey()).isTrue();
+        assertThat(next.hasPreviousKey()).isFalse();
+        assertThat(rotating.open(underOld, "ca:user:default")).isEqualTo(SECRET);
+        String sealedNow = rotating.seal(SECRET, "ca:user:default");
+        assertThat(next.open(sealedNow, "ca:user:default")).isEqualTo(SECRET);
+        assertThatThrownBy(() -> old.open(sealedNow, "ca:user:default")).hasMessage(CANNOT_OPEN);
+    }
+
+    @Test
+    void resealMovesAValueOntoTheCurrentKeyOnce() {
+        byte[] oldKey = key();
+        byte[] newKey = key();
+        SecretBox rotating = new SecretBox(newKey, oldKey, new SecureRandom());
+        String underOld = new SecretBox(oldKey, new SecureRandom()).seal(SECRET, "aad");
+        String moved = rotating.reseal(underOld, "aad");
+        assertThat(new SecretBox(newKey, new SecureRandom()).open(moved, "aad")).isEqualTo(SECRET);
+        assertThat(rotating.reseal(moved, "aad"))
+                .as("already under the current key")
+                .isNull();
+        assertThatThrownBy(() -> rotating.reseal(underOld, "other aad")).hasMessage(CANNOT_OPEN);
+        String underNeither = BOX.seal(SECRET, "aad");
+        assertThatThrownBy(() -> rotating.reseal(underNeither, "aad")).hasMessage(CANNOT_OPEN);
+        assertThatThrownBy(() -> new SecretBox(newKey, new SecureRandom()).reseal(underOld, "aad"))
+                .as("without the previous key an old value cannot move")
+                .hasMessage(CANNOT_OPEN);
+    }
 }

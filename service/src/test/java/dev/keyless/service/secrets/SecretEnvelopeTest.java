@@ -63,13 +63,23 @@ class SecretEnvelopeTest {
 
     @Test
     void resealingMovesTheDataKeyToTheNewMasterKeyAndLeavesTheValue() {
-        SecretBox old = box();
-        SecretBox next = box();
+        byte[] oldKey = new byte[32];
+        byte[] newKey = new byte[32];
+        RANDOM.nextBytes(oldKey);
+        RANDOM.nextBytes(newKey);
+        SecretBox old = new SecretBox(oldKey, RANDOM);
+        SecretBox rotating = new SecretBox(newKey, oldKey, RANDOM);
+        SecretBox next = new SecretBox(newKey, RANDOM);
         SealedValue sealed = new SecretEnvelope(old, RANDOM).seal(AT, VALUE);
-        String resealed = SecretEnvelope.reseal(old, next, AT, sealed.sealedKey());
+        assertThat(new SecretEnvelope(rotating, RANDOM).open(AT, sealed)).isEqualTo(VALUE);
+
+        String resealed = rotating.reseal(sealed.sealedKey(), AT.keyAad());
         SealedValue moved = new SealedValue(resealed, sealed.sealedValue());
         assertThat(new SecretEnvelope(next, RANDOM).open(AT, moved)).isEqualTo(VALUE);
         assertThatThrownBy(() -> new SecretEnvelope(old, RANDOM).open(AT, moved))
                 .isInstanceOf(SecretBoxException.class);
+        assertThat(rotating.reseal(resealed, AT.keyAad()))
+                .as("already under the new key")
+                .isNull();
     }
 }

@@ -16,9 +16,15 @@ public final class Api {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
+    private final HttpClient http;
 
     public Api(URI base) {
         this.base = base;
+        // One HTTPS client per Api: it takes the JVM's default TLS context as it is now, which a
+        // test may have set to trust its own CA (TlsCliScenario) after the shared client was made.
+        this.http = "https".equals(base.getScheme())
+                ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                : HTTP;
     }
 
     public record Response(int status, String contentType, String body) {
@@ -65,7 +71,7 @@ public final class Api {
                 String text = body instanceof String s ? s : JSON.writeValueAsString(body);
                 b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
             }
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(
                     r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         } catch (IOException e) {
