@@ -180,7 +180,7 @@ public class SsoService {
         return s;
     }
 
-    private static String aad(String team, String clientId) {
+    static String aad(String team, String clientId) {
         return "team_sso/" + team + "/" + clientId;
     }
 
