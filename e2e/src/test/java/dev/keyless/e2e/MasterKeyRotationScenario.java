@@ -75,6 +75,9 @@ class MasterKeyRotationScenario {
                         .strip()
                         .equals("0"));
             }
+            // On MariaDB a second session holds one data key's row lock, so the re-seal stops inside
+            // its transaction at that row, after it has changed the rows before it: the kill lands there.
+            Process lock = schema == null ? null : lockOneRow(schema);
             Process killer = schema == null ? null : killInsideTheTransaction(schema, service);
             CompletableFuture<Api.Response> call = reseal(service);
             if (schema != null) {
@@ -84,6 +87,8 @@ class MasterKeyRotationScenario {
                 String said = new String(killer.getInputStream().readAllBytes()).strip();
                 System.out.println("master-key rotation (mariadb): " + said);
                 service.kill();
+                lock.destroy();
+                lock.waitFor();
                 if (said.startsWith("killed at")) {
                     assertThat(sealedColumns(schema))
                             .as("a re-seal killed inside its transaction changed nothing")
@@ -215,6 +220,25 @@ class MasterKeyRotationScenario {
         assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream())).readLine())
                 .isEqualTo("polling");
         Thread.sleep(200);
+        return p;
+    }
+
+    /** A session that locks the row of data key {@code s99} for 30 s, then rolls back. */
+    private static Process lockOneRow(MariaDbSchema schema) throws Exception {
+        Process p = new ProcessBuilder(
+                        "mariadb",
+                        "-uroot",
+                        "-h127.0.0.1",
+                        "--unbuffered",
+                        "-N",
+                        "-B",
+                        schema.name,
+                        "-e",
+                        "BEGIN; SELECT 'locked' FROM secret_version WHERE name = 's99' FOR UPDATE; SELECT SLEEP(30);"
+                                + " ROLLBACK;")
+                .start();
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine())
+                .isEqualTo("locked");
         return p;
     }
 
