@@ -40,6 +40,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Certificates. Policy is evaluated again for the requested server; the certificate
@@ -129,8 +130,8 @@ public class CertificateService {
                 .detail("principal", options.principal().name())
                 .detail("valid_before", options.validity().validBefore().toString())
                 .detail("key_fingerprint", publicKey.fingerprintSha256());
-        Started started = reserveSignAndAudit(
-                session, decision.maxConcurrentSessions(), new Signing(certificate, signer), issued);
+        Started started =
+                reserveSignAndAudit(session, decision.maxConcurrentSessions(), () -> certificate.sign(signer), issued);
         boolean managed = started.session().state() == SessionState.PENDING;
         return new CertificateResponse(
                 start.id(),
@@ -145,14 +146,7 @@ public class CertificateService {
                         : started.session().state());
     }
 
-    /** A validated certificate and the CA that will sign it: all that is left cannot be refused. */
-    private record Signing(SshCertificateBuilder certificate, Ed25519CertificateAuthority signer) {
-        SignedSshCertificate sign() {
-            return certificate.sign(signer);
-        }
-    }
-
-    private record Started(SshSession session, SignedSshCertificate certificate) {}
+    record Started(SshSession session, SignedSshCertificate certificate) {}
 
     private AccessDecision grant(WorkloadPrincipal who, TargetServer server) {
         AccessDecision decision = PolicyEngine.decide(
@@ -173,9 +167,15 @@ public class CertificateService {
      * back before anyone saw it; signing is pure CPU (the signer was loaded before), so a retried
      * transaction just signs again with a fresh nonce. Whether the server has an agent decides the
      * state the session starts in.
+     *
+     * @param sign signs the validated certificate with the loaded CA; package-private for the test
+     *     that breaks it
      */
-    private Started reserveSignAndAudit(
-            SshSession.Builder starting, Integer maxConcurrentSessions, Signing signing, AuditEntry issued) {
+    Started reserveSignAndAudit(
+            SshSession.Builder starting,
+            Integer maxConcurrentSessions,
+            Supplier<SignedSshCertificate> sign,
+            AuditEntry issued) {
         return db.write(c -> {
             boolean hasAgent = AgentRepository.exists(c, starting.team(), starting.server());
             SshSession session = starting.state(hasAgent ? SessionState.PENDING : SessionState.READY)
@@ -184,7 +184,7 @@ public class CertificateService {
                 refuseOverLimit(c, session, maxConcurrentSessions);
             }
             SessionRepository.insert(c, session);
-            SignedSshCertificate certificate = signing.sign();
+            SignedSshCertificate certificate = sign.get();
             // The session and its audit event commit together: no certificate without its event.
             audit.record(issued);
             if (hasAgent) {
