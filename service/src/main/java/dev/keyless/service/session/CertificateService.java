@@ -6,12 +6,14 @@ import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.ServerEndpoint;
+import dev.keyless.protocol.sudo.SudoCommand;
 import dev.keyless.service.agent.AgentEventQueue;
 import dev.keyless.service.agent.AgentRepository;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.ca.CaKind;
 import dev.keyless.service.ca.CaService;
+import dev.keyless.service.ca.Ed25519CertificateAuthority;
 import dev.keyless.service.ca.PublicKeyRejectedException;
 import dev.keyless.service.ca.SignedSshCertificate;
 import dev.keyless.service.ca.SshCertificateBuilder;
@@ -34,11 +36,11 @@ import dev.keyless.service.workload.WorkloadPrincipal;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Certificates. Policy is evaluated again for the requested server; the certificate
@@ -46,8 +48,6 @@ import java.util.UUID;
  */
 @Singleton
 public class CertificateService {
-    static final Duration BACKDATE = Duration.ofSeconds(30);
-
     private final Db db;
     private final Clock clock;
     private final SecureRandom random;
@@ -95,25 +95,60 @@ public class CertificateService {
         } catch (KeylessException | InvalidNameException e) {
             String reason = ((Rejection) e).problemType().slug();
             metrics.certificate(who.team(), reason);
-            audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                    .failure(reason)
-                    .actor("workload", who.subject())
-                    .connection(who.connection())
-                    .role(who.role())
-                    .subject(who.subject())
-                    .clientIp(clientIp)
-                    .token(who.tokenId(), null)
-                    .server(validNameOrNull(request.server())));
+            audit.record(
+                    issueEvent(who, clientIp, validNameOrNull(request.server())).failure(reason));
             throw e;
         }
     }
 
+    /** Decide the options, reserve the session, sign, audit: nothing is signed that could still be refused. */
     private CertificateResponse issueChecked(WorkloadPrincipal who, CertificateRequest request, String clientIp) {
         String serverName = Names.server("server", request.server());
         SshPublicKey publicKey = publicKey(request.publicKey());
         TargetServer server = servers.find(who.team(), who.configVersion(), serverName)
                 .orElseThrow(() -> new KeylessException(
                         ProblemType.SERVER_NOT_FOUND, "No server named '" + serverName + "' in this team"));
+        AccessDecision decision = grant(who, server);
+        SessionStart start = SessionStart.draw(random, clock);
+        CertificateOptions options = CertificateOptions.decide(who, decision, start);
+        Ed25519CertificateAuthority signer = cas.signer(who.team(), CaKind.USER);
+        SshCertificateBuilder certificate = options.certificate(publicKey, random);
+        SshSession.Builder session = SshSession.builder()
+                .id(start.id())
+                .team(who.team())
+                .connection(who.connection())
+                .role(who.role())
+                .server(server.name())
+                .subject(who.subject())
+                .accessTokenId(who.tokenId())
+                .certificate(options)
+                .sudo(decision.sudo().stream().map(SudoCommand::text).toList())
+                .createdAt(start.at());
+        AuditEntry issued = issueEvent(who, clientIp, server.name())
+                .session(start.id())
+                .serial(options.identity().serialText())
+                .detail("principal", options.principal().name())
+                .detail("valid_before", options.validity().validBefore().toString())
+                .detail("key_fingerprint", publicKey.fingerprintSha256());
+        Started started =
+                reserveSignAndAudit(session, decision.maxConcurrentSessions(), () -> certificate.sign(signer), issued);
+        boolean managed = started.session().state() == SessionState.PENDING;
+        return new CertificateResponse(
+                start.id(),
+                started.certificate().toLine(),
+                options.principal().name(),
+                options.validity().validAfter(),
+                options.validity().validBefore(),
+                new ServerEndpoint(server.name(), server.address(), server.port()),
+                cas.publicKeys(who.team(), CaKind.HOST),
+                managed
+                        ? sessions.awaitProvisioning(who.team(), start.id(), readyWait)
+                        : started.session().state());
+    }
+
+    record Started(SshSession session, SignedSshCertificate certificate) {}
+
+    private AccessDecision grant(WorkloadPrincipal who, TargetServer server) {
         AccessDecision decision = PolicyEngine.decide(
                 who.role(),
                 new ServerFacts(server.name(), server.labels()),
@@ -123,109 +158,70 @@ public class CertificateService {
                     ProblemType.POLICY_DENIED,
                     "No policy grants role '" + who.role() + "' access to server '" + server.name() + "'");
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant validBefore =
-                min(now.plus(decision.sessionTtl()), who.expiresAt().plus(decision.sessionTtl()));
-        String sessionId = UUID.randomUUID().toString();
-        long serial = randomSerial();
-        String principal = Names.principalFor(who.role());
-        SshCertificateBuilder builder = SshCertificateBuilder.userCertificate(publicKey)
-                .serial(serial)
-                .keyId(keyId(who, sessionId))
-                .principal(principal)
-                .validAfter(now.minus(BACKDATE))
-                .validBefore(validBefore)
-                .random(random);
-        decision.extensions().forEach(builder::extension);
-        if (!decision.sourceAddresses().isEmpty()) {
-            builder.criticalOption("source-address", String.join(",", decision.sourceAddresses()));
-        }
-        SignedSshCertificate certificate = builder.sign(cas.signer(who.team(), CaKind.USER));
-        // One transaction: whether the server has an agent decides the state the session starts in.
-        SshSession session = db.write(c -> {
-            boolean hasAgent = AgentRepository.exists(c, who.team(), server.name());
-            SshSession created = new SshSession(
-                    sessionId,
-                    who.team(),
-                    who.connection(),
-                    who.role(),
-                    server.name(),
-                    principal,
-                    Long.toUnsignedString(serial),
-                    hasAgent ? SessionState.PENDING : SessionState.READY,
-                    who.subject(),
-                    who.tokenId(),
-                    decision.sudo().stream()
-                            .map(dev.keyless.protocol.sudo.SudoCommand::text)
-                            .toList(),
-                    now.minus(BACKDATE),
-                    validBefore,
-                    now,
-                    null,
-                    null);
-            if (decision.maxConcurrentSessions() != null) {
-                // Serialize session starts of this role so the limit holds across replicas.
-                Db.queryOne(
-                        c,
-                        "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
-                        rs -> rs.getString(1),
-                        who.team(),
-                        who.role());
-                if (SessionRepository.countLive(c, who.team(), who.role(), now) >= decision.maxConcurrentSessions()) {
-                    throw new KeylessException(
-                            ProblemType.SESSION_LIMIT_REACHED,
-                            "Role '" + who.role() + "' already has " + decision.maxConcurrentSessions()
-                                    + " live session(s)");
-                }
+        return decision;
+    }
+
+    /**
+     * One transaction: the session row, the signature and the audit event, so a refused or failed
+     * start leaves nothing behind. Signing inside it means a signing failure rolls the reservation
+     * back before anyone saw it; signing is pure CPU (the signer was loaded before), so a retried
+     * transaction just signs again with a fresh nonce. Whether the server has an agent decides the
+     * state the session starts in.
+     *
+     * @param sign signs the validated certificate with the loaded CA; package-private for the test
+     *     that breaks it
+     */
+    Started reserveSignAndAudit(
+            SshSession.Builder starting,
+            Integer maxConcurrentSessions,
+            Supplier<SignedSshCertificate> sign,
+            AuditEntry issued) {
+        return db.write(c -> {
+            boolean hasAgent = AgentRepository.exists(c, starting.team(), starting.server());
+            SshSession session = starting.state(hasAgent ? SessionState.PENDING : SessionState.READY)
+                    .build();
+            if (maxConcurrentSessions != null) {
+                refuseOverLimit(c, session, maxConcurrentSessions);
             }
-            SessionRepository.insert(c, created);
+            SessionRepository.insert(c, session);
+            SignedSshCertificate certificate = sign.get();
             // The session and its audit event commit together: no certificate without its event.
-            audit.record(AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
-                    .actor("workload", who.subject())
-                    .connection(who.connection())
-                    .role(who.role())
-                    .subject(who.subject())
-                    .clientIp(clientIp)
-                    .token(who.tokenId(), null)
-                    .server(server.name())
-                    .session(sessionId)
-                    .serial(created.serial())
-                    .detail("principal", principal)
-                    .detail("valid_before", validBefore.toString())
-                    .detail("key_fingerprint", publicKey.fingerprintSha256()));
+            audit.record(issued);
             if (hasAgent) {
                 // last: the server's queue head is a row every session start there writes
-                agentEvents.append(c, who.team(), server.name(), AgentEventQueue.SESSION_START, sessionId);
+                agentEvents.append(c, session.team(), session.server(), AgentEventQueue.SESSION_START, session.id());
             }
-            return created;
+            return new Started(session, certificate);
         });
-        boolean managed = session.state() == SessionState.PENDING;
-        return new CertificateResponse(
-                sessionId,
-                certificate.toLine(),
-                principal,
-                session.validAfter(),
-                validBefore,
-                new ServerEndpoint(server.name(), server.address(), server.port()),
-                cas.publicKeys(who.team(), CaKind.HOST),
-                managed ? sessions.awaitProvisioning(who.team(), sessionId, readyWait) : session.state());
     }
 
-    private long randomSerial() {
-        long serial;
-        do {
-            serial = random.nextLong();
-        } while (serial == 0);
-        return serial;
+    private static void refuseOverLimit(Connection c, SshSession session, int maxConcurrentSessions)
+            throws SQLException {
+        // Serialize session starts of this role so the limit holds across replicas.
+        Db.queryOne(
+                c,
+                "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
+                rs -> rs.getString(1),
+                session.team(),
+                session.role());
+        if (SessionRepository.countLive(c, session.team(), session.role(), session.createdAt())
+                >= maxConcurrentSessions) {
+            throw new KeylessException(
+                    ProblemType.SESSION_LIMIT_REACHED,
+                    "Role '" + session.role() + "' already has " + maxConcurrentSessions + " live session(s)");
+        }
     }
 
-    private static String keyId(WorkloadPrincipal who, String sessionId) {
-        String keyId = "keyless:" + who.team() + ":" + who.role() + ":" + sessionId;
-        return who.runId() == null ? keyId : keyId + ":" + who.runId();
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
+    /** The certificate-issue event as both outcomes record it; the caller adds what only it knows. */
+    private static AuditEntry issueEvent(WorkloadPrincipal who, String clientIp, String server) {
+        return AuditEntry.of(who.team(), AuditEventType.SSH_CERTIFICATE_ISSUE)
+                .actor("workload", who.subject())
+                .connection(who.connection())
+                .role(who.role())
+                .subject(who.subject())
+                .clientIp(clientIp)
+                .token(who.tokenId(), null)
+                .server(server);
     }
 
     private static String validNameOrNull(String name) {

@@ -183,6 +183,70 @@ abstract class ServiceFlowTests {
     }
 
     @Test
+    void theSessionLimitRefusesTheExtraSessionWithoutWritingItAndAuditsTheRefusal() throws Exception {
+        team.role("limited", "github", Map.of("repository", "acme-corp/limited-svc"));
+        Api.Response created = api.post(
+                T + "/policies",
+                team.security,
+                Map.of(
+                        "name", "limited",
+                        "roles", List.of("limited"),
+                        "servers", Map.of("names", List.of("web-01")),
+                        "sudo", List.of(),
+                        "session_ttl_seconds", 600,
+                        "max_concurrent_sessions", 1,
+                        "source_addresses", List.of("10.0.0.0/8", "127.0.0.1")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String token = team.githubToken(Map.of("repository", "acme-corp/limited-svc"));
+        AccessToken access = client.authenticate("github", token, null);
+        String key = publicKey("limited");
+
+        CertificateResponse first = client.requestCertificate(access.accessToken(), "web-01", key);
+        Path certFile = keys.resolve("limited-cert.pub");
+        Files.writeString(certFile, first.certificate() + "\n");
+        assertThat(SshKeygen.listCertificate(certFile).stdout())
+                .containsPattern("Critical Options: \\n\\s+source-address 10.0.0.0/8,127.0.0.1");
+        assertThatThrownBy(() -> client.requestCertificate(access.accessToken(), "web-01", key))
+                .isInstanceOfSatisfying(
+                        KeylessProblemException.class,
+                        e -> assertThat(e.problem().check()).isEqualTo("session-limit-reached"));
+        assertThat(liveSessions("limited")).isEqualTo(1);
+
+        JsonNode events = api.get(T + "/audit?type=ssh.certificate.issue&role=limited", team.auditor)
+                .json()
+                .get("events");
+        // the client retries a 429, so the refusal may be audited more than once
+        assertThat(events.findValuesAsText("outcome"))
+                .containsOnlyOnce("success")
+                .contains("failure");
+        for (JsonNode event : events) {
+            boolean refused = event.get("outcome").asText().equals("failure");
+            assertThat(event.get("server").asText()).isEqualTo("web-01");
+            assertThat(event.get("actor_type").asText()).isEqualTo("workload");
+            assertThat(event.path("reason").asText(null)).isEqualTo(refused ? "session-limit-reached" : null);
+            assertThat(event.path("session_id").asText(null)).isEqualTo(refused ? null : first.sessionId());
+            assertThat(event.path("details").size()).isEqualTo(refused ? 0 : 3);
+        }
+
+        client.closeSession(access.accessToken(), first.sessionId());
+        assertThat(client.requestCertificate(access.accessToken(), "web-01", key)
+                        .state())
+                .isEqualTo(SessionState.READY);
+    }
+
+    private long liveSessions(String role) throws Exception {
+        try (Connection c = service.jdbc();
+                java.sql.PreparedStatement s = c.prepareStatement(
+                        "SELECT COUNT(*) FROM ssh_session WHERE role = ? AND state IN ('PENDING', 'READY')")) {
+            s.setString(1, role);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void devopsMayEditDraftsButNotActiveConnections() {
         Api.Response draft = api.post(T + "/connections", team.devops, team.connectionSpec("lock"));
         assertThat(draft.json().get("state").asText()).isEqualTo("DRAFT");
