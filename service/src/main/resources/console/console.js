@@ -156,8 +156,34 @@ const Console = (() => {
       return claims;
     }
 
+    const shown = new Map(); // session id -> its row; rows are updated in place, so focus stays put
+
+    function revokeButton(tr, s) {
+      return button("Revoke", () => ask(tr, s), "danger");
+    }
+
+    async function row(s) {
+      const tr = el("tr");
+      tr.dataset.session = s.session_id;
+      const id = el("td");
+      id.appendChild(el("code", s.session_id.slice(0, 8), "id")).title = s.session_id;
+      tr.appendChild(id);
+      tr.appendChild(el("td", s.role));
+      tr.appendChild(el("td", s.server));
+      tr.appendChild(el("td", s.principal));
+      const run = el("td");
+      run.appendChild(runLink(await runOf(s.session_id)));
+      tr.appendChild(run);
+      const ageCell = tr.appendChild(el("td", age(s.created_at)));
+      tr.appendChild(el("td", time(s.valid_before)));
+      const stateCell = tr.appendChild(el("td"));
+      const action = el("td");
+      action.appendChild(revokeButton(tr, s));
+      tr.appendChild(action);
+      return { tr, ageCell, stateCell, action };
+    }
+
     async function refresh() {
-      if (confirming !== null) return; // never pull a row from under an open confirmation
       let list;
       try {
         list = await call("GET", "/sessions" + filter);
@@ -165,30 +191,26 @@ const Console = (() => {
         status(e.message, true);
         return;
       }
-      const rows = [];
-      for (const s of list) {
-        const tr = el("tr");
-        tr.dataset.session = s.session_id;
-        const id = el("td");
-        id.appendChild(el("code", s.session_id.slice(0, 8), "id")).title = s.session_id;
-        tr.appendChild(id);
-        tr.appendChild(el("td", s.role));
-        tr.appendChild(el("td", s.server));
-        tr.appendChild(el("td", s.principal));
-        const run = el("td");
-        run.appendChild(runLink(await runOf(s.session_id)));
-        tr.appendChild(run);
-        tr.appendChild(el("td", age(s.created_at)));
-        tr.appendChild(el("td", time(s.valid_before)));
-        tr.appendChild(el("td")).appendChild(el("span", s.state, "state state-" + s.state.toLowerCase()));
-        const action = el("td");
-        action.appendChild(button("Revoke", () => ask(tr, s), "danger"));
-        tr.appendChild(action);
-        rows.push(tr);
+      const live = new Set(list.map((s) => s.session_id));
+      for (const [id, r] of shown) {
+        if (!live.has(id) && confirming !== id) {
+          r.tr.remove();
+          shown.delete(id);
+        }
       }
-      body.replaceChildren(...rows);
-      document.getElementById("empty").hidden = rows.length > 0;
-      status("Updated " + new Date().toLocaleTimeString() + " · " + rows.length + " live", false);
+      for (const s of list) {
+        let r = shown.get(s.session_id);
+        if (!r) {
+          r = await row(s);
+          if (shown.has(s.session_id)) continue; // another refresh added it meanwhile
+          shown.set(s.session_id, r);
+          body.appendChild(r.tr);
+        }
+        r.ageCell.textContent = age(s.created_at);
+        r.stateCell.replaceChildren(el("span", s.state, "state state-" + s.state.toLowerCase()));
+      }
+      document.getElementById("empty").hidden = shown.size > 0;
+      status("Updated " + new Date().toLocaleTimeString() + " · " + list.length + " live", false);
     }
 
     function ask(tr, s) {
@@ -206,7 +228,9 @@ const Console = (() => {
       }, "danger");
       const no = button("Cancel", () => {
         confirming = null;
-        refresh();
+        const again = revokeButton(tr, s);
+        cell.replaceChildren(again);
+        again.focus();
       }, "secondary");
       const q = el("span", "Revoke " + s.role + " on " + s.server + "? ", "confirm");
       cell.replaceChildren(q, yes, no);
@@ -353,6 +377,62 @@ const Console = (() => {
     refresh();
   }
 
+  // ---- Servers -------------------------------------------------------------------------------
+  function serversPage() {
+    const minted = document.getElementById("minted");
+    const install = document.getElementById("install");
+
+    function forget() {
+      install.textContent = "";
+      minted.hidden = true;
+    }
+
+    async function mint(server) {
+      try {
+        const t = await call("POST", "/servers/" + encodeURIComponent(server) + "/enrollment-tokens", {});
+        document.getElementById("minted-title").textContent =
+          "Enrolment token for " + t.server + " (valid until " + time(t.expires_at) + ")";
+        install.textContent =
+          "umask 077; printf '%s' '" + t.token + "' > ./enrolment-token\n" +
+          "keyless-agent enroll --service " + window.location.origin + " --team " + team +
+          " --server " + t.server + " --token-file ./enrolment-token\nrm ./enrolment-token";
+        minted.hidden = false;
+        document.getElementById("dismiss").focus();
+        status("Enrolment token minted for " + t.server + ".", false);
+      } catch (e) {
+        status(e.message, true);
+      }
+    }
+
+    document.getElementById("dismiss").addEventListener("click", () => {
+      forget();
+      status("The token was removed from the page.", false);
+    });
+    window.addEventListener("pagehide", forget);
+
+    (async () => {
+      let list;
+      try {
+        list = await call("GET", "/servers");
+      } catch (e) {
+        status(e.message, true);
+        return;
+      }
+      const rows = list.map((s) => {
+        const tr = el("tr");
+        tr.dataset.server = s.name;
+        tr.appendChild(el("td")).appendChild(el("b", s.name));
+        tr.appendChild(el("td", s.address + ":" + s.port));
+        tr.appendChild(el("td", Object.entries(s.labels || {}).map(([k, v]) => k + "=" + v).join(", ") || "—"));
+        tr.appendChild(el("td", time(s.created_at)));
+        tr.appendChild(el("td")).appendChild(button("Mint enrolment token", () => mint(s.name), "secondary"));
+        return tr;
+      });
+      document.querySelector("#servers tbody").replaceChildren(...rows);
+      document.getElementById("empty").hidden = rows.length > 0;
+    })();
+  }
+
   // ---- Audit ---------------------------------------------------------------------------------
   function auditPage() {
     const form = document.getElementById("audit-filter");
@@ -399,7 +479,7 @@ const Console = (() => {
       });
       document.querySelector("#events tbody").replaceChildren(...rows);
       document.getElementById("empty").hidden = rows.length > 0;
-      status(rows.length + " events shown (oldest first).", false);
+      status(rows.length + (rows.length === 1 ? " event" : " events") + " shown (oldest first).", false);
     }
 
     async function chain() {
@@ -435,12 +515,13 @@ const Console = (() => {
     chain();
   }
 
-  return { sessionsPage, connectionsPage, auditPage, page };
+  return { sessionsPage, connectionsPage, serversPage, auditPage, page };
 })();
 
 document.addEventListener("DOMContentLoaded", () => {
   const which = Console.page ? Console.page.dataset.page : null;
   if (which === "sessions") Console.sessionsPage();
   if (which === "connections") Console.connectionsPage();
+  if (which === "servers") Console.serversPage();
   if (which === "audit") Console.auditPage();
 });

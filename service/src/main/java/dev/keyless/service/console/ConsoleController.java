@@ -67,7 +67,7 @@ final class ConsoleController {
                         + "<li><a href=\"/console/" + t
                         + "/audit\">Audit</a>: filter the trail, chain status, export.</li>"
                         + "</ul>"
-                        + "<p>Servers, roles and policies are not in the console yet; the admin API "
+                        + "<p>Roles and policies are not in the console yet; the admin API "
                         + "(<a href=\"/openapi.yml\">openapi.yml</a>) accepts this session.</p>"
                         + "<button type=\"button\" id=\"logout\">Sign out</button>"
                         + "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>");
@@ -143,12 +143,12 @@ final class ConsoleController {
                 <h1>Audit</h1>
                 <p id="chain" role="status" aria-live="polite">Checking the chain…</p>
                 <form id="audit-filter" class="filters">
-                  <div><label for="a-since">Since (UTC, ISO-8601)</label><input id="a-since" name="since" placeholder="2026-12-01T00:00:00Z"></div>
-                  <div><label for="a-until">Until</label><input id="a-until" name="until"></div>
-                  <div><label for="a-type">Type</label><input id="a-type" name="type" placeholder="session.revoke"></div>
+                  <div><label for="a-since">Since (UTC)</label><input id="a-since" name="since" placeholder="e.g. 2026-12-01T00:00:00Z"></div>
+                  <div><label for="a-until">Until (UTC)</label><input id="a-until" name="until"></div>
+                  <div><label for="a-type">Type</label><input id="a-type" name="type" placeholder="e.g. session.revoke"></div>
                   <div><label for="a-role">Role</label><input id="a-role" name="role"></div>
                   <div><label for="a-server">Server</label><input id="a-server" name="server"></div>
-                  <div><label for="a-session">Session</label><input id="a-session" name="session"></div>
+                  <div><label for="a-session">Session</label><input id="a-session" name="session" class="long"></div>
                   <div><label for="a-run">Run id</label><input id="a-run" name="run"></div>
                   <div><label for="a-limit">At most</label><input id="a-limit" name="limit" type="number" min="1" max="1000" value="200"></div>
                   <div><button type="submit">Apply</button> <button type="button" id="export">Export JSON lines</button></div>
@@ -159,6 +159,32 @@ final class ConsoleController {
                 <th scope="col">Actor</th><th scope="col">Role</th><th scope="col">Server</th><th scope="col">Session</th>
                 <th scope="col">Run</th><th scope="col">Reason</th></tr></thead><tbody></tbody></table>
                 <p id="empty" hidden>No events match.</p>
+                """);
+    }
+
+    /** Servers: labels, and an enrolment token per server shown once with the install command. */
+    @Get(value = "/{team}/servers", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> serversPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(
+                team,
+                cookie,
+                "servers",
+                "Servers",
+                """
+                <h1>Servers</h1>
+                <p class="hint">An enrolment token enrols one agent for one server within the hour; it is shown
+                once, here, and leaves the page when you dismiss it or open another page.</p>
+                <p id="status" role="status" aria-live="polite"></p>
+                <section id="minted" hidden aria-labelledby="minted-title" class="secret">
+                  <h2 id="minted-title"></h2>
+                  <p>Copy it now: the service does not show it again. On the server, as root:</p>
+                  <pre id="install"></pre>
+                  <button type="button" id="dismiss">I have copied it; remove it from the page</button>
+                </section>
+                <table id="servers"><caption class="sr">Servers</caption><thead><tr>
+                <th scope="col">Name</th><th scope="col">Address</th><th scope="col">Labels</th>
+                <th scope="col">Added</th><th scope="col">Action</th></tr></thead><tbody></tbody></table>
+                <p id="empty" hidden>No servers yet.</p>
                 """);
     }
 
@@ -180,8 +206,9 @@ final class ConsoleController {
     private static String nav(String t, String current) {
         StringBuilder b = new StringBuilder("<nav aria-label=\"Console\"><a href=\"/console/" + t + "/\""
                 + ("".equals(current) ? " aria-current=\"page\"" : "") + ">Team " + t + "</a>");
-        for (String[] p :
-                new String[][] {{"sessions", "Live sessions"}, {"connections", "Connections"}, {"audit", "Audit"}}) {
+        for (String[] p : new String[][] {
+            {"sessions", "Live sessions"}, {"connections", "Connections"}, {"servers", "Servers"}, {"audit", "Audit"}
+        }) {
             b.append("<a href=\"/console/").append(t).append('/').append(p[0]).append('"');
             if (p[0].equals(current)) {
                 b.append(" aria-current=\"page\"");

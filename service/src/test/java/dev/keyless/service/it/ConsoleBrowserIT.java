@@ -39,7 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * chromedriver}; skipped when absent) against the real service on H2 and a real OIDC provider
  * (mock-oauth2-server): a security admin signs in, sees a workload's live session (exchange and
  * certificate), revokes it from the page and sees it gone; tests a token against a Draft
- * connection; reads the audit trail with the chain status. Screenshots go to {@code
+ * connection; mints an enrolment token that leaves the page once dismissed; reads the audit trail with the chain status. Screenshots go to {@code
  * target/console-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +48,8 @@ class ConsoleBrowserIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "console-screenshots");
+    /** Selenium warns that it has no DevTools binding for this Chromium; the test uses none. */
+    static final java.util.logging.Logger CDP = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     RunningService service;
     TeamSetup team;
@@ -84,6 +86,7 @@ class ConsoleBrowserIT {
         assertThat(api.post(T + "/sso/approve", team.securityTwo, Map.of()).status())
                 .isEqualTo(200);
 
+        CDP.setLevel(java.util.logging.Level.OFF);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1300");
@@ -192,13 +195,37 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(4)
+    void anEnrolmentTokenIsShownOnceWithTheInstallCommandAndThenGone() throws Exception {
+        browser.get(service.uri() + "/console/acme/servers");
+        By row = By.cssSelector("#servers tr[data-server='web-01']");
+        WebElement tr = wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(tr.getText()).contains("env=prod");
+        tr.findElement(By.xpath(".//button[text()='Mint enrolment token']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("minted")));
+        String install = browser.findElement(By.id("install")).getText();
+        assertThat(install).contains("keyless-agent enroll", "--server web-01", "--team acme");
+        String token =
+                install.substring(install.indexOf("printf '%s' '") + 13, install.indexOf("' > ./enrolment-token"));
+        assertThat(token).isNotBlank();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("dismiss");
+        shot("6-servers-token");
+        browser.findElement(By.id("dismiss")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("minted")));
+        assertThat(browser.getPageSource())
+                .as("no secret after its one-time display")
+                .doesNotContain(token);
+        shot("7-servers-dismissed");
+    }
+
+    @Test
+    @Order(5)
     void theAuditPageShowsTheStoryAndTheChainStatus() throws Exception {
         browser.get(service.uri() + "/console/acme/audit?session=" + sessionId);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chain"), "Chain intact"));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "events shown"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), " shown"));
         String events = browser.findElement(By.id("events")).getText();
         assertThat(events).contains("session.revoke", "web-01");
-        shot("6-audit-session");
+        shot("8-audit-session");
 
         WebElement session = browser.findElement(By.id("a-session"));
         session.clear();
@@ -207,7 +234,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("#audit-filter button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "sam"));
         assertThat(browser.findElement(By.id("events")).getText()).doesNotContain("session.revoke");
-        shot("7-audit-logins");
+        shot("9-audit-logins");
     }
 
     void shot(String name) throws Exception {
