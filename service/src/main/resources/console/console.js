@@ -156,6 +156,7 @@ const Console = (() => {
       return claims;
     }
 
+    let done = null; // the last revocation, kept in the status line across refreshes
     const shown = new Map(); // session id -> its row; rows are updated in place, so focus stays put
 
     function revokeButton(tr, s) {
@@ -210,7 +211,7 @@ const Console = (() => {
         r.stateCell.replaceChildren(el("span", s.state, "state state-" + s.state.toLowerCase()));
       }
       document.getElementById("empty").hidden = shown.size > 0;
-      status("Updated " + new Date().toLocaleTimeString() + " · " + list.length + " live", false);
+      status((done ? done + " " : "") + "Updated " + new Date().toLocaleTimeString() + " · " + list.length + " live", false);
     }
 
     function ask(tr, s) {
@@ -219,7 +220,8 @@ const Console = (() => {
       const yes = button("Confirm revoke", async () => {
         try {
           await call("POST", "/sessions/" + encodeURIComponent(s.session_id) + "/revoke", {});
-          status("Session " + s.session_id.slice(0, 8) + " on " + s.server + " revoked.", false);
+          done = "Session " + s.session_id.slice(0, 8) + " on " + s.server + " revoked.";
+          status(done, false);
         } catch (e) {
           status(e.message, true);
         }

@@ -158,7 +158,8 @@ class ConsoleBrowserIT {
         shot("3-sessions-confirm");
         confirm.click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "live"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "0 live"));
+        assertThat(browser.findElement(By.id("status")).getText()).contains("revoked");
         assertThat(browser.findElement(By.id("empty")).isDisplayed()).isTrue();
         shot("4-sessions-revoked");
         assertThat(api.get(T + "/sessions", team.security).json().size()).isZero();
