@@ -55,13 +55,167 @@ final class ConsoleController {
         }
         return page(
                 "Team " + t,
-                "<h1>Team " + t + "</h1>"
+                nav(t, "")
+                        + "<h1>Team " + t + "</h1>"
                         + "<p id=\"who\">Signed in as <b>" + Html.escape(s.admin()) + "</b>; the session ends at "
                         + "<time datetime=\"" + s.expiresAt() + "\">" + s.expiresAt() + "</time> at the latest.</p>"
-                        + "<p>The console's governance pages are not built yet; the admin API "
+                        + "<ul class=\"cards\">"
+                        + "<li><a href=\"/console/" + t
+                        + "/sessions\">Live sessions</a>: who is on which server now; revoke.</li>"
+                        + "<li><a href=\"/console/" + t
+                        + "/connections\">Connections</a>: state, test a token, activate, approve.</li>"
+                        + "<li><a href=\"/console/" + t
+                        + "/audit\">Audit</a>: filter the trail, chain status, export.</li>"
+                        + "</ul>"
+                        + "<p>Roles and policies are not in the console yet; the admin API "
                         + "(<a href=\"/openapi.yml\">openapi.yml</a>) accepts this session.</p>"
                         + "<button type=\"button\" id=\"logout\">Sign out</button>"
                         + "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>");
+    }
+
+    /** Live sessions: filled and refreshed by console.js from {@code GET …/sessions}. */
+    @Get(value = "/{team}/sessions", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> sessionsPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(
+                team,
+                cookie,
+                "sessions",
+                "Live sessions",
+                """
+                <h1>Live sessions</h1>
+                <p class="hint">Pending and ready SSH sessions; the list refreshes every 3 seconds.
+                The run comes from the session's audit events (security admins and auditors).</p>
+                <form id="session-filter" class="filters">
+                  <div><label for="f-role">Role</label><input id="f-role" name="role"></div>
+                  <div><label for="f-server">Server</label><input id="f-server" name="server"></div>
+                  <div><button type="submit">Filter</button></div>
+                </form>
+                <p id="status" role="status" aria-live="polite"></p>
+                <table id="sessions"><caption class="sr">Live sessions</caption><thead><tr>
+                <th scope="col">Session</th><th scope="col">Role</th><th scope="col">Server</th>
+                <th scope="col">Account</th><th scope="col">Run</th><th scope="col">Age</th>
+                <th scope="col">Certificate ends</th><th scope="col">State</th><th scope="col">Action</th>
+                </tr></thead><tbody></tbody></table>
+                <p id="empty" hidden>No live sessions.</p>
+                """);
+    }
+
+    /** Connections: list, a token test, and the state changes the API offers. */
+    @Get(value = "/{team}/connections", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> connectionsPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(
+                team,
+                cookie,
+                "connections",
+                "Connections",
+                """
+                <h1>Connections</h1>
+                <p class="hint">A Draft issues nothing until a second security admin activates it; a change of
+                an Active or Inactive connection waits for approval and keeps its live settings until then.</p>
+                <p id="status" role="status" aria-live="polite"></p>
+                <table id="connections"><caption class="sr">Connections</caption><thead><tr>
+                <th scope="col">Name</th><th scope="col">Provider</th><th scope="col">Issuer</th>
+                <th scope="col">State</th><th scope="col">Proposed by</th><th scope="col">Approved by</th>
+                <th scope="col">Actions</th></tr></thead><tbody></tbody></table>
+                <p id="empty" hidden>No connections yet.</p>
+                <section id="detail" hidden aria-labelledby="detail-title">
+                  <h2 id="detail-title"></h2>
+                  <div id="pending"></div>
+                  <form id="test-form">
+                    <label for="test-token">Test a token against this connection (it is sent once and not kept)</label>
+                    <textarea id="test-token" name="token" rows="3" autocomplete="off" spellcheck="false" required></textarea>
+                    <button type="submit">Run the test</button>
+                  </form>
+                  <div id="report" aria-live="polite"></div>
+                </section>
+                """);
+    }
+
+    /** Audit: filters over {@code GET …/audit}, the chain status and a JSON lines export. */
+    @Get(value = "/{team}/audit", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> auditPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(
+                team,
+                cookie,
+                "audit",
+                "Audit",
+                """
+                <h1>Audit</h1>
+                <p id="chain" role="status" aria-live="polite">Checking the chain…</p>
+                <form id="audit-filter" class="filters">
+                  <div><label for="a-since">Since (UTC)</label><input id="a-since" name="since" placeholder="e.g. 2026-12-01T00:00:00Z"></div>
+                  <div><label for="a-until">Until (UTC)</label><input id="a-until" name="until"></div>
+                  <div><label for="a-type">Type</label><input id="a-type" name="type" placeholder="e.g. session.revoke"></div>
+                  <div><label for="a-role">Role</label><input id="a-role" name="role"></div>
+                  <div><label for="a-server">Server</label><input id="a-server" name="server"></div>
+                  <div><label for="a-session">Session</label><input id="a-session" name="session" class="long"></div>
+                  <div><label for="a-run">Run id</label><input id="a-run" name="run"></div>
+                  <div><label for="a-limit">At most</label><input id="a-limit" name="limit" type="number" min="1" max="1000" value="200"></div>
+                  <div><button type="submit">Apply</button> <button type="button" id="export">Export JSON lines</button></div>
+                </form>
+                <p id="status" role="status" aria-live="polite"></p>
+                <table id="events"><caption class="sr">Audit events</caption><thead><tr>
+                <th scope="col">Seq</th><th scope="col">Time (UTC)</th><th scope="col">Type</th><th scope="col">Outcome</th>
+                <th scope="col">Actor</th><th scope="col">Role</th><th scope="col">Server</th><th scope="col">Session</th>
+                <th scope="col">Run</th><th scope="col">Reason</th></tr></thead><tbody></tbody></table>
+                <p id="empty" hidden>No events match.</p>
+                """);
+    }
+
+    /** Servers: labels, and an enrolment token per server shown once with the install command. */
+    @Get(value = "/{team}/servers", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> serversPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(
+                team,
+                cookie,
+                "servers",
+                "Servers",
+                """
+                <h1>Servers</h1>
+                <p class="hint">An enrolment token enrols one agent for one server within the hour; it is shown
+                once, here, and leaves the page when you dismiss it or open another page.</p>
+                <p id="status" role="status" aria-live="polite"></p>
+                <section id="minted" hidden aria-labelledby="minted-title" class="secret">
+                  <h2 id="minted-title"></h2>
+                  <p>Copy it now: the service does not show it again. On the server, as root:</p>
+                  <pre id="install"></pre>
+                  <button type="button" id="dismiss">I have copied it; remove it from the page</button>
+                </section>
+                <table id="servers"><caption class="sr">Servers</caption><thead><tr>
+                <th scope="col">Name</th><th scope="col">Address</th><th scope="col">Labels</th>
+                <th scope="col">Added</th><th scope="col">Action</th></tr></thead><tbody></tbody></table>
+                <p id="empty" hidden>No servers yet.</p>
+                """);
+    }
+
+    private HttpResponse<String> signedIn(String team, String cookie, String pageName, String title, String body) {
+        String t = Html.escape(Names.team("team", team));
+        AdminSession s = sessions.live(cookie);
+        if (s == null || !s.team().equals(team)) {
+            return page(
+                    "Sign in",
+                    "<h1>Keyless console</h1><p>You are not signed in to team <b>" + t + "</b>.</p>"
+                            + "<p><a class=\"button\" href=\"/console/login/" + t + "\">Sign in</a></p>");
+        }
+        return page(
+                title,
+                "<div data-page=\"" + pageName + "\" data-team=\"" + t + "\" id=\"page\"></div>" + nav(t, pageName)
+                        + body);
+    }
+
+    private static String nav(String t, String current) {
+        StringBuilder b = new StringBuilder("<nav aria-label=\"Console\"><a href=\"/console/" + t + "/\""
+                + ("".equals(current) ? " aria-current=\"page\"" : "") + ">Team " + t + "</a>");
+        for (String[] p : new String[][] {
+            {"sessions", "Live sessions"}, {"connections", "Connections"}, {"servers", "Servers"}, {"audit", "Audit"}
+        }) {
+            b.append("<a href=\"/console/").append(t).append('/').append(p[0]).append('"');
+            if (p[0].equals(current)) {
+                b.append(" aria-current=\"page\"");
+            }
+            b.append('>').append(p[1]).append("</a>");
+        }
+        return b.append("</nav>").toString();
     }
 
     @Get(value = "/assets/console.js", produces = "text/javascript")

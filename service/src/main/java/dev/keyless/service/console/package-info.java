@@ -1,6 +1,7 @@
 /**
- * The admin console's pages, served by the service itself (no CDN, no external request): so far
- * the sign-in page and the signed-in landing page with logout. The governance pages are not built
- * yet; the admin API accepts the console session in their place.
+ * The admin console's pages, served by the service itself (no CDN, no external request): the
+ * sign-in page, the signed-in landing page with logout, and the Live sessions, Connections,
+ * Servers and Audit pages, whose frames this package renders and {@code console.js} fills from
+ * the admin API with the session cookie and the CSRF header. Roles and policies have no page yet.
  */
 package dev.keyless.service.console;
