@@ -17,9 +17,17 @@ public final class AdminTokens {
     private AdminTokens() {}
 
     public static String generate(SecureRandom random) {
+        return PREFIX + opaque(random);
+    }
+
+    /**
+     * 32 random bytes, base64url without padding: the unprefixed secrets of the admin side (console
+     * session cookies and CSRF tokens, SSO state, nonce and PKCE verifier).
+     */
+    public static String opaque(SecureRandom random) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static String hash(String token) {

@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Set;
 
 /**
@@ -57,9 +56,10 @@ public class ConsoleSessions {
 
     /** A new session; the answer's cookie value is shown to the browser only. */
     public Started start(String team, String admin, java.util.Map<String, String> auditDetails) {
-        String cookie = randomToken();
+        String cookie = AdminTokens.opaque(random);
         Instant now = clock.instant();
-        AdminSession session = new AdminSession(team, admin, randomToken(), now, now, now.plus(maxAge), null);
+        AdminSession session =
+                new AdminSession(team, admin, AdminTokens.opaque(random), now, now, now.plus(maxAge), null);
         db.write(c -> {
             AdminSessionRepository.insert(c, AdminTokens.hash(cookie), session);
             AuditEntry entry = AuditEntry.of(team, AuditEventType.ADMIN_LOGIN).actor("admin", admin);
@@ -148,12 +148,6 @@ public class ConsoleSessions {
         return presented != null
                 && MessageDigest.isEqual(
                         expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String randomToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** A started session and the cookie value that names it. */

@@ -48,10 +48,7 @@ final class ConsoleController {
         String t = Html.escape(Names.team("team", team));
         AdminSession s = sessions.live(cookie);
         if (s == null || !s.team().equals(team)) {
-            return page(
-                    "Sign in",
-                    "<h1>Keyless console</h1><p>You are not signed in to team <b>" + t + "</b>.</p>"
-                            + "<p><a class=\"button\" href=\"/console/login/" + t + "\">Sign in</a></p>");
+            return signInPage(t);
         }
         return page(
                 "Team " + t,
@@ -192,15 +189,20 @@ final class ConsoleController {
         String t = Html.escape(Names.team("team", team));
         AdminSession s = sessions.live(cookie);
         if (s == null || !s.team().equals(team)) {
-            return page(
-                    "Sign in",
-                    "<h1>Keyless console</h1><p>You are not signed in to team <b>" + t + "</b>.</p>"
-                            + "<p><a class=\"button\" href=\"/console/login/" + t + "\">Sign in</a></p>");
+            return signInPage(t);
         }
         return page(
                 title,
                 "<div data-page=\"" + pageName + "\" data-team=\"" + t + "\" id=\"page\"></div>" + nav(t, pageName)
                         + body);
+    }
+
+    /** What every team page shows without a live session of that team: the way to sign in. */
+    private static HttpResponse<String> signInPage(String escapedTeam) {
+        return page(
+                "Sign in",
+                "<h1>Keyless console</h1><p>You are not signed in to team <b>" + escapedTeam + "</b>.</p>"
+                        + "<p><a class=\"button\" href=\"/console/login/" + escapedTeam + "\">Sign in</a></p>");
     }
 
     private static String nav(String t, String current) {

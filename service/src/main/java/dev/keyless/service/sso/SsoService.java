@@ -125,9 +125,9 @@ public class SsoService {
     public URI begin(String team) {
         SsoSettings s = approvedSettings(team);
         OidcProvider.Endpoints endpoints = provider.discover(s.issuer());
-        String state = randomToken();
-        String nonce = randomToken();
-        String verifier = randomToken() + randomToken();
+        String state = AdminTokens.opaque(random);
+        String nonce = AdminTokens.opaque(random);
+        String verifier = AdminTokens.opaque(random) + AdminTokens.opaque(random);
         db.write(c -> {
             SsoRepository.insertLogin(
                     c,
@@ -182,12 +182,6 @@ public class SsoService {
 
     static String aad(String team, String clientId) {
         return "team_sso/" + team + "/" + clientId;
-    }
-
-    private String randomToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** RFC 7636 4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
