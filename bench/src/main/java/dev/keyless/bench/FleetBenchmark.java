@@ -111,7 +111,10 @@ public final class FleetBenchmark implements Callable<Integer> {
             Onboarding onboarding = new Onboarding(service.uri(), TEAM, devops, admin, bulkChunk);
 
             Map<String, Double> bulkSeconds = new LinkedHashMap<>();
+            Resources resources = new Resources(service.pid());
+            Resources.Sample bulkCpu = resources.sample();
             Onboarding.Timed bulk = onboarding.bulk("fleet-", agents, bulkSeconds);
+            Resources.Usage bulkUsage = resources.since(bulkCpu);
             System.out.printf(
                     "onboarding, bulk: %d servers created in %.1f s (%.0f/s), tokens %.1f s, enrolled %.1f s (%.0f/s);"
                             + " all three %.0f servers/s%n",
@@ -122,7 +125,10 @@ public final class FleetBenchmark implements Callable<Integer> {
                     bulkSeconds.get("enrol"),
                     agents / bulkSeconds.get("enrol"),
                     agents / bulk.seconds());
+            cpuPerServer(bulkUsage, bulk.seconds(), agents);
+            Resources.Sample singleCpu = resources.sample();
             Onboarding.Timed single = onboarding.oneByOne("single-", oneByOne);
+            Resources.Usage singleUsage = resources.since(singleCpu);
             Histogram perServer = single.perServerMicros();
             System.out.printf(
                     "onboarding, one at a time with %d present: %d servers in %.1f s (%.0f/s), p50 %.1f ms, p99 %.1f ms%n",
@@ -132,6 +138,7 @@ public final class FleetBenchmark implements Callable<Integer> {
                     oneByOne / single.seconds(),
                     perServer.getValueAtPercentile(50) / 1000.0,
                     perServer.getValueAtPercentile(99) / 1000.0);
+            cpuPerServer(singleUsage, single.seconds(), oneByOne);
 
             if (onboardingOnly) {
                 return 0;
@@ -268,6 +275,19 @@ public final class FleetBenchmark implements Callable<Integer> {
         timer.shutdownNow();
         httpThreads.shutdownNow();
         return done.errors() == 0 && jobErrors.sum() == 0 ? 0 : 1;
+    }
+
+    /**
+     * The service's CPU per onboarded server: unlike the rate, it holds on a busy machine, so it
+     * shows whether the cost grows with the fleet (and bounds the rate: cores / CPU per server).
+     */
+    private static void cpuPerServer(Resources.Usage usage, double seconds, int servers) {
+        System.out.printf(
+                "  service CPU %.2f ms per server (%.2f cores; this load generator %.2f, other %.2f)%n",
+                usage.service() * seconds * 1000 / Math.max(1, servers),
+                usage.service(),
+                usage.loadGenerator(),
+                usage.other());
     }
 
     /** The poll sweeper's database reads in the window: per poll answered and per second, by kind, and its busy share. */
