@@ -64,6 +64,17 @@ public final class FleetBenchmark implements Callable<Integer> {
     @Option(names = "--http-clients", description = "java.net.http clients the agents share", defaultValue = "8")
     int httpClients;
 
+    @Option(
+            names = "--bulk-chunk",
+            description = "servers per POST /servers/bulk and per bulk enrolment-token call",
+            defaultValue = "1000")
+    int bulkChunk;
+
+    @Option(
+            names = "--onboarding-only",
+            description = "measure the onboarding only, without connecting the fleet (no agent connections)")
+    boolean onboardingOnly;
+
     @Option(names = "--service-jar", defaultValue = "service/target/keyless-service.jar")
     Path serviceJar;
 
@@ -76,28 +87,48 @@ public final class FleetBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long descriptors = descriptorLimit();
+        if (!onboardingOnly && descriptors < 2L * (agents + oneByOne) + 1024) {
+            // Each agent holds a socket here and one in the service (which inherits this limit).
+            System.err.printf(
+                    "fleet-benchmark: %d agents need more than %d file descriptors (this process may open %d):"
+                            + " run it from a shell after 'ulimit -n 1048576' (root) or lower --agents%n",
+                    agents + oneByOne, 2L * (agents + oneByOne) + 1024, descriptors);
+            return 2;
+        }
         Path dir = Files.createTempDirectory("keyless-fleet-bench");
         RSAKey platformKey = TestKeys.rsa("gh-bench-1");
         Secrets secrets = Secrets.random();
+        String metricsToken = ServiceMetrics.newToken();
         try (JwksServer jwks = new JwksServer("/.well-known/jwks", platformKey.toPublicJWK());
                 ServiceProcess service = ServiceProcess.start(
-                        new ServiceProcess.Launch(serviceJar, serviceJvm, dir, TEAM, Map.of()), secrets)) {
+                        new ServiceProcess.Launch(
+                                serviceJar, serviceJvm, dir, TEAM, Map.of(ServiceMetrics.TOKEN_VARIABLE, metricsToken)),
+                        secrets)) {
             String devops = new TeamBootstrap(service.uri(), TEAM).configure(secrets.bootstrapToken(), jwks.jwksUri());
             HttpClient admin =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            Onboarding onboarding = new Onboarding(service.uri(), TEAM, devops, admin);
+            Onboarding onboarding = new Onboarding(service.uri(), TEAM, devops, admin, bulkChunk);
 
             Map<String, Double> bulkSeconds = new LinkedHashMap<>();
+            Resources resources = new Resources(service.pid());
+            Resources.Sample bulkCpu = resources.sample();
             Onboarding.Timed bulk = onboarding.bulk("fleet-", agents, bulkSeconds);
+            Resources.Usage bulkUsage = resources.since(bulkCpu);
             System.out.printf(
-                    "onboarding, bulk: %d servers created in %.1f s (%.0f/s), tokens %.1f s, enrolled %.1f s (%.0f/s)%n",
+                    "onboarding, bulk: %d servers created in %.1f s (%.0f/s), tokens %.1f s, enrolled %.1f s (%.0f/s);"
+                            + " all three %.0f servers/s%n",
                     agents,
                     bulkSeconds.get("create"),
                     agents / bulkSeconds.get("create"),
                     bulkSeconds.get("tokens"),
                     bulkSeconds.get("enrol"),
-                    agents / bulkSeconds.get("enrol"));
+                    agents / bulkSeconds.get("enrol"),
+                    agents / bulk.seconds());
+            cpuPerServer(bulkUsage, bulk.seconds(), agents);
+            Resources.Sample singleCpu = resources.sample();
             Onboarding.Timed single = onboarding.oneByOne("single-", oneByOne);
+            Resources.Usage singleUsage = resources.since(singleCpu);
             Histogram perServer = single.perServerMicros();
             System.out.printf(
                     "onboarding, one at a time with %d present: %d servers in %.1f s (%.0f/s), p50 %.1f ms, p99 %.1f ms%n",
@@ -107,16 +138,24 @@ public final class FleetBenchmark implements Callable<Integer> {
                     oneByOne / single.seconds(),
                     perServer.getValueAtPercentile(50) / 1000.0,
                     perServer.getValueAtPercentile(99) / 1000.0);
+            cpuPerServer(singleUsage, single.seconds(), oneByOne);
 
+            if (onboardingOnly) {
+                return 0;
+            }
             List<SimulatedAgent.Identity> identities = new ArrayList<>(bulk.agents());
             identities.addAll(single.agents());
-            return fleet(service, identities, platformKey);
+            return fleet(service, ServiceMetrics.of(service, metricsToken), identities, platformKey);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private int fleet(ServiceProcess service, List<SimulatedAgent.Identity> identities, RSAKey platformKey)
+    private int fleet(
+            ServiceProcess service,
+            ServiceMetrics metrics,
+            List<SimulatedAgent.Identity> identities,
+            RSAKey platformKey)
             throws Exception {
         FleetCounters counters = new FleetCounters();
         ExecutorService httpThreads = Executors.newFixedThreadPool(4);
@@ -162,6 +201,8 @@ public final class FleetBenchmark implements Callable<Integer> {
         ScheduledExecutorService jobsPool = Executors.newScheduledThreadPool(8);
 
         FleetCounters.Snapshot before = counters.snapshot();
+        counters.emptyPollLateMicros.reset();
+        Map<String, Double> metricsBefore = metrics.scrape();
         Resources.Sample cpu = resources.sample();
         long periodMicros = (long) (1_000_000 / Math.max(0.01, sessionsPerSecond));
         var schedule = jobsPool.scheduleAtFixedRate(
@@ -180,9 +221,13 @@ public final class FleetBenchmark implements Callable<Integer> {
         schedule.cancel(false);
         Resources.Usage usage = resources.since(cpu);
         FleetCounters.Snapshot done = counters.snapshot().minus(before);
+        Histogram late = counters.emptyPollLateMicros.copy();
+        Map<String, Double> metricsAfter = metrics.scrape();
+        long sockets = metrics.sockets();
         jobsPool.shutdown();
         jobsPool.awaitTermination(30, TimeUnit.SECONDS);
         ProcStats.Memory memory = service.memory();
+        double liveHeap = metrics.liveHeapMiB();
         fleet.forEach(SimulatedAgent::stop);
 
         System.out.printf("fleet: %d agents, wait_seconds %d, %d s measured%n", fleet.size(), waitSeconds, seconds);
@@ -205,9 +250,66 @@ public final class FleetBenchmark implements Callable<Integer> {
         System.out.printf(
                 "  CPU cores: service %.2f, this load generator %.2f, other %.2f; service RSS peak %d MiB, now %d MiB%n",
                 usage.service(), usage.loadGenerator(), usage.other(), memory.peakMiB(), memory.currentMiB());
+        System.out.printf(
+                "  service: live heap %.0f MiB after a full GC (%.1f KiB per agent), %d sockets open, %.0f polls open%n",
+                liveHeap,
+                liveHeap * 1024 / fleet.size(),
+                sockets,
+                ServiceMetrics.sum(metricsAfter, "keyless_agent_polls_open", ""));
+        System.out.printf(
+                "  empty poll answers: %d, later than wait_seconds by p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d over 1 s%n",
+                late.getTotalCount(),
+                late.getValueAtPercentile(50) / 1000.0,
+                late.getValueAtPercentile(99) / 1000.0,
+                late.getMaxValue() / 1000.0,
+                late.getTotalCount() - late.getCountBetweenValues(0, 1_000_000));
+        String events = "uri=\"/v1/teams/{team}/agents/events\"";
+        double served = ServiceMetrics.sum(metricsAfter, "http_server_requests_seconds_count", events)
+                - ServiceMetrics.sum(metricsBefore, "http_server_requests_seconds_count", events);
+        double servedSeconds = ServiceMetrics.sum(metricsAfter, "http_server_requests_seconds_sum", events)
+                - ServiceMetrics.sum(metricsBefore, "http_server_requests_seconds_sum", events);
+        System.out.printf(
+                "  polls as the service timed them: %.0f answered, %.2f s on average (as this tool saw them: see above)%n",
+                served, served == 0 ? 0 : servedSeconds / served);
+        sweeper(metricsBefore, metricsAfter, done.polls());
         timer.shutdownNow();
         httpThreads.shutdownNow();
         return done.errors() == 0 && jobErrors.sum() == 0 ? 0 : 1;
+    }
+
+    /**
+     * The service's CPU per onboarded server: unlike the rate, it holds on a busy machine, so it
+     * shows whether the cost grows with the fleet (and bounds the rate: cores / CPU per server).
+     */
+    private static void cpuPerServer(Resources.Usage usage, double seconds, int servers) {
+        System.out.printf(
+                "  service CPU %.2f ms per server (%.2f cores; this load generator %.2f, other %.2f)%n",
+                usage.service() * seconds * 1000 / Math.max(1, servers),
+                usage.service(),
+                usage.loadGenerator(),
+                usage.other());
+    }
+
+    /** The poll sweeper's database reads in the window: per poll answered and per second, by kind, and its busy share. */
+    private void sweeper(Map<String, Double> before, Map<String, Double> after, long polls) {
+        StringBuilder line = new StringBuilder("  poll sweeper reads:");
+        double busy = 0;
+        for (String kind : List.of("recheck", "page", "heads")) {
+            String label = "kind=\"" + kind + "\"";
+            double count = ServiceMetrics.sum(after, "keyless_agent_poll_queries_seconds_count", label)
+                    - ServiceMetrics.sum(before, "keyless_agent_poll_queries_seconds_count", label);
+            busy += ServiceMetrics.sum(after, "keyless_agent_poll_queries_seconds_sum", label)
+                    - ServiceMetrics.sum(before, "keyless_agent_poll_queries_seconds_sum", label);
+            line.append(String.format(
+                    java.util.Locale.ROOT,
+                    " %s %.1f/s (%.3f per poll)",
+                    kind,
+                    count / seconds,
+                    count / Math.max(1, polls)));
+        }
+        line.append(
+                String.format(java.util.Locale.ROOT, "; the sweeper thread %.1f%% busy reading", 100 * busy / seconds));
+        System.out.println(line);
     }
 
     /** One CI job: exchange, certificate for a random server (timed: it answers once the agent is READY), close. */
@@ -232,6 +334,13 @@ public final class FleetBenchmark implements Callable<Integer> {
         } catch (RuntimeException e) {
             errors.increment();
         }
+    }
+
+    private static long descriptorLimit() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : Long.MAX_VALUE;
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -3,6 +3,7 @@ package dev.keyless.bench;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /** What the simulated fleet did: requests by kind and errors by cause (the first message of each). */
 final class FleetCounters {
@@ -11,6 +12,12 @@ final class FleetCounters {
     final LongAdder reports = new LongAdder();
     final LongAdder errors = new LongAdder();
     final Map<String, String> firstErrors = new ConcurrentHashMap<>();
+    /**
+     * How much later than its {@code wait_seconds} an empty poll answer came, in microseconds (as
+     * this tool saw it: sending, the service's deadline pass, and the answer's way back); reset at
+     * the start of the measured window.
+     */
+    final ConcurrentHistogram emptyPollLateMicros = new ConcurrentHistogram(120_000_000L, 3);
 
     void error(String kind, Throwable failure) {
         errors.increment();

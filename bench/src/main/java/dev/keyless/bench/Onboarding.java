@@ -21,22 +21,23 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Puts servers and their agents into the team as an operator would: in bulk ({@code POST
- * /servers/bulk} in chunks of 1000, one {@code POST /servers/enrollment-tokens} per chunk by its
+ * /servers/bulk} in chunks (of 1000 by default), one {@code POST /servers/enrollment-tokens} per chunk by its
  * label, then {@code POST /agents/enroll} per agent from several threads), or one at a time (create,
  * token, enrol, in sequence, each server timed). Each agent gets its own Ed25519 agent key and host
  * key, as {@code keyless-agent enroll} makes them.
  */
 final class Onboarding {
-    private static final int CHUNK = 1000;
 
     private final URI team;
     private final String teamName;
     private final String devops;
     private final HttpClient http;
+    private final int chunk;
 
     record Timed(List<SimulatedAgent.Identity> agents, double seconds, Histogram perServerMicros) {}
 
-    Onboarding(URI service, String team, String devops, HttpClient http) {
+    Onboarding(URI service, String team, String devops, HttpClient http, int chunk) {
+        this.chunk = chunk;
         this.team = service.resolve("/v1/teams/" + team + "/");
         this.teamName = team;
         this.devops = devops;
@@ -47,9 +48,9 @@ final class Onboarding {
     Timed bulk(String prefix, int count, Map<String, Double> seconds) throws Exception {
         long started = System.nanoTime();
         List<String> names = new ArrayList<>();
-        for (int from = 0; from < count; from += CHUNK) {
+        for (int from = 0; from < count; from += chunk) {
             List<Map<String, Object>> specs = new ArrayList<>();
-            for (int i = from; i < Math.min(count, from + CHUNK); i++) {
+            for (int i = from; i < Math.min(count, from + chunk); i++) {
                 String name = prefix + i;
                 names.add(name);
                 specs.add(Map.of(
@@ -60,7 +61,7 @@ final class Onboarding {
         seconds.put("create", (System.nanoTime() - started) / 1e9);
         long tokensStarted = System.nanoTime();
         Map<String, String> tokens = new java.util.HashMap<>();
-        for (int from = 0; from < count; from += CHUNK) {
+        for (int from = 0; from < count; from += chunk) {
             JsonNode minted = post(
                     "servers/enrollment-tokens",
                     devops,

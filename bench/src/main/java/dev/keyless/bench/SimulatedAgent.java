@@ -85,6 +85,7 @@ final class SimulatedAgent {
             return;
         }
         String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
+        long sent = System.nanoTime();
         send("GET", "/agents/events" + query, null, wait.plusSeconds(30))
                 .thenCompose(response -> {
                     counters.polls.increment();
@@ -92,7 +93,12 @@ final class SimulatedAgent {
                         return CompletableFuture.failedFuture(
                                 new IllegalStateException("poll " + response.statusCode()));
                     }
-                    return apply(read(response.body(), EventBatch.class));
+                    EventBatch batch = read(response.body(), EventBatch.class);
+                    if (batch.events().isEmpty()) {
+                        long late = (System.nanoTime() - sent) / 1000 - wait.toNanos() / 1000;
+                        counters.emptyPollLateMicros.recordValue(Math.max(0, Math.min(late, 120_000_000L)));
+                    }
+                    return apply(batch);
                 })
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {

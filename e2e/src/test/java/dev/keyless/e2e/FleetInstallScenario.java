@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  * What a fleet install uses, against the real service jar: the clients it bundles at {@code
  * /downloads/} (the very bytes the build made, checked by {@code sha256sum -c} against its
  * SHA256SUMS), bulk enrolment tokens through the CLI jar, and the documented Ansible playbook and
- * shell loop (syntax-checked by {@code ansible-playbook} and {@code sh -n}).
+ * shell loop (syntax-checked by {@code ansible-playbook} and {@code sh -n}); and a fleet's servers
+ * created from a CSV file by {@code keyless admin servers create-bulk}, 1000 per call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetInstallScenario {
@@ -137,6 +138,79 @@ class FleetInstallScenario {
                 Map.of("ANSIBLE_LOCAL_TEMP", work.resolve("tmp").toString(), "HOME", work.toString()),
                 Duration.ofSeconds(120));
         assertThat(syntax.exitCode()).as(syntax.stdout() + syntax.stderr()).isZero();
+    }
+
+    @Test
+    void theCliCreatesAFleetFromACsvFileInChunksAndResumesWithSkipExisting() throws Exception {
+        StringBuilder csv = new StringBuilder("name,address,port,labels\n");
+        for (int i = 0; i < 2500; i++) {
+            csv.append("fleet-")
+                    .append(i)
+                    .append(",10.1.")
+                    .append(i / 250)
+                    .append('.')
+                    .append(i % 250 + 1);
+            csv.append(i % 2 == 0 ? ",2222," : ",,")
+                    .append("env=fleet;rack=r")
+                    .append(i % 10)
+                    .append('\n');
+        }
+        Path servers = Files.writeString(dir.resolve("servers.csv"), csv);
+
+        CommandResult created = admin("servers", "create-bulk", "-f", servers.toString());
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        assertThat(created.stdout()).startsWith("created 2500 servers in 3 calls");
+        assertThat(created.stderr().lines())
+                .containsExactly(
+                        "keyless: created 1000 of 2500 servers (40%)",
+                        "keyless: created 2000 of 2500 servers (80%)", "keyless: created 2500 of 2500 servers (100%)");
+        JsonNode listed =
+                JSON.readTree(admin("servers", "list", "--output", "json").stdout());
+        JsonNode last = listed.findParents("name").stream()
+                .filter(s -> s.path("name").asText().equals("fleet-2499"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(last.path("address").asText()).isEqualTo("10.1.9.250");
+        assertThat(last.path("port").asInt()).isEqualTo(22);
+        assertThat(last.path("labels").path("rack").asText()).isEqualTo("r9");
+        assertThat(listed.findValuesAsText("name").stream().filter(n -> n.startsWith("fleet-")))
+                .hasSize(2500);
+
+        // A second run refuses the first chunk whole (its names exist) and says how to resume.
+        Files.writeString(servers, "fleet-2500,10.2.0.1,,env=fleet\n", java.nio.file.StandardOpenOption.APPEND);
+        CommandResult again = admin("servers", "create-bulk", "-f", servers.toString(), "--quiet");
+        assertThat(again.exitCode()).isEqualTo(3);
+        assertThat(again.stderr())
+                .contains("created 0 of 2501 servers; the call for line 2 to line 1001 of")
+                .contains("--skip-existing")
+                .contains("already-exists");
+
+        CommandResult resumed =
+                admin("servers", "create-bulk", "-f", servers.toString(), "--skip-existing", "--output", "json");
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        JsonNode summary = JSON.readTree(resumed.stdout());
+        assertThat(summary.path("created").asInt()).isEqualTo(1);
+        assertThat(summary.path("skipped").asInt()).isEqualTo(2500);
+        assertThat(summary.path("calls").asInt()).isEqualTo(1);
+
+        // The service's field errors name the entry within its call; nothing of that call is created.
+        Path json = Files.writeString(
+                dir.resolve("bad.json"),
+                "[{\"name\": \"fleet-ok\", \"address\": \"10.3.0.1\"},"
+                        + " {\"name\": \"fleet-bad\", \"address\": \"not an address\"}]");
+        CommandResult bad = admin("servers", "create-bulk", "-f", json.toString());
+        assertThat(bad.exitCode()).isEqualTo(3);
+        assertThat(bad.stderr()).contains("entry 1 to entry 2").contains("servers[1].address");
+        assertThat(admin("servers", "get", "fleet-ok").exitCode()).isEqualTo(3);
+    }
+
+    private CommandResult admin(String... args) {
+        Map<String, String> env = new HashMap<>(CliProcess.baseEnv());
+        env.put("KEYLESS_ADMIN_TOKEN", team.devops);
+        List<String> argv = new java.util.ArrayList<>(List.of("admin"));
+        argv.addAll(List.of(args));
+        argv.addAll(List.of("--addr", service.uri().toString(), "--team", TeamSetup.TEAM));
+        return CliProcess.run(argv, env, Duration.ofSeconds(120));
     }
 
     private CommandResult cli(String... options) {

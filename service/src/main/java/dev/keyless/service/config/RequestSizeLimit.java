@@ -13,15 +13,20 @@ import io.micronaut.http.annotation.ServerFilter;
 import java.util.regex.Pattern;
 
 /**
- * Keeps every request body at 64 KiB but one: a secret write carries a value of up to 64 KiB,
- * which JSON escaping or base64 makes longer, so {@code micronaut.server.max-request-size} is set
- * for it (192 KiB) and this filter answers the declared length of any other body past 64 KiB with
- * the same problem the server's own limit gives. Headers only: it runs on the event loop.
+ * Keeps every request body at 64 KiB but two: a secret write carries a value of up to 64 KiB,
+ * which JSON escaping or base64 makes longer (192 KiB), and {@code POST /servers/bulk} carries up
+ * to 1000 servers, each up to a few hundred bytes with its labels (1 MiB;
+ * {@code micronaut.server.max-request-size} is set for it). This filter answers the declared length
+ * of a body past its limit with the same problem the server's own limit gives. Headers only: it
+ * runs on the event loop.
  */
 @ServerFilter("/**")
 final class RequestSizeLimit {
     static final long DEFAULT_LIMIT = 64 * 1024;
+    static final long SECRET_WRITE_LIMIT = 192 * 1024;
+    static final long BULK_SERVERS_LIMIT = 1024 * 1024;
     private static final Pattern SECRET_WRITE = Pattern.compile("/v1/teams/[^/]+/secrets");
+    private static final Pattern BULK_SERVERS = Pattern.compile("/v1/teams/[^/]+/servers/bulk");
 
     @RequestFilter
     @Nullable
@@ -30,13 +35,22 @@ final class RequestSizeLimit {
         if (length <= DEFAULT_LIMIT) {
             return null;
         }
-        if (request.getMethod() == HttpMethod.POST
-                && SECRET_WRITE.matcher(request.getPath()).matches()) {
+        long limit = limitOf(request);
+        if (length <= limit) {
             return null;
         }
         return HttpResponse.<Problem>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
                 .contentType(ProblemJson.MEDIA_TYPE)
-                .body(Problem.of(
-                        ProblemType.BODY_TOO_LARGE, "The request body is larger than " + DEFAULT_LIMIT + " bytes"));
+                .body(Problem.of(ProblemType.BODY_TOO_LARGE, "The request body is larger than " + limit + " bytes"));
+    }
+
+    private static long limitOf(HttpRequest<?> request) {
+        if (request.getMethod() != HttpMethod.POST) {
+            return DEFAULT_LIMIT;
+        }
+        if (SECRET_WRITE.matcher(request.getPath()).matches()) {
+            return SECRET_WRITE_LIMIT;
+        }
+        return BULK_SERVERS.matcher(request.getPath()).matches() ? BULK_SERVERS_LIMIT : DEFAULT_LIMIT;
     }
 }

@@ -33,6 +33,18 @@ public class KeylessMetrics {
                 .register(registry);
     }
 
+    /**
+     * The database reads of the poll sweeper (the one thread that answers waiting agent polls), by
+     * {@code kind}: {@code recheck} (the queue heads of new polls, in batches), {@code heads} (the
+     * periodic pass over every queue head), {@code page} (the events of a poll that has some).
+     */
+    public Timer agentPollQuery(String kind) {
+        return Timer.builder("keyless.agent.poll.queries")
+                .description("Database reads of the agent poll sweeper, by kind")
+                .tag("kind", kind)
+                .register(registry);
+    }
+
     /** One agent long poll refused near the descriptor limit ({@code agent-capacity}). */
     public void agentPollRefused() {
         Counter.builder("keyless.agent.polls.refused")

@@ -94,6 +94,57 @@ class ServerOnboardingIT {
     }
 
     @Test
+    void anUpdateOrDeleteIsSeenAtOnceByTheNextCertificateRequest() throws Exception {
+        KeylessClient client = KeylessClient.create(service.uri(), RunningService.TEAM);
+        team.server("web-moved", 22, Map.of("env", "prod"));
+        assertThat(AgentApiIT.certificate(client, team, dir, "web-moved")
+                        .server()
+                        .port())
+                .as("fills the cache at the current version")
+                .isEqualTo(22);
+
+        Api.Response moved = team.api.put(
+                T + "/servers/web-moved",
+                team.devops,
+                Map.of("address", "127.0.0.2", "port", 2200, "labels", Map.of("env", "prod")));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        var after = AgentApiIT.certificate(client, team, dir, "web-moved").server();
+        assertThat(after.address()).isEqualTo("127.0.0.2");
+        assertThat(after.port()).isEqualTo(2200);
+
+        assertThat(team.api.delete(T + "/servers/web-moved", team.devops).status())
+                .isEqualTo(204);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentApiIT.certificate(client, team, dir, "web-moved"))
+                .isInstanceOf(dev.keyless.client.KeylessProblemException.class)
+                .hasMessageContaining("server-not-found");
+    }
+
+    @Test
+    void bulkTakesAThousandServersWithLabelsPastTheUsualBodyLimit() {
+        List<Map<String, Object>> specs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            specs.add(Map.of(
+                    "name",
+                    "thousand-" + i,
+                    "address",
+                    "host-" + i + ".rack-" + (i % 40) + ".dc-1.example.internal",
+                    "labels",
+                    Map.of("env", "thousand", "rack", "rack-" + (i % 40), "tier", "web", "chunk", "thousand")));
+        }
+        Api.Response r = team.api.post(BULK, team.devops, Map.of("servers", specs));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().size()).isEqualTo(1000);
+
+        specs.add(Map.of("name", "thousand-1000", "address", "10.9.0.1"));
+        Api.Response tooMany = team.api.post(BULK, team.devops, Map.of("servers", specs));
+        assertThat(tooMany.slug()).as(tooMany.body()).isEqualTo("invalid-request");
+        Api.Response tooLarge =
+                team.api.post(BULK, team.devops, Map.of("servers", List.of(Map.of("name", "x".repeat(1100 * 1024)))));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.slug()).isEqualTo("body-too-large");
+    }
+
+    @Test
     void bulkIsAllOrNothing() {
         team.server("taken-1", 22, Map.of());
         Api.Response exists = team.api.post(
