@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Syslog over RELP, rsyslog's reliable event logging protocol ({@code imrelp}): each RFC 5424
@@ -18,18 +15,21 @@ import javax.net.ssl.SSLParameters;
  * cursor stay, and the batch is sent again to the restarted receiver: at least once, in order.
  *
  * <p>The protocol is Teragrep's rlp_01 (Apache-2.0, on Maven Central): one {@link RelpConnection}
- * (open handshake with the offer, windowed transactions, close), optionally over TLS with the
- * server's name checked against its certificate.
+ * (open handshake with the offer, windowed transactions). Plain TCP only: rsyslog's imrelp over TLS
+ * demands a client certificate (librelp's mutual authentication), which this sink does not yet
+ * present; run RELP on a trusted network or use syslog over TLS.
  */
 final class RelpSink implements AuditSink {
     private final String name;
     private final int timeoutMillis;
-    private final SyslogSink.Target target;
+    private final Target target;
     private final Rfc5424 format;
     private final long pid = ProcessHandle.current().pid();
     private RelpConnection connection;
 
-    RelpSink(String name, SyslogSink.Target target, Rfc5424 format, java.time.Duration timeout) {
+    record Target(String host, int port) {}
+
+    RelpSink(String name, Target target, Rfc5424 format, java.time.Duration timeout) {
         if (target.port() < 1 || target.port() > 65535) {
             throw new IllegalArgumentException("relp port must be between 1 and 65535");
         }
@@ -68,7 +68,7 @@ final class RelpSink implements AuditSink {
         if (connection != null) {
             return connection;
         }
-        RelpConnection c = target.tls() ? new RelpConnection(this::engine) : new RelpConnection();
+        RelpConnection c = new RelpConnection();
         c.setConnectionTimeout(timeoutMillis);
         c.setReadTimeout(timeoutMillis);
         c.setWriteTimeout(timeoutMillis);
@@ -88,16 +88,6 @@ final class RelpSink implements AuditSink {
         }
         connection = c;
         return c;
-    }
-
-    private SSLEngine engine() {
-        SSLContext ssl = target.ssl();
-        SSLEngine engine = ssl.createSSLEngine(target.host(), target.port());
-        engine.setUseClientMode(true);
-        SSLParameters p = engine.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(p);
-        return engine;
     }
 
     @Override

@@ -28,11 +28,7 @@ final class Sinks {
         if (s.string("relp.host").isPresent()) {
             sinks.add(new RelpSink(
                     s.string("relp.name").orElse("relp"),
-                    new SyslogSink.Target(
-                            s.required("relp.host"),
-                            s.integer("relp.port", 2514),
-                            s.flag("relp.tls"),
-                            TlsTrust.context(s.path("relp.ca-file"))),
+                    new RelpSink.Target(s.required("relp.host"), s.integer("relp.port", 2514)),
                     new Rfc5424(
                             Rfc5424.facility(s.string("relp.facility").orElse("authpriv")),
                             s.string("relp.app-name").orElse("keyless"),
