@@ -14,7 +14,8 @@ class CheckpointFileTest {
     Path dir;
 
     static String checkpoint(String team, int seq, String hash) {
-        return "{\"head_hash\":\"" + hash + "\",\"key_id\":\"k\",\"public_key\":\"p\",\"record_type\":\"audit_checkpoint\","
+        return "{\"head_hash\":\"" + hash
+                + "\",\"key_id\":\"k\",\"public_key\":\"p\",\"record_type\":\"audit_checkpoint\","
                 + "\"schema_version\":1,\"seq\":" + seq + ",\"signature\":\"s\",\"signed_at\":\"2026-01-31T12:00:00Z\","
                 + "\"team\":\"" + team + "\"}";
     }
@@ -38,6 +39,8 @@ class CheckpointFileTest {
         assertThat(chunks.get(0)).hasSize(2);
         assertThat(chunks.get(0).get(0).path("seq").asInt()).isEqualTo(1);
         assertThat(chunks.get(0).get(1).path("seq").asInt()).isEqualTo(2);
-        assertThat(chunks.get(0).get(1).has("ecs")).as("the native record, not the ECS document").isFalse();
+        assertThat(chunks.get(0).get(1).has("ecs"))
+                .as("the native record, not the ECS document")
+                .isFalse();
     }
 }
