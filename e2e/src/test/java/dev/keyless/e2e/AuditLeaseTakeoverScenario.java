@@ -143,15 +143,20 @@ class AuditLeaseTakeoverScenario {
                         .isEmpty());
                 String holder = holder(schema);
 
-                // The holder sends the next batch; the receiver reads it and does not answer.
+                // Events pile up while the receiver refuses, so the next batch is a full one; the
+                // holder sends it, and the receiver reads it and does not answer.
+                receiver.refuseNext(1_000_000);
+                exchanges(apiTwo, team, 15);
                 WebhookReceiver.Hold hold = receiver.holdNext();
-                exchanges(apiTwo, team, 5);
+                receiver.refuseNext(0);
                 List<JsonNode> held = hold.arrived().get(60, TimeUnit.SECONDS);
                 List<Long> heldSeqs = held.stream()
                         .filter(r -> r.path("record_type").asText().equals("audit_event"))
                         .map(r -> r.path("seq").asLong())
                         .toList();
-                assertThat(heldSeqs).as("the batch in flight holds events").isNotEmpty();
+                assertThat(heldSeqs)
+                        .as("the batch in flight is a full batch of events")
+                        .hasSize(10);
                 assertThat(holder(schema)).as("sent by the holder").isEqualTo(holder);
 
                 // kill -9 mid-batch: nothing of it acknowledged, the lease never released.
