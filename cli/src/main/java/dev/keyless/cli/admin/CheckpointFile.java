@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * The checkpoints of one team in a file kept outside the database: the service's checkpoint file,
- * or a stream's JSON lines (events are skipped). One per distinct (seq, head hash), since a hash
+ * or a stream's JSON lines, native or ECS (whose {@code keyless} object is the native record;
+ * events are skipped). One per distinct (seq, head hash), since a hash
  * at a seq stands for the whole history up to it; in request-sized chunks.
  */
 final class CheckpointFile {
@@ -41,6 +42,9 @@ final class CheckpointFile {
                     node = Json.mapper().readTree(line);
                 } catch (IOException e) {
                     throw new IllegalArgumentException(file + " line " + lineNo + " is not JSON");
+                }
+                if (node.path("keyless").isObject() && node.has("ecs")) {
+                    node = node.get("keyless");
                 }
                 if (!isCheckpoint(node) || !team.equals(node.path("team").asText())) {
                     continue;

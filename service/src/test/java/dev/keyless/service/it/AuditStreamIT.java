@@ -213,6 +213,60 @@ class AuditStreamIT {
     }
 
     @Test
+    void fileSinkWritesEcsDocumentsThatCarryTheWholeChain() throws Exception {
+        Path file = dir.resolve("ecs/audit.jsonl");
+        try (RunningService service = RunningService.start(
+                        TestDatabase.H2,
+                        fast(Map.of(
+                                "keyless.audit.stream.file.path",
+                                file.toString(),
+                                "keyless.audit.stream.file.format",
+                                "ecs")));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            long head = events(service, team, "ecs-", 12);
+            await("the ECS file to hold every event and a checkpoint", () -> {
+                List<JsonNode> records = nativeRecords(file);
+                return StreamOrder.check(records, RunningService.TEAM, head).isEmpty()
+                        && records.stream()
+                                .anyMatch(r -> r.path("record_type").asText().equals("audit_checkpoint"));
+            });
+            for (String line : Files.readAllLines(file)) {
+                JsonNode doc = JSON.readTree(line);
+                JsonNode record = doc.path("keyless");
+                assertThat(doc.at("/ecs/version").asText()).isEqualTo("8.11.0");
+                assertThat(doc.at("/organization/name").asText()).isEqualTo(RunningService.TEAM);
+                assertThat(doc.at("/event/sequence").asLong())
+                        .isEqualTo(record.path("seq").asLong());
+                if (record.path("record_type").asText().equals("audit_event")) {
+                    assertThat(doc.at("/event/action").asText())
+                            .isEqualTo(record.path("type").asText());
+                    assertThat(doc.at("/event/outcome").asText())
+                            .isEqualTo(record.path("outcome").asText());
+                    assertThat(doc.path("@timestamp").asText())
+                            .isEqualTo(record.path("time").asText());
+                    if (record.path("type").asText().equals("server.create")) {
+                        assertThat(doc.at("/user/name").asText())
+                                .isEqualTo(record.path("actor_id").asText());
+                        assertThat(doc.at("/event/category/0").asText()).isEqualTo("configuration");
+                    }
+                } else {
+                    assertThat(doc.at("/event/kind").asText()).isEqualTo("state");
+                }
+            }
+        }
+    }
+
+    static List<JsonNode> nativeRecords(Path file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                out.add(JSON.readTree(line).path("keyless"));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void webhookGetsBatchesRetriedThroughRefusalsWithoutLossOrReordering() throws Exception {
         SelfSignedTls tls = SelfSignedTls.create(dir.resolve("tls"));
         try (WebhookReceiver receiver = new WebhookReceiver(tls, TOKEN)) {

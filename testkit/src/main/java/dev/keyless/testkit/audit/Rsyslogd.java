@@ -16,22 +16,53 @@ import java.util.List;
  * touches /dev/log or the system's logs), run in the foreground ({@code -n}) as a child process,
  * writing {@code APP-NAME|MSGID|STRUCTURED-DATA|MSG} lines to a file — rsyslog's own parse of
  * each RFC 5424 message.
+ *
+ * <p>{@link #startRelp} listens with imrelp instead (Debian's rsyslog-relp), with the main queue
+ * in direct mode: a message is written to the file before imrelp answers {@code rsp 200}, so
+ * what the receiver acknowledged survives {@link #kill()} — the receiver a reliable sender needs.
  */
 public final class Rsyslogd implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/sbin/rsyslogd");
 
-    private final Process process;
+    private final Path dir;
+    private final Path confFile;
     private final int port;
     private final Path output;
+    private Process process;
 
-    private Rsyslogd(Process process, int port, Path output) {
-        this.process = process;
+    private Rsyslogd(Path dir, Path confFile, int port, Path output) {
+        this.dir = dir;
+        this.confFile = confFile;
         this.port = port;
         this.output = output;
     }
 
     public static boolean installed() {
         return Files.isExecutable(BINARY);
+    }
+
+    /** rsyslogd and its imrelp module (Debian's rsyslog-relp). */
+    public static boolean relpInstalled() {
+        try (var libs = Files.list(Path.of("/usr/lib"))) {
+            return installed() && libs.anyMatch(d -> Files.exists(d.resolve("rsyslog/imrelp.so")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Starts rsyslogd in {@code dir} as a RELP receiver (imrelp on a loopback port). */
+    public static Rsyslogd startRelp(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        int port = freePort();
+        Path output = dir.resolve("received.log");
+        String conf = "global(workDirectory=\"" + dir + "\" maxMessageSize=\"1m\")\n"
+                + "main_queue(queue.type=\"Direct\")\n"
+                + "module(load=\"imrelp\")\n"
+                + TEMPLATE
+                + ruleset(output)
+                + "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" + port
+                + "\" ruleset=\"audit\" maxDataSize=\"1000000\")\n";
+        return launch(dir, conf, port, output);
     }
 
     /** Starts rsyslogd in {@code dir}; {@code tls} null for plain TCP. */
@@ -59,17 +90,34 @@ public final class Rsyslogd implements AutoCloseable {
             conf.append("module(load=\"imtcp\" StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\""
                     + " StreamDriver.AuthMode=\"anon\")\n");
         }
-        conf.append(
-                "template(name=\"parsed\" type=\"string\" string=\"%app-name%|%msgid%|%structured-data%|%msg%\\n\")\n");
-        conf.append("ruleset(name=\"audit\") { action(type=\"omfile\" file=\"")
-                .append(output)
-                .append("\" template=\"parsed\" flushOnTXEnd=\"on\" asyncWriting=\"off\") }\n");
+        conf.append(TEMPLATE);
+        conf.append(ruleset(output));
         conf.append("input(type=\"imtcp\" address=\"127.0.0.1\" port=\"")
                 .append(port)
                 .append("\" ruleset=\"audit\" maxFrameSize=\"1000000\")\n");
+        return launch(dir, conf.toString(), port, output);
+    }
+
+    private static final String TEMPLATE =
+            "template(name=\"parsed\" type=\"string\" string=\"%app-name%|%msgid%|%structured-data%|%msg%\\n\")\n";
+
+    private static String ruleset(Path output) {
+        return "ruleset(name=\"audit\") { action(type=\"omfile\" file=\"" + output
+                + "\" template=\"parsed\" flushOnTXEnd=\"on\" asyncWriting=\"off\") }\n";
+    }
+
+    private static Rsyslogd launch(Path dir, String conf, int port, Path output)
+            throws IOException, InterruptedException {
         Path confFile = dir.resolve("rsyslog.conf");
         Files.writeString(confFile, conf);
-        Process p = new ProcessBuilder(
+        Rsyslogd r = new Rsyslogd(dir, confFile, port, output);
+        r.restart();
+        return r;
+    }
+
+    /** Starts rsyslogd (again, after {@link #kill()}) on the same port, appending to the same file. */
+    public void restart() throws IOException, InterruptedException {
+        process = new ProcessBuilder(
                         BINARY.toString(),
                         "-n",
                         "-f",
@@ -77,11 +125,34 @@ public final class Rsyslogd implements AutoCloseable {
                         "-i",
                         dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("rsyslogd.out").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("rsyslogd.out").toFile()))
                 .start();
-        Rsyslogd r = new Rsyslogd(p, port, output);
-        r.awaitListening(dir);
-        return r;
+        awaitListening(dir);
+    }
+
+    /**
+     * {@code kill -STOP}: the receiver hangs with its connections open — the kernel still takes
+     * what a sender writes, but nothing is read, written or acknowledged.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        if (stop.waitFor() != 0) {
+            throw new IOException("kill -STOP failed");
+        }
+    }
+
+    /** {@code kill -9}: the receiver dies with whatever it had not written yet. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        try {
+            Files.deleteIfExists(dir.resolve("rsyslogd.pid"));
+        } catch (IOException e) {
+            // rsyslogd refuses to start over a live pid file only
+        }
     }
 
     private void awaitListening(Path dir) throws IOException, InterruptedException {

@@ -9,12 +9,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An HTTPS audit webhook for tests: the JDK's HttpsServer on 127.0.0.1 with a self-signed
  * certificate. It keeps every record of every batch it acknowledged, in arrival order, can refuse
- * the next batches with 503, and can be stopped and started again on the same port (a receiver that
+ * the next batches with 503, can hold the next batch unanswered (its sender is then mid-batch, with
+ * nothing acknowledged), and can be stopped and started again on the same port (a receiver that
  * dies mid-stream). Thread-safe.
  */
 public final class WebhookReceiver implements AutoCloseable {
@@ -26,6 +31,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger refuseNext = new AtomicInteger();
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
     private int port;
     private volatile HttpsServer server;
 
@@ -46,6 +52,16 @@ public final class WebhookReceiver implements AutoCloseable {
                 status = 401;
             } else if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 status = 503;
+            } else if (holds(body)) {
+                Hold h = hold.get();
+                h.arrived.complete(records(new String(body, StandardCharsets.UTF_8)));
+                try {
+                    h.release.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // never acknowledged: the records are not kept
+                status = 503;
             } else {
                 accept(new String(body, StandardCharsets.UTF_8));
                 status = 200;
@@ -57,13 +73,27 @@ public final class WebhookReceiver implements AutoCloseable {
         port = server.getAddress().getPort();
     }
 
-    private void accept(String ndjson) throws IOException {
+    /** A hold is set and this batch carries an event (a batch of checkpoints only goes through). */
+    private boolean holds(byte[] body) throws IOException {
+        Hold h = hold.get();
+        return h != null
+                && !h.arrived.isDone()
+                && records(new String(body, StandardCharsets.UTF_8)).stream().anyMatch(r -> "audit_event"
+                        .equals(r.path("record_type").asText()));
+    }
+
+    private static List<JsonNode> records(String ndjson) throws IOException {
         List<JsonNode> batch = new ArrayList<>();
         for (String line : ndjson.split("\n")) {
             if (!line.isBlank()) {
                 batch.add(JSON.readTree(line));
             }
         }
+        return batch;
+    }
+
+    private void accept(String ndjson) throws IOException {
+        List<JsonNode> batch = records(ndjson);
         synchronized (received) {
             received.addAll(batch);
         }
@@ -77,6 +107,28 @@ public final class WebhookReceiver implements AutoCloseable {
      */
     public void stop() {
         server.stop(0);
+    }
+
+    /** A batch held unanswered: {@code arrived} completes with its records when it comes in. */
+    public record Hold(CompletableFuture<List<JsonNode>> arrived, CountDownLatch release) {}
+
+    /**
+     * Holds the next authorized batch that carries an event: it is read, not answered until {@link #release()}, then
+     * answered 503 and not kept. While a batch is held no other request is served (the server has
+     * one dispatcher thread).
+     */
+    public Hold holdNext() {
+        Hold h = new Hold(new CompletableFuture<>(), new CountDownLatch(1));
+        hold.set(h);
+        return h;
+    }
+
+    /** Lets a held batch go (refused, not kept). */
+    public void release() {
+        Hold h = hold.getAndSet(null);
+        if (h != null) {
+            h.release.countDown();
+        }
     }
 
     public void refuseNext(int n) {
@@ -103,6 +155,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         stop();
     }
 }

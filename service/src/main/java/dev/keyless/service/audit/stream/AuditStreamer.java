@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a {@link SinkWorker} thread for each configured sink (syslog, file, webhook) and stops
+ * Starts a {@link SinkWorker} thread for each configured sink (syslog, RELP, file, webhook) and stops
  * them at shutdown after the last checkpoint is signed, so the stream ends with it.
  *
  * <p>Replicas: each sink has a lease row; only its holder streams, and the others take over when

@@ -30,12 +30,14 @@ final class FileSink implements AuditSink {
 
     private final String name;
     private final Rotation rotation;
+    private final RecordFormat format;
     private FileChannel channel;
     private Instant openedAt;
 
-    FileSink(String name, Rotation rotation) {
+    FileSink(String name, Rotation rotation, RecordFormat format) {
         this.name = name;
         this.rotation = rotation;
+        this.format = format;
     }
 
     @Override
@@ -47,7 +49,7 @@ final class FileSink implements AuditSink {
     public void deliver(List<StreamItem> items) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (StreamItem item : items) {
-            lines.append(item.json()).append('\n');
+            lines.append(format.render(item)).append('\n');
         }
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         FileChannel ch = open();

@@ -73,6 +73,16 @@ final class Rfc5424 {
 
     /** The framed message: {@code LEN SP <PRI>1 TIME HOST APP PROCID MSGID [SD] MSG}. */
     byte[] frame(StreamItem item, long pid) {
+        byte[] body = message(item, pid);
+        byte[] length = (body.length + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[length.length + body.length];
+        System.arraycopy(length, 0, framed, 0, length.length);
+        System.arraycopy(body, 0, framed, length.length, body.length);
+        return framed;
+    }
+
+    /** The message alone, {@code <PRI>1 TIME HOST APP PROCID MSGID [SD] MSG}: what RELP carries. */
+    byte[] message(StreamItem item, long pid) {
         int severity = "failure".equals(item.outcome()) ? NOTICE : INFO;
         String message = "<" + (facility * 8 + severity) + ">1 "
                 + DateTimeFormatter.ISO_INSTANT.format(item.time().truncatedTo(ChronoUnit.MILLIS)) + " "
@@ -80,12 +90,7 @@ final class Rfc5424 {
                 + " [" + SD_ID + " team=\"" + param(item.team()) + "\" seq=\"" + item.seq()
                 + "\" outcome=\"" + param(item.outcome()) + "\" record_type=\"" + param(item.kind()) + "\"] "
                 + item.json();
-        byte[] body = message.getBytes(StandardCharsets.UTF_8);
-        byte[] length = (body.length + " ").getBytes(StandardCharsets.US_ASCII);
-        byte[] framed = new byte[length.length + body.length];
-        System.arraycopy(length, 0, framed, 0, length.length);
-        System.arraycopy(body, 0, framed, length.length, body.length);
-        return framed;
+        return message.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A header field: printable US-ASCII without spaces, at most {@code max} long, or the nil value. */

@@ -25,6 +25,16 @@ final class Sinks {
                             s.string("syslog.app-name").orElse("keyless"),
                             Rfc5424.localHostname())));
         }
+        if (s.string("relp.host").isPresent()) {
+            sinks.add(new RelpSink(
+                    s.string("relp.name").orElse("relp"),
+                    new RelpSink.Target(s.required("relp.host"), s.integer("relp.port", 2514)),
+                    new Rfc5424(
+                            Rfc5424.facility(s.string("relp.facility").orElse("authpriv")),
+                            s.string("relp.app-name").orElse("keyless"),
+                            Rfc5424.localHostname()),
+                    s.duration("relp.timeout", java.time.Duration.ofSeconds(10))));
+        }
         if (s.string("file.path").isPresent()) {
             sinks.add(new FileSink(
                     s.string("file.name").orElse("file"),
@@ -32,7 +42,8 @@ final class Sinks {
                             s.path("file.path").orElseThrow(),
                             sizeBytes(s.string("file.max-size").orElse("100MB")),
                             s.duration("file.max-age", java.time.Duration.ofDays(1)),
-                            s.integer("file.keep", 10))));
+                            s.integer("file.keep", 10)),
+                    RecordFormat.named(s.string("file.format").orElse("json"))));
         }
         if (s.string("webhook.url").isPresent()) {
             URI url = URI.create(s.required("webhook.url"));
@@ -45,7 +56,8 @@ final class Sinks {
                     url,
                     s.string("webhook.token").orElse(null),
                     TlsTrust.context(s.path("webhook.ca-file")),
-                    s.duration("webhook.timeout", java.time.Duration.ofSeconds(10))));
+                    s.duration("webhook.timeout", java.time.Duration.ofSeconds(10)),
+                    RecordFormat.named(s.string("webhook.format").orElse("json"))));
         }
         for (AuditSink sink : sinks) {
             if (!sink.name().matches("[a-z0-9][a-z0-9_.-]{0,62}")) {

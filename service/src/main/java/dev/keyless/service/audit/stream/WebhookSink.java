@@ -23,9 +23,11 @@ final class WebhookSink implements AuditSink {
     private final String token;
     private final Duration timeout;
     private final HttpClient http;
+    private final RecordFormat format;
 
-    WebhookSink(String name, URI url, String token, SSLContext ssl, Duration timeout) {
+    WebhookSink(String name, URI url, String token, SSLContext ssl, Duration timeout, RecordFormat format) {
         this.name = name;
+        this.format = format;
         this.url = url;
         this.token = token;
         this.timeout = timeout;
@@ -43,7 +45,7 @@ final class WebhookSink implements AuditSink {
 
     @Override
     public void deliver(List<StreamItem> items) throws IOException {
-        String body = items.stream().map(StreamItem::json).collect(Collectors.joining("\n", "", "\n"));
+        String body = items.stream().map(format::render).collect(Collectors.joining("\n", "", "\n"));
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-ndjson")

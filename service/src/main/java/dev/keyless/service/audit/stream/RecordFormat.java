@@ -1,0 +1,31 @@
+package dev.keyless.service.audit.stream;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * How a file or webhook sink writes each record: {@code json}, the native schema ({@link
+ * StreamRecords}), or {@code ecs}, an Elastic Common Schema document ({@link EcsRecords}).
+ */
+enum RecordFormat {
+    JSON(StreamItem::json),
+    ECS(EcsRecords::document);
+
+    private final Function<StreamItem, String> render;
+
+    RecordFormat(Function<StreamItem, String> render) {
+        this.render = render;
+    }
+
+    String render(StreamItem item) {
+        return render.apply(item);
+    }
+
+    static RecordFormat named(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("audit stream format must be json or ecs, not '" + name + "'", e);
+        }
+    }
+}
