@@ -464,7 +464,7 @@ const Console = (() => {
         }
       } else if (c.state === "DRAFT") {
         const r = c.activation_request;
-        parts.push(note("Activation requested by " + r.requested_by + " at " + time(r.requested_at) + " for content hash " + shortHash(r.content_hash) + ".", "flagged"));
+        parts.push(note("Activation requested by " + r.requested_by + " at " + time(r.requested_at) + " for content hash " + shortHash(r.content_hash), "flagged"));
         if (isSecurity()) {
           parts.push(diffTable(r.changes, "Now", "After approval", "approval-diff"));
           if (mine(c.proposed_by) || mine(c.created_by)) {
@@ -497,7 +497,7 @@ const Console = (() => {
       if (c.pending_change) {
         const p = c.pending_change;
         parts.push(el("h3", "Pending change"));
-        parts.push(note("Proposed by " + p.proposed_by + " at " + time(p.proposed_at) + "; content hash " + shortHash(p.content_hash) + ". The live settings stay until it is approved.", "flagged"));
+        parts.push(note("Proposed by " + p.proposed_by + " at " + time(p.proposed_at) + "; content hash " + shortHash(p.content_hash) + " — the live settings stay until it is approved.", "flagged"));
         parts.push(diffTable(p.changes, "Live", "Proposed", "change-diff"));
         if (isSecurity()) {
           if (mine(p.proposed_by)) {
@@ -520,6 +520,7 @@ const Console = (() => {
     }
 
     function confirmThen(container, question, yesLabel, action) {
+      document.getElementById("outcome").textContent = ""; // an earlier outcome is not this question's
       const before = [...container.childNodes];
       const yes = button(yesLabel, action, "danger");
       const no = button("Cancel", () => {
@@ -998,14 +999,17 @@ const Console = (() => {
         const tr = el("tr");
         tr.appendChild(el("td", e.seq));
         tr.appendChild(el("td", time(e.time), "nowrap"));
-        tr.appendChild(el("td")).appendChild(el("code", e.type));
+        const typeCell = tr.appendChild(el("td"));
+        typeCell.appendChild(el("code", e.type));
+        if (e.connection) typeCell.appendChild(el("span", " · " + e.connection, "muted"));
         tr.appendChild(el("td", e.outcome, e.outcome === "success" ? "ok" : "bad"));
         tr.appendChild(el("td", e.actor_id ? e.actor_type + " " + e.actor_id : e.actor_type));
         tr.appendChild(el("td", e.role || "—"));
         tr.appendChild(el("td", e.server || "—"));
         tr.appendChild(el("td", e.session_id ? e.session_id.slice(0, 8) : "—")).title = e.session_id || "";
         tr.appendChild(el("td", runText(e.claims) || "—", "wrap"));
-        tr.appendChild(el("td", e.reason || "", "wrap"));
+        const rule = e.details && e.details.rule ? " (" + e.details.rule + ")" : "";
+        tr.appendChild(el("td", (e.reason || "") + rule, "wrap"));
         return tr;
       });
       document.querySelector("#events tbody").replaceChildren(...rows);
