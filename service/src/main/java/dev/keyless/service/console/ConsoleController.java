@@ -67,6 +67,8 @@ final class ConsoleController {
                         + "/policies\">Roles and policies</a>: who may go where, and which servers a policy"
                         + " reaches.</li>"
                         + "<li><a href=\"/console/" + t
+                        + "/servers\">Servers</a>: labels, and an enrolment token for an agent.</li>"
+                        + "<li><a href=\"/console/" + t
                         + "/audit\">Audit</a>: filter the trail, chain status, export.</li>"
                         + "</ul>"
                         + "<p>The admin API (<a href=\"/openapi.yml\">openapi.yml</a>) accepts this session too.</p>"
