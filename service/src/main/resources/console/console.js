@@ -39,13 +39,23 @@ const Console = (() => {
   const team = page ? page.dataset.team : null;
   const base = team ? "/v1/teams/" + encodeURIComponent(team) : null;
 
-  async function token() {
-    if (csrf === null) {
+  let signedIn = null;
+
+  /** Who is signed in (admin, role) and the CSRF token to echo, fetched once per page. */
+  async function session() {
+    if (signedIn === null) {
       const r = await fetch("/console/session", { credentials: "same-origin" });
       if (!r.ok) {
         throw new Error("Your console session has ended; sign in again.");
       }
-      csrf = (await r.json()).csrf_token;
+      signedIn = await r.json();
+    }
+    return signedIn;
+  }
+
+  async function token() {
+    if (csrf === null) {
+      csrf = (await session()).csrf_token;
     }
     return csrf;
   }
@@ -68,6 +78,7 @@ const Console = (() => {
     if (!r.ok) {
       const e = new Error(json && (json.detail || json.title) ? (json.title || "") + ": " + (json.detail || "") : "HTTP " + r.status);
       e.status = r.status;
+      e.errors = json && Array.isArray(json.errors) ? json.errors : [];
       throw e;
     }
     return json;
@@ -126,6 +137,53 @@ const Console = (() => {
     a.href = "/console/" + encodeURIComponent(team) + "/audit?run=" + encodeURIComponent(runId);
     a.title = "Audit events of this run";
     return a;
+  }
+
+  /**
+   * The service's own problem, shown in a form: each entry of errors[] under the input whose
+   * data-field is the longest prefix of its field (sudo[0].command -> sudo), the rest at the top.
+   */
+  function fieldErrors(form, top, e) {
+    form.querySelectorAll(".error").forEach((x) => (x.textContent = ""));
+    form.querySelectorAll("[aria-invalid]").forEach((x) => x.removeAttribute("aria-invalid"));
+    top.textContent = "";
+    if (!e) return;
+    const errors = e.errors || [];
+    let first = null;
+    const general = [];
+    for (const f of errors) {
+      const field = String(f.field || "");
+      const parts = field.split(/[.[]/);
+      let target = null;
+      for (let n = parts.length; n > 0 && !target; n--) {
+        target = form.querySelector("[data-field='" + parts.slice(0, n).join(".") + "']");
+      }
+      const message = String(f.message || "").startsWith(field + ": ") ? f.message.slice(field.length + 2) : f.message;
+      if (!target) {
+        general.push(field + ": " + message);
+        continue;
+      }
+      const box = document.getElementById(target.id + "-error");
+      const named = field !== target.dataset.field ? field + ": " : "";
+      box.textContent = (box.textContent ? box.textContent + " " : "") + named + message;
+      target.setAttribute("aria-invalid", "true");
+      first = first || target;
+    }
+    top.textContent = errors.length ? (general.length ? general.join("; ") : "Fix the fields marked below.") : e.message;
+    (first || top).focus();
+  }
+
+  function jsonField(text, field, example) {
+    if (!text.trim()) return undefined;
+    try {
+      const v = JSON.parse(text);
+      if (v && typeof v === "object" && !Array.isArray(v)) return v;
+    } catch (ignored) {
+      // reported below, as the service would
+    }
+    const err = new Error(field + ": not a JSON object");
+    err.errors = [{ field, message: "must be a JSON object such as " + example }];
+    throw err;
   }
 
   // ---- Live sessions -------------------------------------------------------------------------
@@ -256,38 +314,25 @@ const Console = (() => {
   // ---- Connections ---------------------------------------------------------------------------
   function connectionsPage() {
     const body = document.querySelector("#connections tbody");
-    let selected = null;
+    const form = document.getElementById("connection-form");
+    const editor = document.getElementById("editor");
+    const detail = document.getElementById("detail");
+    let list = [];
+    let selected = null; // the name of the connection shown in the detail panel
+    let editing = null; // null: a new draft; else the name being edited
+    let me = { admin: "", role: "" };
+    const isSecurity = () => me.role === "security_admin";
+    const canWrite = () => me.role === "security_admin" || me.role === "devops_admin";
+    const path = (name) => "/connections/" + encodeURIComponent(name);
 
-    async function act(label, method, path, payload) {
-      try {
-        await call(method, path, payload);
-        status(label + " done.", false);
-      } catch (e) {
-        status(e.message, true);
-      }
-      await refresh();
-    }
-
-    function actions(c) {
-      const n = "/connections/" + encodeURIComponent(c.name);
-      const out = [button("Test a token", () => show(c), "secondary")];
-      if (c.state === "DRAFT") {
-        out.push(button("Activate", () => act("Activation of " + c.name, "POST", n + "/activate", { content_hash: c.content_hash })));
-      } else if (c.state === "ACTIVE") {
-        out.push(button("Deactivate", () => act("Deactivation of " + c.name, "POST", n + "/deactivate", {}), "danger"));
-      } else if (c.state === "INACTIVE") {
-        out.push(button("Reactivate", () => act("Reactivation of " + c.name, "POST", n + "/activate", {})));
-      }
-      if (c.pending_change) {
-        const h = c.pending_change.content_hash;
-        out.push(button("Approve change", () => act("Approval of " + c.name, "POST", n + "/approve", { content_hash: h })));
-        out.push(button("Reject change", () => act("Rejection of " + c.name, "POST", n + "/reject", {}), "danger"));
-      }
+    function badge(c) {
+      const out = [el("span", c.state, "state state-" + c.state.toLowerCase())];
+      if (c.activation_request) out.push(el("span", "activation requested", "flag"));
+      if (c.pending_change) out.push(el("span", "change pending", "flag"));
       return out;
     }
 
     async function refresh() {
-      let list;
       try {
         list = await call("GET", "/connections");
       } catch (e) {
@@ -297,86 +342,571 @@ const Console = (() => {
       const rows = list.map((c) => {
         const tr = el("tr");
         tr.dataset.connection = c.name;
+        if (c.name === selected) tr.className = "selected";
         tr.appendChild(el("td")).appendChild(el("b", c.name));
         tr.appendChild(el("td", c.provider));
         tr.appendChild(el("td", c.issuer, "wrap"));
-        const st = el("td");
-        st.appendChild(el("span", c.state, "state state-" + c.state.toLowerCase()));
-        if (c.pending_change) st.appendChild(el("span", " change pending", "muted"));
-        tr.appendChild(st);
+        tr.appendChild(el("td")).append(...badge(c));
         tr.appendChild(el("td", c.proposed_by || "—"));
         tr.appendChild(el("td", c.approved_by || "—"));
-        const a = el("td", null, "actions");
-        a.append(...actions(c));
-        tr.appendChild(a);
+        const openButton = button("Open", () => show(c.name), "secondary");
+        openButton.setAttribute("aria-label", "Open " + c.name);
+        tr.appendChild(el("td")).appendChild(openButton);
         return tr;
       });
       body.replaceChildren(...rows);
       document.getElementById("empty").hidden = rows.length > 0;
       if (selected) {
         const c = list.find((x) => x.name === selected);
-        if (c) pending(c);
+        if (c) render(c);
+        else detail.hidden = true;
       }
     }
 
-    function pending(c) {
-      const box = document.getElementById("pending");
-      box.replaceChildren();
-      if (!c.pending_change) return;
-      box.appendChild(el("h3", "Pending change proposed by " + c.pending_change.proposed_by));
+    /** One state change; the service's problem detail (e.g. a four-eyes refusal) is shown where it was asked. */
+    async function act(label, method, p, payload) {
+      const out = document.getElementById("outcome");
+      try {
+        await call(method, p, payload);
+        status(label + ": done.", false);
+        await refresh();
+        const o = document.getElementById("outcome");
+        if (o) {
+          o.textContent = label + ": done.";
+          o.className = "ok";
+        }
+      } catch (e) {
+        status(label + " refused.", true);
+        await refresh();
+        const o = document.getElementById("outcome") || out;
+        o.textContent = e.message;
+        o.className = "bad";
+        o.focus();
+      }
+    }
+
+    function shortHash(h) {
+      return h ? h.slice(0, 12) + "…" : "—";
+    }
+
+    function value(v) {
+      if (v === null || v === undefined || v === "") return "—";
+      if (Array.isArray(v)) return v.length ? v.join(", ") : "—";
+      if (typeof v === "object") return Object.keys(v).length ? JSON.stringify(v) : "—";
+      return String(v);
+    }
+
+    function settingsTable(c) {
+      const rows = [
+        ["Provider", c.provider],
+        ["Issuer", c.issuer],
+        ["JWKS URL", c.jwks_pinned ? "pinned key set" : c.jwks_uri || "OIDC discovery"],
+        ["Audiences", c.audiences],
+        ["Signing algorithms", c.algorithms],
+        ["Required claims", c.required_claims],
+        ["Maximum token age", c.max_token_age_seconds + " s"],
+        ["Clock skew", c.clock_skew_seconds + " s"],
+        ["Content hash", c.content_hash],
+        ["Created", c.created_by + " · " + time(c.created_at)],
+        ["Proposed by", c.proposed_by],
+        ["Approved by", c.approved_by ? c.approved_by + " · " + time(c.approved_at) : "—"],
+      ];
+      document.querySelector("#settings tbody").replaceChildren(
+        ...rows.map(([k, v]) => {
+          const tr = el("tr");
+          const th = el("th", k);
+          th.scope = "row";
+          tr.append(th, el("td", value(v), "wrap"));
+          return tr;
+        }),
+      );
+    }
+
+    function diffTable(changes, before, after, id) {
       const t = el("table", null, "diff");
+      t.id = id;
+      const cap = el("caption", "What the approval puts into effect");
+      t.appendChild(cap);
       const head = el("tr");
-      for (const h of ["Field", "Live", "Proposed"]) head.appendChild(el("th", h)).scope = "col";
+      for (const h of ["Setting", before, after]) head.appendChild(el("th", h)).scope = "col";
       t.appendChild(head);
-      for (const f of c.pending_change.changes) {
+      for (const f of changes) {
         const tr = el("tr");
         tr.appendChild(el("td", f.field));
-        tr.appendChild(el("td", JSON.stringify(f.from), "wrap"));
-        tr.appendChild(el("td", JSON.stringify(f.to), "wrap"));
+        tr.appendChild(el("td", f.from === null || f.from === undefined ? "—" : value(f.from), "wrap old"));
+        tr.appendChild(el("td", value(f.to), "wrap new"));
         t.appendChild(tr);
       }
-      box.appendChild(t);
+      return t;
     }
 
-    function show(c) {
-      selected = c.name;
-      const d = document.getElementById("detail");
-      d.hidden = false;
-      document.getElementById("detail-title").textContent = c.name + " (" + c.state + ")";
+    function note(text, cls) {
+      return el("p", text, cls || "hint");
+    }
+
+    /** The workflow box: what this admin can do with this connection now. */
+    function workflow(c) {
+      const box = document.getElementById("workflow");
+      const parts = [el("h3", "Workflow")];
+      const buttons = el("p", null, "buttons");
+      const n = path(c.name);
+      const mine = (who) => who && who === me.admin;
+      if (c.state === "DRAFT" && !c.activation_request) {
+        parts.push(note("Draft: it issues nothing. Test tokens against it; when its settings are right, request activation."));
+        if (canWrite()) {
+          buttons.append(
+            button("Edit settings", () => edit(c), "secondary"),
+            button("Request activation", () => act("Activation request for " + c.name, "POST", n + "/request-activation", { content_hash: c.content_hash })),
+          );
+        }
+        if (isSecurity()) {
+          buttons.append(button("Activate without a request", () => act("Activation of " + c.name, "POST", n + "/activate", { content_hash: c.content_hash }), "secondary"));
+        }
+      } else if (c.state === "DRAFT") {
+        const r = c.activation_request;
+        parts.push(note("Activation requested by " + r.requested_by + " at " + time(r.requested_at) + " for content hash " + shortHash(r.content_hash), "flagged"));
+        if (isSecurity()) {
+          parts.push(diffTable(r.changes, "Now", "After approval", "approval-diff"));
+          if (mine(c.proposed_by) || mine(c.created_by)) {
+            parts.push(note("You wrote these settings: the four-eyes rules let only another security admin approve them.", "warn"));
+          }
+          buttons.append(
+            button("Approve and activate", () => act("Approval of " + c.name, "POST", n + "/activate", { content_hash: r.content_hash })),
+            button("Reject request", () => act("Rejection of the request for " + c.name, "POST", n + "/reject", {}), "danger"),
+          );
+        } else {
+          parts.push(note("Waiting for a security admin. Editing the draft withdraws the request."));
+          if (canWrite()) buttons.append(button("Edit settings", () => edit(c), "secondary"));
+        }
+      } else if (c.state === "ACTIVE") {
+        parts.push(note("Active: tokens are exchanged under the approved settings above."));
+        if (isSecurity()) {
+          buttons.append(button("Propose a change", () => edit(c), "secondary"));
+          buttons.append(button("Deactivate", () => confirmThen(buttons, "Deactivate " + c.name + "? Its access tokens stop working and its live sessions are revoked.", "Confirm deactivate", () => act("Deactivation of " + c.name, "POST", n + "/deactivate", {})), "danger"));
+        } else {
+          parts.push(note("Locked: only a security admin may change or deactivate it."));
+        }
+      } else if (c.state === "INACTIVE") {
+        parts.push(note("Inactive: it issues nothing. Reactivation puts the approved settings back into effect."));
+        if (isSecurity()) {
+          buttons.append(button("Reactivate", () => act("Reactivation of " + c.name, "POST", n + "/activate", {})));
+          buttons.append(button("Propose a change", () => edit(c), "secondary"));
+        }
+      }
+      if (buttons.childNodes.length) parts.push(buttons);
+      if (c.pending_change) {
+        const p = c.pending_change;
+        parts.push(el("h3", "Pending change"));
+        parts.push(note("Proposed by " + p.proposed_by + " at " + time(p.proposed_at) + "; content hash " + shortHash(p.content_hash) + " — the live settings stay until it is approved.", "flagged"));
+        parts.push(diffTable(p.changes, "Live", "Proposed", "change-diff"));
+        if (isSecurity()) {
+          if (mine(p.proposed_by)) {
+            parts.push(note("You proposed this change: the four-eyes rules let only another security admin approve it.", "warn"));
+          }
+          const b = el("p", null, "buttons");
+          b.append(
+            button("Approve change", () => act("Approval of the change of " + c.name, "POST", n + "/approve", { content_hash: p.content_hash })),
+            button("Reject change", () => act("Rejection of the change of " + c.name, "POST", n + "/reject", {}), "danger"),
+          );
+          parts.push(b);
+        }
+      }
+      const outcome = el("p", null, "");
+      outcome.id = "outcome";
+      outcome.tabIndex = -1;
+      outcome.setAttribute("role", "alert");
+      parts.push(outcome);
+      box.replaceChildren(...parts);
+    }
+
+    function confirmThen(container, question, yesLabel, action) {
+      document.getElementById("outcome").textContent = ""; // an earlier outcome is not this question's
+      const before = [...container.childNodes];
+      const yes = button(yesLabel, action, "danger");
+      const no = button("Cancel", () => {
+        container.replaceChildren(...before);
+        before[0].focus();
+      }, "secondary");
+      container.replaceChildren(el("span", question + " ", "confirm"), yes, no);
+      yes.focus();
+    }
+
+    function render(c) {
+      detail.hidden = false;
+      document.getElementById("detail-title").replaceChildren(el("span", c.name + " "), ...badge(c));
+      settingsTable(c);
+      workflow(c);
+    }
+
+    function show(name) {
+      selected = name;
+      editor.hidden = true;
       document.getElementById("report").replaceChildren();
-      pending(c);
-      document.getElementById("test-token").focus();
+      refresh().then(() => {
+        document.getElementById("detail-title").tabIndex = -1;
+        document.getElementById("detail-title").focus();
+        detail.scrollIntoView({ block: "start" });
+      });
     }
 
+    // ---- the editor: create a draft, edit a draft, or propose a change ----
+    const input = (name) => form.querySelector("[name=" + name + "]");
+    const split = (v) => v.split(",").map((x) => x.trim()).filter((x) => x);
+
+    function clearErrors() {
+      fieldErrors(form, document.getElementById("form-error"), null);
+    }
+
+    function open(c) {
+      editing = c ? c.name : null;
+      clearErrors();
+      form.reset();
+      input("name").readOnly = !!c;
+      if (c) {
+        input("name").value = c.name;
+        input("provider").value = c.provider;
+        input("issuer").value = c.issuer || "";
+        input("jwks_uri").value = c.jwks_uri || "";
+        input("audiences").value = (c.audiences || []).join(", ");
+        input("algorithms").value = (c.algorithms || []).join(", ");
+        input("max_token_age_seconds").value = c.max_token_age_seconds;
+        input("required_claims").value = Object.keys(c.required_claims || {}).length ? JSON.stringify(c.required_claims, null, 1) : "";
+      }
+      const draft = !c || c.state === "DRAFT";
+      document.getElementById("editor-title").textContent = !c ? "New Draft connection" : draft ? "Edit Draft " + c.name : "Propose a change of " + c.name;
+      document.getElementById("editor-hint").textContent = !c
+        ? "Nothing is trusted until a second security admin activates it."
+        : draft
+          ? "Saving changes the draft at once and withdraws any activation request."
+          : "The live settings stay until a second security admin approves the change.";
+      document.getElementById("save").textContent = !c ? "Create Draft" : draft ? "Save Draft" : "Propose change";
+      editor.hidden = false;
+      detail.hidden = !c;
+      (c ? input("provider") : input("name")).focus();
+    }
+
+    function edit(c) {
+      open(c);
+    }
+
+    function spec() {
+      const s = { name: input("name").value.trim(), provider: input("provider").value };
+      for (const k of ["issuer", "jwks_uri"]) {
+        const v = input(k).value.trim();
+        if (v) s[k] = v;
+      }
+      s.audiences = split(input("audiences").value);
+      const alg = split(input("algorithms").value);
+      if (alg.length) s.algorithms = alg;
+      const age = input("max_token_age_seconds").value.trim();
+      if (age) s.max_token_age_seconds = Number(age);
+      const claims = jsonField(input("required_claims").value, "required_claims", '{"repository_owner": "acme-corp"}');
+      if (claims) s.required_claims = claims;
+      return s;
+    }
+
+    function showErrors(e) {
+      fieldErrors(form, document.getElementById("form-error"), e);
+    }
+
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      clearErrors();
+      try {
+        const s = spec();
+        if (editing) {
+          await call("PUT", path(editing), s);
+        } else {
+          await call("POST", "/connections", s);
+        }
+        editor.hidden = true;
+        status((editing ? "Saved " : "Created Draft ") + s.name + ".", false);
+        show(s.name);
+      } catch (err) {
+        showErrors(err);
+      }
+    });
+    document.getElementById("cancel-edit").addEventListener("click", () => {
+      editor.hidden = true;
+      if (selected) show(selected);
+    });
+    document.getElementById("new-draft").addEventListener("click", () => open(null));
+
+    // ---- the token test ----
     document.getElementById("test-form").addEventListener("submit", async (e) => {
       e.preventDefault();
-      const input = document.getElementById("test-token");
+      const field = document.getElementById("test-token");
       const out = document.getElementById("report");
-      const tokenValue = input.value.trim();
-      input.value = ""; // the token is not kept on the page after it is sent
+      const tokenValue = field.value.trim();
+      field.value = ""; // the token is not kept on the page after it is sent
       try {
-        const r = await call("POST", "/connections/" + encodeURIComponent(selected) + "/test", { token: tokenValue });
-        const verdict = el("p", r.valid ? "The token is valid for " + r.connection + "." : "The token is not valid for " + r.connection + ".", r.valid ? "ok" : "bad");
+        const r = await call("POST", path(selected) + "/test", { token: tokenValue });
+        // The connection's state and its roles are not trust settings: a Draft's author wants to know
+        // whether the settings accept the token, and, apart from that, what would still refuse it.
+        const later = ["connection-state", "role-match"];
+        const trust = r.checks.filter((c) => !later.includes(c.check));
+        const failedTrust = trust.filter((c) => !c.passed);
+        const still = r.checks.filter((c) => later.includes(c.check) && !c.passed);
+        let text;
+        if (r.valid) text = "The token is valid for " + r.connection + ": an exchange would accept it.";
+        else if (failedTrust.length) text = "The token is refused by " + r.connection + "'s settings: " + failedTrust.map((c) => c.check).join(", ") + " failed.";
+        else text = "The token passes all " + trust.length + " checks of " + r.connection + "'s trust settings. An exchange would still refuse it: " + still.map((c) => c.detail || c.check).join("; ") + ".";
+        const verdict = el("p", text, r.valid || !failedTrust.length ? "ok" : "bad");
         verdict.id = "verdict";
         const t = el("table", null, "report");
         t.id = "checks";
+        t.appendChild(el("caption", "Checks, in the order the exchange runs them"));
         const head = el("tr");
         for (const h of ["Check", "Result", "Detail"]) head.appendChild(el("th", h)).scope = "col";
         t.appendChild(head);
         for (const c of r.checks) {
           const tr = el("tr");
-          tr.appendChild(el("td", c.check));
-          tr.appendChild(el("td", c.passed ? "passed" : "failed", c.passed ? "ok" : "bad"));
+          tr.appendChild(el("td")).appendChild(el("code", c.check));
+          tr.appendChild(el("td", c.passed ? "✓ passed" : "✗ failed", c.passed ? "ok" : "bad"));
           tr.appendChild(el("td", c.detail || "", "wrap"));
           t.appendChild(tr);
         }
-        const roles = el("p", "Matching roles: " + (r.matching_roles.length ? r.matching_roles.join(", ") : "none"));
+        const roles = el("p", "Roles this token would match: " + (r.matching_roles.length ? r.matching_roles.join(", ") : "none"));
         out.replaceChildren(verdict, t, roles);
       } catch (err) {
         out.replaceChildren(el("p", err.message, "bad"));
       }
     });
-    refresh();
+
+    session()
+      .then((s) => {
+        me = s;
+        document.getElementById("new-row").hidden = !canWrite();
+      })
+      .catch((e) => status(e.message, true))
+      .finally(() => {
+        const wanted = new URLSearchParams(window.location.search).get("open");
+        if (wanted) selected = wanted;
+        refresh();
+      });
+  }
+
+  // ---- Roles and policies --------------------------------------------------------------------
+  function policiesPage() {
+    const roleForm = document.getElementById("role-form");
+    const policyForm = document.getElementById("policy-form");
+    const split = (v) => v.split(",").map((x) => x.trim()).filter((x) => x);
+    let editingRole = null;
+    let editingPolicy = null; // the stored policy being edited: fields the form does not show are kept
+    let writer = false;
+
+    function selectorText(sel) {
+      const out = [];
+      if (sel && sel.names && sel.names.length) out.push("names: " + sel.names.join(", "));
+      if (sel && sel.labels && Object.keys(sel.labels).length) out.push("labels: " + Object.entries(sel.labels).map(([k, v]) => k + "=" + v).join(", "));
+      return out.join("; ") || "—";
+    }
+
+    async function reached(spec) {
+      const servers = await call("POST", "/servers/reached-by-policy", spec);
+      return servers.map((s) => s.name);
+    }
+
+    function editButton(label, name, onClick) {
+      const b = button("Edit", onClick, "secondary");
+      b.setAttribute("aria-label", "Edit " + label + " " + name);
+      b.hidden = !writer;
+      return b;
+    }
+
+    async function load() {
+      let roles;
+      let policies;
+      try {
+        [roles, policies] = await Promise.all([call("GET", "/roles"), call("GET", "/policies")]);
+      } catch (e) {
+        status(e.message, true);
+        return;
+      }
+      document.querySelector("#roles tbody").replaceChildren(
+        ...roles.map((r) => {
+          const tr = el("tr");
+          tr.dataset.role = r.name;
+          tr.appendChild(el("td")).appendChild(el("b", r.name));
+          tr.appendChild(el("td", r.connection));
+          tr.appendChild(el("td")).appendChild(el("code", JSON.stringify(r.claims || {}), "wrap"));
+          tr.appendChild(el("td")).appendChild(el("code", r.principal));
+          tr.appendChild(el("td", time(r.updated_at), "nowrap"));
+          tr.appendChild(el("td")).appendChild(editButton("role", r.name, () => openRole(r)));
+          return tr;
+        }),
+      );
+      document.getElementById("roles-empty").hidden = roles.length > 0;
+      const rows = [];
+      for (const p of policies) {
+        const tr = el("tr");
+        tr.dataset.policy = p.name;
+        tr.appendChild(el("td")).appendChild(el("b", p.name));
+        tr.appendChild(el("td", p.roles.join(", ")));
+        tr.appendChild(el("td", selectorText(p.servers), "wrap"));
+        const reach = tr.appendChild(el("td", "…", "reach"));
+        tr.appendChild(el("td")).append(...(p.sudo.length ? p.sudo.map((r) => el("code", r.command, "rule")) : [el("span", "none", "muted")]));
+        tr.appendChild(el("td", p.session_ttl_seconds + " s", "nowrap"));
+        tr.appendChild(el("td")).appendChild(editButton("policy", p.name, () => openPolicy(p)));
+        rows.push(tr);
+        reached(stored(p))
+          .then((names) => (reach.textContent = names.length ? names.join(", ") : "no server"))
+          .catch(() => (reach.textContent = "?"));
+      }
+      document.querySelector("#policies tbody").replaceChildren(...rows);
+      document.getElementById("policies-empty").hidden = policies.length > 0;
+    }
+
+    /** A stored policy as a spec: the view without what the service fills in. */
+    function stored(p) {
+      const spec = { ...p };
+      delete spec.updated_at;
+      return spec;
+    }
+
+    // ---- roles ----
+    async function openRole(r) {
+      editingRole = r ? r.name : null;
+      fieldErrors(roleForm, document.getElementById("role-form-error"), null);
+      roleForm.reset();
+      const select = document.getElementById("r-connection");
+      try {
+        const connections = await call("GET", "/connections");
+        select.replaceChildren(
+          ...connections.map((c) => {
+            const o = el("option", c.name + " (" + c.state + ")");
+            o.value = c.name;
+            return o;
+          }),
+        );
+      } catch (e) {
+        status(e.message, true);
+      }
+      const name = document.getElementById("r-name");
+      name.readOnly = !!r;
+      if (r) {
+        name.value = r.name;
+        select.value = r.connection;
+        document.getElementById("r-claims").value = JSON.stringify(r.claims || {}, null, 1);
+      }
+      document.getElementById("role-editor-title").textContent = r ? "Edit role " + r.name : "New role";
+      document.getElementById("role-save").textContent = r ? "Save role" : "Create role";
+      document.getElementById("role-editor").hidden = false;
+      (r ? select : name).focus();
+    }
+
+    roleForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const top = document.getElementById("role-form-error");
+      fieldErrors(roleForm, top, null);
+      try {
+        const spec = {
+          name: document.getElementById("r-name").value.trim(),
+          connection: document.getElementById("r-connection").value,
+          claims: jsonField(document.getElementById("r-claims").value, "claims", '{"repository": "acme-corp/deploy-*"}') || {},
+        };
+        if (editingRole) await call("PUT", "/roles/" + encodeURIComponent(editingRole), spec);
+        else await call("POST", "/roles", spec);
+        document.getElementById("role-editor").hidden = true;
+        status((editingRole ? "Saved role " : "Created role ") + spec.name + ".", false);
+        await load();
+      } catch (err) {
+        fieldErrors(roleForm, top, err);
+      }
+    });
+    document.getElementById("role-cancel").addEventListener("click", () => (document.getElementById("role-editor").hidden = true));
+    document.getElementById("new-role").addEventListener("click", () => openRole(null));
+
+    // ---- policies ----
+    const pf = (id) => document.getElementById(id);
+
+    function openPolicy(p) {
+      editingPolicy = p || null;
+      fieldErrors(policyForm, pf("policy-form-error"), null);
+      policyForm.reset();
+      pf("reach").replaceChildren();
+      pf("p-name").readOnly = !!p;
+      if (p) {
+        pf("p-name").value = p.name;
+        pf("p-roles").value = p.roles.join(", ");
+        pf("p-ttl").value = p.session_ttl_seconds;
+        pf("p-names").value = ((p.servers && p.servers.names) || []).join(", ");
+        pf("p-labels").value = Object.entries((p.servers && p.servers.labels) || {}).map(([k, v]) => k + "=" + v).join(", ");
+        pf("p-sudo").value = p.sudo.map((r) => r.command).join("\n");
+      }
+      pf("policy-editor-title").textContent = p ? "Edit policy " + p.name : "New policy";
+      pf("policy-save").textContent = p ? "Save policy" : "Create policy";
+      pf("policy-editor").hidden = false;
+      (p ? pf("p-roles") : pf("p-name")).focus();
+    }
+
+    function policySpec() {
+      const base = editingPolicy ? stored(editingPolicy) : {};
+      const labels = {};
+      const bad = [];
+      for (const pair of split(pf("p-labels").value)) {
+        const i = pair.indexOf("=");
+        if (i <= 0) bad.push(pair);
+        else labels[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
+      }
+      if (bad.length) {
+        const err = new Error("labels: write key=value");
+        err.errors = [{ field: "servers.labels", message: "write key=value pairs, separated by commas (not: " + bad.join(", ") + ")" }];
+        throw err;
+      }
+      // A rule the form shows only by its command keeps the flags it was stored with.
+      const flags = new Map(((editingPolicy && editingPolicy.sudo) || []).map((r) => [r.command, r]));
+      const sudo = pf("p-sudo").value.split("\n").map((x) => x.trim()).filter((x) => x).map((command) => flags.get(command) || { command });
+      const spec = { ...base, name: pf("p-name").value.trim(), roles: split(pf("p-roles").value), servers: { names: split(pf("p-names").value), labels }, sudo };
+      const ttl = pf("p-ttl").value.trim();
+      if (ttl) spec.session_ttl_seconds = Number(ttl);
+      else delete spec.session_ttl_seconds;
+      return spec;
+    }
+
+    async function preview() {
+      const top = pf("policy-form-error");
+      fieldErrors(policyForm, top, null);
+      const out = pf("reach");
+      try {
+        const names = await reached(policySpec());
+        const p = el("p", null, "flagged");
+        p.id = "reach-result";
+        p.append(el("span", names.length ? "This policy reaches " + names.length + (names.length === 1 ? " server: " : " servers: ") : "This policy reaches no server yet."));
+        names.forEach((n, i) => p.append(el("b", n), document.createTextNode(i < names.length - 1 ? ", " : "")));
+        out.replaceChildren(p);
+      } catch (err) {
+        out.replaceChildren();
+        fieldErrors(policyForm, top, err);
+      }
+    }
+
+    policyForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const top = pf("policy-form-error");
+      fieldErrors(policyForm, top, null);
+      try {
+        const spec = policySpec();
+        if (editingPolicy) await call("PUT", "/policies/" + encodeURIComponent(editingPolicy.name), spec);
+        else await call("POST", "/policies", spec);
+        pf("policy-editor").hidden = true;
+        status((editingPolicy ? "Saved policy " : "Created policy ") + spec.name + ".", false);
+        await load();
+      } catch (err) {
+        fieldErrors(policyForm, top, err);
+      }
+    });
+    pf("policy-preview").addEventListener("click", preview);
+    pf("policy-cancel").addEventListener("click", () => (pf("policy-editor").hidden = true));
+    pf("new-policy").addEventListener("click", () => openPolicy(null));
+
+    session()
+      .then((s) => {
+        writer = s.role === "security_admin";
+        document.querySelectorAll(".write").forEach((x) => (x.hidden = !writer));
+      })
+      .catch((e) => status(e.message, true))
+      .finally(load);
   }
 
   // ---- Servers -------------------------------------------------------------------------------
@@ -469,14 +999,17 @@ const Console = (() => {
         const tr = el("tr");
         tr.appendChild(el("td", e.seq));
         tr.appendChild(el("td", time(e.time), "nowrap"));
-        tr.appendChild(el("td")).appendChild(el("code", e.type));
+        const typeCell = tr.appendChild(el("td"));
+        typeCell.appendChild(el("code", e.type));
+        if (e.connection) typeCell.appendChild(el("span", " · " + e.connection, "muted"));
         tr.appendChild(el("td", e.outcome, e.outcome === "success" ? "ok" : "bad"));
         tr.appendChild(el("td", e.actor_id ? e.actor_type + " " + e.actor_id : e.actor_type));
         tr.appendChild(el("td", e.role || "—"));
         tr.appendChild(el("td", e.server || "—"));
         tr.appendChild(el("td", e.session_id ? e.session_id.slice(0, 8) : "—")).title = e.session_id || "";
         tr.appendChild(el("td", runText(e.claims) || "—", "wrap"));
-        tr.appendChild(el("td", e.reason || "", "wrap"));
+        const rule = e.details && e.details.rule ? " (" + e.details.rule + ")" : "";
+        tr.appendChild(el("td", (e.reason || "") + rule, "wrap"));
         return tr;
       });
       document.querySelector("#events tbody").replaceChildren(...rows);
@@ -517,13 +1050,14 @@ const Console = (() => {
     chain();
   }
 
-  return { sessionsPage, connectionsPage, serversPage, auditPage, page };
+  return { sessionsPage, connectionsPage, policiesPage, serversPage, auditPage, page };
 })();
 
 document.addEventListener("DOMContentLoaded", () => {
   const which = Console.page ? Console.page.dataset.page : null;
   if (which === "sessions") Console.sessionsPage();
   if (which === "connections") Console.connectionsPage();
+  if (which === "policies") Console.policiesPage();
   if (which === "servers") Console.serversPage();
   if (which === "audit") Console.auditPage();
 });

@@ -29,6 +29,10 @@ public final class AuditEventType {
     public static final String CONNECTION_CHANGE_PROPOSE = "connection.change.propose";
     public static final String CONNECTION_CHANGE_APPROVE = "connection.change.approve";
     public static final String CONNECTION_CHANGE_REJECT = "connection.change.reject";
+    /** A Draft declared ready for a second security admin (detail {@code content_hash}). */
+    public static final String CONNECTION_ACTIVATION_REQUEST = "connection.activation.request";
+    /** A Draft's activation request turned down by a security admin; the Draft stays editable. */
+    public static final String CONNECTION_ACTIVATION_REJECT = "connection.activation.reject";
     /** A security admin's approval or activation refused by the four-eyes rules (detail {@code rule}). */
     public static final String CONNECTION_APPROVAL_REFUSE = "connection.approval.refuse";
 

@@ -30,7 +30,8 @@ public final class ConnectionRequests {
     /**
      * A connection as the service stores it: the live settings it issues under, who proposed and
      * who approved them ({@code approvedContentHash} equals {@code contentHash} whenever it is
-     * {@code ACTIVE}), and a change waiting for a second security admin, or {@code null}.
+     * {@code ACTIVE}), a change waiting for a second security admin, or {@code null}, and for a
+     * {@code DRAFT} its request for activation, or {@code null}.
      */
     public record ConnectionView(
             String name,
@@ -53,7 +54,17 @@ public final class ConnectionRequests {
             String approvedBy,
             Instant approvedAt,
             String approvedContentHash,
-            PendingChange pendingChange) {}
+            PendingChange pendingChange,
+            ActivationRequest activationRequest) {}
+
+    /**
+     * A {@code DRAFT}'s request that a second security admin activate it ({@code POST
+     * .../request-activation}): who asked, when, for which {@code contentHash}, and what the
+     * activation would put into effect ({@code changes}: every setting, from nothing). Any change
+     * of the draft drops it; it grants nothing by itself.
+     */
+    public record ActivationRequest(
+            String contentHash, String requestedBy, Instant requestedAt, List<FieldChange> changes) {}
 
     /**
      * A change of trust settings proposed on an {@code ACTIVE} or {@code INACTIVE} connection; the
@@ -66,7 +77,8 @@ public final class ConnectionRequests {
     public record FieldChange(String field, Object from, Object to) {}
 
     /**
-     * {@code POST .../approve} and, optionally, {@code .../activate}: the content hash the approver
+     * {@code POST .../approve} and, optionally, {@code .../activate} and {@code
+     * .../request-activation}: the content hash the approver
      * reviewed, so that a change swapped in after the review is not approved by mistake.
      */
     public record ApproveChange(String contentHash) {}

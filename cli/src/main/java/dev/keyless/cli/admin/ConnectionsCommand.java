@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code keyless admin connections ...}: the resource commands plus the governance ones — test a
- * token, activate, deactivate, and the four-eyes review of a pending change (its diff, approve,
- * reject).
+ * token, request activation of a draft, activate, deactivate, and the four-eyes review of a
+ * pending change (its diff, approve, reject).
  */
 @Command(
         name = "connections",
@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
         footer = {
             "  keyless admin connections create -f github.yaml",
             "  keyless admin connections test github --jwt-env MY_JWT",
+            "  keyless admin connections request-activation github   # a devops admin: ready for review",
             "  keyless admin connections pending github   # what an approval would change"
         })
 public final class ConnectionsCommand extends ResourceCommand {
@@ -98,6 +99,23 @@ public final class ConnectionsCommand extends ResourceCommand {
     }
 
     @Command(
+            name = "request-activation",
+            description = "Ask a second security admin to activate a Draft, bound to its current settings"
+                    + " (any edit of the draft drops the request).",
+            footerHeading = "%nExamples:%n",
+            footer = "  keyless admin connections request-activation github")
+    int requestActivation(
+            @Mixin AdminCall call, @Parameters(paramLabel = "NAME", description = "The connection.") String name) {
+        String path = "/connections/" + AdminCall.encode(name);
+        JsonNode draft = call.call("GET", path, null);
+        ObjectNode body = Json.mapper()
+                .createObjectNode()
+                .put("content_hash", draft.path("content_hash").asText());
+        call.show(call.call("POST", path + "/request-activation", body));
+        return ExitCodes.OK;
+    }
+
+    @Command(
             name = "activate",
             description = "Make a connection ACTIVE (security admin; four eyes: not its author).",
             footerHeading = "%nExamples:%n",
@@ -154,7 +172,7 @@ public final class ConnectionsCommand extends ResourceCommand {
 
     @Command(
             name = "reject",
-            description = "Reject the pending change; the live settings stay.",
+            description = "Reject the pending change (the live settings stay), or a Draft's activation request.",
             footerHeading = "%nExamples:%n",
             footer = "  keyless admin connections reject github")
     int reject(@Mixin AdminCall call, @Parameters(paramLabel = "NAME", description = "The connection.") String name) {

@@ -22,6 +22,13 @@ record ConnectionChange(
         return new PendingChange(contentHash, proposedBy, proposedAt, diff(ConnectionSettings.of(live), settings));
     }
 
+    /** What activating a Draft puts into effect: every setting, from nothing. */
+    static List<FieldChange> additions(ConnectionSettings to) {
+        List<FieldChange> changes = new ArrayList<>();
+        to.content().forEach((field, value) -> changes.add(new FieldChange(field, null, value)));
+        return List.copyOf(changes);
+    }
+
     static List<FieldChange> diff(ConnectionSettings from, ConnectionSettings to) {
         Map<String, Object> before = from.content();
         Map<String, Object> after = to.content();

@@ -61,11 +61,19 @@ final class ConnectionController {
         return connections.pendingChange(admin, name);
     }
 
+    /** A Draft declared ready for a second security admin; optionally bound to the reviewed content hash. */
+    @Post("/{name}/request-activation")
+    ConnectionView requestActivation(
+            String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
+        return connections.requestActivation(admin, name, request == null ? null : request.contentHash());
+    }
+
     @Post("/{name}/approve")
     ConnectionView approve(String team, String name, AdminPrincipal admin, @Nullable @Body ApproveChange request) {
         return governance.approve(admin, name, request);
     }
 
+    /** Drops the pending change, or a Draft's activation request. */
     @Post("/{name}/reject")
     ConnectionView reject(String team, String name, AdminPrincipal admin) {
         return governance.reject(admin, name);

@@ -12,6 +12,7 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.admin.AdminFacts;
 import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.admin.AdminService;
+import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
@@ -77,12 +78,16 @@ class ConnectionGovernance {
                             current.withState(ConnectionState.ACTIVE, current.generation(), approval, now);
                     ConnectionRepository.update(c, w);
                     TeamService.bumpConfigVersion(c, by.team());
-                    audit.record(adminEvent(by, AuditEventType.CONNECTION_ACTIVATE, name)
+                    AuditEntry event = adminEvent(by, AuditEventType.CONNECTION_ACTIVATE, name)
                             .detail("content_hash", w.contentHash())
                             .detail("from_state", current.state().name())
                             .detail("proposed_by", approval.proposedBy())
                             .detail("approved_by", approval.approvedBy())
-                            .detail("state", ConnectionState.ACTIVE.name()));
+                            .detail("state", ConnectionState.ACTIVE.name());
+                    ActivationRequestRepository.find(c, by.team(), name)
+                            .ifPresent(r -> event.detail("requested_by", r.requestedBy()));
+                    ActivationRequestRepository.delete(c, by.team(), name);
+                    audit.record(event);
                     return ConnectionService.view(c, by.team(), name);
                 }));
     }
@@ -143,11 +148,25 @@ class ConnectionGovernance {
                 }));
     }
 
-    /** Drops the pending change; any security admin may, the proposer included (a withdrawal). */
+    /**
+     * Drops what waits for approval: the pending change, or a Draft's activation request (the draft
+     * stays, editable). Any security admin may, the proposer included (a withdrawal).
+     */
     ConnectionView reject(AdminPrincipal by, String name) {
         by.require(SECURITY_ADMIN);
         return db.write(c -> {
-            lock(c, by, name);
+            WorkloadConnection current = lock(c, by, name);
+            if (current.state() == ConnectionState.DRAFT) {
+                ActivationRequestRepository.ActivationRequest request = ActivationRequestRepository.find(
+                                c, by.team(), name)
+                        .orElseThrow(() -> new KeylessException(
+                                ProblemType.NOT_FOUND, "Draft '" + name + "' has no activation request to reject"));
+                ActivationRequestRepository.delete(c, by.team(), name);
+                audit.record(adminEvent(by, AuditEventType.CONNECTION_ACTIVATION_REJECT, name)
+                        .detail("content_hash", request.contentHash())
+                        .detail("requested_by", request.requestedBy()));
+                return ConnectionService.view(c, by.team(), name);
+            }
             ConnectionChange change = pending(c, by, name, "reject");
             ConnectionChangeRepository.delete(c, by.team(), name);
             audit.record(adminEvent(by, AuditEventType.CONNECTION_CHANGE_REJECT, name)

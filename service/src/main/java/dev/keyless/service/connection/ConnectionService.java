@@ -5,6 +5,7 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
 import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.ConnectionRequests.ActivationRequest;
 import dev.keyless.protocol.ConnectionRequests.ConnectionSpec;
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
 import dev.keyless.protocol.ConnectionRequests.PendingChange;
@@ -91,7 +92,7 @@ public class ConnectionService {
                     adminEvent(by, AuditEventType.CONNECTION_CREATE, w.name()).detail("content_hash", w.contentHash()));
             return w;
         });
-        return created.view(null);
+        return created.view();
     }
 
     public ConnectionView get(AdminPrincipal by, String name) {
@@ -102,9 +103,20 @@ public class ConnectionService {
     static ConnectionView view(Connection c, String team, String name) throws SQLException {
         WorkloadConnection w = ConnectionRepository.find(c, team, name, false)
                 .orElseThrow(() -> KeylessException.notFound("connection", name));
-        return w.view(ConnectionChangeRepository.find(c, team, name)
-                .map(p -> p.view(w))
-                .orElse(null));
+        return w.view(
+                ConnectionChangeRepository.find(c, team, name)
+                        .map(p -> p.view(w))
+                        .orElse(null),
+                activationRequest(w, ActivationRequestRepository.find(c, team, name)));
+    }
+
+    /** A Draft's activation request, if it was made for the draft's current settings. */
+    private static ActivationRequest activationRequest(
+            WorkloadConnection w, Optional<ActivationRequestRepository.ActivationRequest> r) {
+        return r.filter(x ->
+                        w.state() == ConnectionState.DRAFT && x.contentHash().equals(w.contentHash()))
+                .map(x -> x.view(w))
+                .orElse(null);
     }
 
     /** The pending change of trust settings with its field-by-field diff; 404 if none. */
@@ -121,11 +133,16 @@ public class ConnectionService {
         return db.read(c -> {
             Map<String, ConnectionChange> pending = ConnectionChangeRepository.all(c, by.team()).stream()
                     .collect(Collectors.toMap(ConnectionChange::connection, Function.identity()));
+            Map<String, ActivationRequestRepository.ActivationRequest> requested =
+                    ActivationRequestRepository.all(c, by.team()).stream()
+                            .collect(Collectors.toMap(
+                                    ActivationRequestRepository.ActivationRequest::connection, Function.identity()));
             return ConnectionRepository.all(c, by.team()).stream()
                     .map(w -> w.view(
                             pending.containsKey(w.name())
                                     ? pending.get(w.name()).view(w)
-                                    : null))
+                                    : null,
+                            activationRequest(w, Optional.ofNullable(requested.get(w.name())))))
                     .toList();
         });
     }
@@ -149,11 +166,17 @@ public class ConnectionService {
                         current.withSettings(settings, current.generation(), Approval.proposed(by.name(), now), now);
                 ConnectionRepository.update(c, w);
                 TeamService.bumpConfigVersion(c, by.team());
-                audit.record(adminEvent(by, AuditEventType.CONNECTION_UPDATE, name)
+                AuditEntry event = adminEvent(by, AuditEventType.CONNECTION_UPDATE, name)
                         .detail("old_content_hash", current.contentHash())
                         .detail("new_content_hash", w.contentHash())
-                        .detail("state", w.state().name()));
-                return new Updated(w.view(null), false);
+                        .detail("state", w.state().name());
+                if (!w.contentHash().equals(current.contentHash())
+                        && ActivationRequestRepository.delete(c, by.team(), name)) {
+                    // What was requested is no longer what would be activated: ask again.
+                    event.detail("activation_request", "dropped");
+                }
+                audit.record(event);
+                return new Updated(view(c, by.team(), name), false);
             }
             if (settings.contentHash().equals(current.contentHash())) {
                 // The live settings again: nothing to approve, any pending change stays as it is.
@@ -166,7 +189,42 @@ public class ConnectionService {
                     .detail("live_content_hash", current.contentHash())
                     .detail("proposed_content_hash", change.contentHash())
                     .detail("state", current.state().name()));
-            return new Updated(current.view(change.view(current)), true);
+            return new Updated(current.view(change.view(current), null), true);
+        });
+    }
+
+    /**
+     * A Draft's author (or any devops or security admin) declares it ready: a security admin other
+     * than its proposer may now review what activation would put into effect and approve or reject
+     * it. Grants nothing; {@code contentHash}, if given, must be the draft's current one.
+     */
+    public ConnectionView requestActivation(AdminPrincipal by, String name, String contentHash) {
+        by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
+        Instant now = clock.instant();
+        return db.write(c -> {
+            WorkloadConnection current = ConnectionRepository.find(c, by.team(), name, true)
+                    .orElseThrow(() -> KeylessException.notFound("connection", name));
+            if (current.state() != ConnectionState.DRAFT) {
+                throw KeylessException.inState(
+                        ProblemType.INVALID_STATE_TRANSITION,
+                        "Connection '" + name + "' is " + current.state() + ": only a Draft's activation is requested",
+                        current.state().name());
+            }
+            if (contentHash != null && !contentHash.equals(current.contentHash())) {
+                throw KeylessException.inState(
+                        ProblemType.APPROVAL_STALE,
+                        "The draft changed after your review: content hash " + current.contentHash()
+                                + " is current; review again",
+                        current.state().name());
+            }
+            ActivationRequestRepository.put(
+                    c,
+                    new ActivationRequestRepository.ActivationRequest(
+                            by.team(), name, current.contentHash(), by.name(), now));
+            audit.record(adminEvent(by, AuditEventType.CONNECTION_ACTIVATION_REQUEST, name)
+                    .detail("content_hash", current.contentHash())
+                    .detail("proposed_by", current.approval().proposedBy()));
+            return view(c, by.team(), name);
         });
     }
 
@@ -191,6 +249,7 @@ public class ConnectionService {
             }
             ConnectionRepository.delete(c, by.team(), name);
             ConnectionChangeRepository.delete(c, by.team(), name);
+            ActivationRequestRepository.delete(c, by.team(), name);
             Generations.next(c, by.team(), GENERATION_KIND, name);
             TeamService.bumpConfigVersion(c, by.team());
             audit.record(adminEvent(by, AuditEventType.CONNECTION_DELETE, name)

@@ -1,5 +1,6 @@
 package dev.keyless.service.connection;
 
+import dev.keyless.protocol.ConnectionRequests.ActivationRequest;
 import dev.keyless.protocol.ConnectionRequests.ConnectionView;
 import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionState;
@@ -88,10 +89,10 @@ public record WorkloadConnection(
     }
 
     public ConnectionView view() {
-        return view(null);
+        return view(null, null);
     }
 
-    ConnectionView view(PendingChange pending) {
+    ConnectionView view(PendingChange pending, ActivationRequest activation) {
         return new ConnectionView(
                 name,
                 provider,
@@ -113,6 +114,7 @@ public record WorkloadConnection(
                 approval.approvedBy(),
                 approval.approvedAt(),
                 approval.approvedContentHash(),
-                pending);
+                pending,
+                activation);
     }
 }

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 final class ConsoleController {
     private static final String SCRIPT = resource("/console/console.js");
     private static final String STYLE = resource("/console/console.css");
+    private static final String CONNECTIONS = resource("/console/pages/connections.html");
+    private static final String POLICIES = resource("/console/pages/policies.html");
 
     private final ConsoleSessions sessions;
 
@@ -62,10 +64,14 @@ final class ConsoleController {
                         + "<li><a href=\"/console/" + t
                         + "/connections\">Connections</a>: state, test a token, activate, approve.</li>"
                         + "<li><a href=\"/console/" + t
+                        + "/policies\">Roles and policies</a>: who may go where, and which servers a policy"
+                        + " reaches.</li>"
+                        + "<li><a href=\"/console/" + t
+                        + "/servers\">Servers</a>: labels, and an enrolment token for an agent.</li>"
+                        + "<li><a href=\"/console/" + t
                         + "/audit\">Audit</a>: filter the trail, chain status, export.</li>"
                         + "</ul>"
-                        + "<p>Roles and policies are not in the console yet; the admin API "
-                        + "(<a href=\"/openapi.yml\">openapi.yml</a>) accepts this session.</p>"
+                        + "<p>The admin API (<a href=\"/openapi.yml\">openapi.yml</a>) accepts this session too.</p>"
                         + "<button type=\"button\" id=\"logout\">Sign out</button>"
                         + "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p>");
     }
@@ -97,35 +103,16 @@ final class ConsoleController {
                 """);
     }
 
-    /** Connections: list, a token test, and the state changes the API offers. */
+    /** Connections: list, create and edit drafts, test a token, request activation, review and approve. */
     @Get(value = "/{team}/connections", produces = MediaType.TEXT_HTML)
     HttpResponse<String> connectionsPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
-        return signedIn(
-                team,
-                cookie,
-                "connections",
-                "Connections",
-                """
-                <h1>Connections</h1>
-                <p class="hint">A Draft issues nothing until a second security admin activates it; a change of
-                an Active or Inactive connection waits for approval and keeps its live settings until then.</p>
-                <p id="status" role="status" aria-live="polite"></p>
-                <table id="connections"><caption class="sr">Connections</caption><thead><tr>
-                <th scope="col">Name</th><th scope="col">Provider</th><th scope="col">Issuer</th>
-                <th scope="col">State</th><th scope="col">Proposed by</th><th scope="col">Approved by</th>
-                <th scope="col">Actions</th></tr></thead><tbody></tbody></table>
-                <p id="empty" hidden>No connections yet.</p>
-                <section id="detail" hidden aria-labelledby="detail-title">
-                  <h2 id="detail-title"></h2>
-                  <div id="pending"></div>
-                  <form id="test-form">
-                    <label for="test-token">Test a token against this connection (it is sent once and not kept)</label>
-                    <textarea id="test-token" name="token" rows="3" autocomplete="off" spellcheck="false" required></textarea>
-                    <button type="submit">Run the test</button>
-                  </form>
-                  <div id="report" aria-live="polite"></div>
-                </section>
-                """);
+        return signedIn(team, cookie, "connections", "Connections", CONNECTIONS);
+    }
+
+    /** Roles and policies: create and edit with the service's own validation; which servers a policy reaches. */
+    @Get(value = "/{team}/policies", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> policiesPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(team, cookie, "policies", "Roles and policies", POLICIES);
     }
 
     /** Audit: filters over {@code GET …/audit}, the chain status and a JSON lines export. */
@@ -209,7 +196,11 @@ final class ConsoleController {
         StringBuilder b = new StringBuilder("<nav aria-label=\"Console\"><a href=\"/console/" + t + "/\""
                 + ("".equals(current) ? " aria-current=\"page\"" : "") + ">Team " + t + "</a>");
         for (String[] p : new String[][] {
-            {"sessions", "Live sessions"}, {"connections", "Connections"}, {"servers", "Servers"}, {"audit", "Audit"}
+            {"sessions", "Live sessions"},
+            {"connections", "Connections"},
+            {"policies", "Roles and policies"},
+            {"servers", "Servers"},
+            {"audit", "Audit"}
         }) {
             b.append("<a href=\"/console/").append(t).append('/').append(p[0]).append('"');
             if (p[0].equals(current)) {

@@ -91,7 +91,8 @@ public final class PolicyEngine {
                 .min(Comparator.naturalOrder());
     }
 
-    static boolean selects(PolicyRules policy, ServerFacts server) {
+    /** Whether the policy's server selector covers the server: by name, or by every label it names. */
+    public static boolean selects(PolicyRules policy, ServerFacts server) {
         if (policy.serverNames().contains(server.name())) {
             return true;
         }

@@ -147,6 +147,27 @@ public class PolicyService {
         }
     }
 
+    /**
+     * The policy this spec would be, validated exactly as a save would (the same problem with the
+     * same {@code errors[]}); stores nothing. A spec without a name is checked as if named.
+     */
+    public static PolicyRules check(PolicySpec spec) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            spec = new PolicySpec(
+                    "preview",
+                    spec.roles(),
+                    spec.servers(),
+                    spec.sudo(),
+                    spec.sessionTtlSeconds(),
+                    spec.accessTokenTtlSeconds(),
+                    spec.maxConcurrentSessions(),
+                    spec.extensions(),
+                    spec.sourceAddresses(),
+                    spec.secrets());
+        }
+        return validate(spec);
+    }
+
     private static PolicyRules validate(PolicySpec spec) {
         try {
             return PolicySpecValidator.validate(spec);

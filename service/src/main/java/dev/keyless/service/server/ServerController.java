@@ -1,5 +1,6 @@
 package dev.keyless.service.server;
 
+import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.ServerRequests.BulkServers;
 import dev.keyless.protocol.ServerRequests.ServerSpec;
 import dev.keyless.protocol.ServerRequests.ServerView;
@@ -29,6 +30,12 @@ final class ServerController {
     @Post("/bulk")
     HttpResponse<List<ServerView>> createAll(String team, AdminPrincipal admin, @Body BulkServers request) {
         return HttpResponse.created(servers.createAll(admin, request));
+    }
+
+    /** Which servers a policy spec reaches, validated as a save would be; stores nothing. */
+    @Post("/reached-by-policy")
+    List<ServerView> reachedBy(String team, AdminPrincipal admin, @Body PolicySpec spec) {
+        return servers.reachedBy(admin, spec);
     }
 
     @Get

@@ -4,6 +4,7 @@ import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
 import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.Problem.FieldError;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.ServerRequests;
@@ -18,6 +19,10 @@ import dev.keyless.service.db.Json;
 import dev.keyless.service.policy.InvalidNameException;
 import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyChanged;
+import dev.keyless.service.policy.PolicyEngine;
+import dev.keyless.service.policy.PolicyRules;
+import dev.keyless.service.policy.PolicyService;
+import dev.keyless.service.policy.ServerFacts;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
@@ -264,6 +269,18 @@ public class ServerService {
                         ServerService::map,
                         by.team()))
                 .stream()
+                .map(TargetServer::view)
+                .toList();
+    }
+
+    /**
+     * The servers a policy spec reaches (its selector: names, or labels that must all match), after
+     * validating it as a save would; for the console's preview, nothing is stored.
+     */
+    public List<ServerView> reachedBy(AdminPrincipal by, PolicySpec spec) {
+        PolicyRules rules = PolicyService.check(spec);
+        return all(by.team()).stream()
+                .filter(s -> PolicyEngine.selects(rules, new ServerFacts(s.name(), s.labels())))
                 .map(TargetServer::view)
                 .toList();
     }

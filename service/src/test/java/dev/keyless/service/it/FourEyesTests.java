@@ -266,6 +266,66 @@ abstract class FourEyesTests {
     }
 
     @Test
+    void aDevopsAdminRequestsActivationAndASecondSecurityAdminApprovesOrRejectsIt() {
+        create("asked", team.devops, realSpec("asked"));
+        String hash = api.get(T + "/connections/asked", team.devops)
+                .json()
+                .get("content_hash")
+                .asText();
+        Api.Response stale = api.post(
+                T + "/connections/asked/request-activation", team.devops, Map.of("content_hash", "0".repeat(64)));
+        assertThat(stale.slug()).isEqualTo("approval-stale");
+        Api.Response asked =
+                api.post(T + "/connections/asked/request-activation", team.devops, Map.of("content_hash", hash));
+        assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+        JsonNode request = asked.json().get("activation_request");
+        assertThat(request.get("requested_by").asText()).isEqualTo("ops");
+        assertThat(request.get("content_hash").asText()).isEqualTo(hash);
+        assertThat(fields(request)).contains("issuer", "audiences", "required_claims");
+        assertThat(request.get("changes").get(0).hasNonNull("from")).isFalse();
+        assertAudited("connection.activation.request", "asked");
+
+        // An edit drops the request: what was asked for is no longer what would become active.
+        assertThat(api.put(T + "/connections/asked", team.devops, evilSpec("asked"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.get(T + "/connections/asked", team.securityTwo).json().hasNonNull("activation_request"))
+                .isFalse();
+        assertThat(api.post(T + "/connections/asked/request-activation", team.devops, null)
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(api.post(T + "/connections/asked/reject", team.devops, null).slug())
+                .isEqualTo("admin-forbidden");
+        Api.Response rejected = api.post(T + "/connections/asked/reject", team.securityTwo, null);
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        assertThat(rejected.json().get("state").asText()).isEqualTo("DRAFT");
+        assertThat(rejected.json().hasNonNull("activation_request")).isFalse();
+        assertThat(api.post(T + "/connections/asked/reject", team.securityTwo, null)
+                        .slug())
+                .isEqualTo("not-found");
+        assertAudited("connection.activation.reject", "asked");
+
+        String requested = api.post(T + "/connections/asked/request-activation", team.devops, null)
+                .json()
+                .get("activation_request")
+                .get("content_hash")
+                .asText();
+        assertRefused(
+                api.post(T + "/connections/asked/activate", team.security, Map.of("content_hash", requested)),
+                "approver-shares-owner");
+        Api.Response active =
+                api.post(T + "/connections/asked/activate", team.securityTwo, Map.of("content_hash", requested));
+        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        assertThat(active.json().get("state").asText()).isEqualTo("ACTIVE");
+        assertThat(active.json().hasNonNull("activation_request")).isFalse();
+        assertThat(api.get(T + "/audit?type=connection.activate", team.auditor).body())
+                .contains("\"requested_by\":\"ops\"");
+        Api.Response again = api.post(T + "/connections/asked/request-activation", team.devops, null);
+        assertThat(again.slug()).isEqualTo("invalid-state-transition");
+    }
+
+    @Test
     void liveSettingsNoSecondAdminApprovedIssueNothing() throws Exception {
         grantedConnection("tampered");
         assertThat(exchange("tampered", realToken()).status()).isEqualTo(200);
