@@ -53,6 +53,12 @@ final class AuditRepository {
                 filters.actor());
     }
 
+    /** Whether the event with this id was committed (chained or not). */
+    static boolean exists(Connection c, String id) throws SQLException {
+        return !Db.query(c, "SELECT 1 FROM audit_event WHERE id = ?", rs -> 1, id)
+                .isEmpty();
+    }
+
     /** Teams with events waiting to be chained: reads every unchained event, for a start or a stop. */
     static List<String> teamsWithPending(Connection c) throws SQLException {
         return Db.query(c, "SELECT DISTINCT team FROM audit_event WHERE seq IS NULL", rs -> rs.getString(1));

@@ -75,6 +75,15 @@ public class AuditService {
         return event;
     }
 
+    /**
+     * Whether the event {@link #record} returned was committed: for a writer retried after a
+     * failure that may have hit after its commit (a link broken during {@code COMMIT}), whose own
+     * event then tells it that the earlier attempt took effect.
+     */
+    public boolean isRecorded(AuditEvent event) {
+        return db.read(c -> AuditRepository.exists(c, event.id()));
+    }
+
     private static Map<String, String> nullIfEmpty(Map<String, String> map) {
         return map.isEmpty() ? null : Map.copyOf(map);
     }

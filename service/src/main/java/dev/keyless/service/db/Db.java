@@ -77,13 +77,24 @@ public class Db {
         }
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
+            Outcome<T> outcome = new Outcome<>();
             try {
-                T result = transactions.execute(definition, status -> call(work, status.getConnection()));
-                if (!definition.isReadOnly().orElse(false)) {
-                    durable.awaitDurable();
-                }
-                return result;
+                T result = transactions.execute(definition, status -> {
+                    status.registerSynchronization(outcome);
+                    T value = call(work, status.getConnection());
+                    outcome.result = value;
+                    return value;
+                });
+                return durable(definition, result);
             } catch (RuntimeException e) {
+                if (outcome.committed) {
+                    // The commit went through and something after it failed (an after-commit hook,
+                    // resetting or returning the connection, whose link broke just then). Running the
+                    // work again would do it twice: a replay-guard row would then find itself and
+                    // refuse the token it has just exchanged. The work's result stands.
+                    LOG.warn("database failure after the commit, the change stands: {}", SqlFailures.describe(e));
+                    return durable(definition, outcome.result);
+                }
                 SqlFailures.Kind kind = SqlFailures.classify(e);
                 if (kind == SqlFailures.Kind.OTHER) {
                     throw e;
@@ -97,6 +108,28 @@ public class Db {
                 }
                 pause(kind, attempt);
             }
+        }
+    }
+
+    private <T> T durable(TransactionDefinition definition, T result) {
+        if (!definition.isReadOnly().orElse(false)) {
+            durable.awaitDurable();
+        }
+        return result;
+    }
+
+    /**
+     * What became of one attempt: whether its transaction committed (known from the transaction
+     * manager's completion callback, which runs before the connection is reset and returned) and
+     * what the work returned.
+     */
+    private static final class Outcome<T> implements TransactionSynchronization {
+        volatile boolean committed;
+        volatile T result;
+
+        @Override
+        public void afterCompletion(Status status) {
+            committed = status == Status.COMMITTED;
         }
     }
 

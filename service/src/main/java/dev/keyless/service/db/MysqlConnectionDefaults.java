@@ -29,7 +29,12 @@ final class MysqlConnectionDefaults implements BeanCreatedEventListener<Datasour
             // Round trips: the driver skips a SET that would not change the session's state, and
             // sends a batch (the audit chainer's links) as one multi-statement packet.
             "useLocalSessionState", "true",
-            "rewriteBatchedStatements", "true");
+            "rewriteBatchedStatements", "true",
+            // A load-balanced URL (a Galera cluster's failover host): when every host is blocklisted
+            // or refuses, the driver sleeps 250 ms and tries them all again, by default 120 times, in
+            // the request's thread and holding its pooled connection (a 30 s hang). Twice, then the
+            // request answers 503 within its budget and the pool tries again.
+            "retriesAllDown", "2");
     private static final Pattern SESSION_VARIABLES = Pattern.compile("(?i)([?&]sessionVariables=)([^&]*)");
 
     @Override

@@ -1,6 +1,7 @@
 package dev.keyless.service.workload;
 
 import dev.keyless.protocol.AuditEventType;
+import dev.keyless.protocol.AuditRequests.AuditEvent;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.Authenticate;
@@ -39,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The token exchange: a platform token in, a short-lived access token out. One class owns the
@@ -147,9 +149,17 @@ public class ExchangeService {
         String runId = RunClaims.runId(verified.claims());
         // The replay row and the audit event commit together or not at all: a token is burned only
         // by an exchange that happened and was recorded. A lost race is retried by Db, and then finds
-        // the winner's row: the correct token-replayed, not a server fault.
+        // the winner's row: the correct token-replayed, not a server fault. A retry may also find
+        // the row of its own earlier attempt, whose COMMIT took effect although its answer was lost
+        // with the link (a database node dying just then): that attempt's audit event says so, and
+        // its token is the one this exchange issued.
+        AtomicReference<Exchanged> earlier = new AtomicReference<>();
         IssuedAccessToken issued = db.write(c -> {
             if (!replay.firstUse(team, verified.replayKey(), keepUntil)) {
+                Exchanged before = earlier.get();
+                if (before != null && audit.isRecorded(before.event())) {
+                    return before.token();
+                }
                 throw new KeylessException(
                         ProblemType.TOKEN_REPLAYED, "This platform token was exchanged before; fetch a fresh one");
             }
@@ -164,7 +174,7 @@ public class ExchangeService {
                             role.generation(),
                             runId,
                             ttl));
-            audit.record(AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
+            AuditEvent event = audit.record(AuditEntry.of(team, AuditEventType.WORKLOAD_AUTHENTICATE)
                     .actor("workload", verified.subject())
                     .connection(connection.name())
                     .role(role.name())
@@ -172,10 +182,14 @@ public class ExchangeService {
                     .claims(RunClaims.audited(verified.claims()))
                     .clientIp(clientIp)
                     .token(minted.claims().tokenId(), ttl.toSeconds()));
+            earlier.set(new Exchanged(minted, event));
             return minted;
         });
         return new AccessToken(issued.token(), "Bearer", ttl.toSeconds(), role.name(), role.principal());
     }
+
+    /** An attempt's token and the audit event that commits with it. */
+    private record Exchanged(IssuedAccessToken token, AuditEvent event) {}
 
     private static WorkloadRole pickRole(
             List<WorkloadRole> all, WorkloadConnection connection, VerifiedToken token, String hint) {
