@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * replica's event (one query of the queue heads every 200 ms, however many agents wait), or empty
  * at its deadline. A fleet of agents each long-polling would otherwise occupy as many request
  * threads, and a few hundred servers would starve every workload request.
+ *
+ * <p>Its SQL stays here, by hand, rather than in a repository: the order of events rests on exactly
+ * which row is locked when (the {@code agent_event_head} row, by the {@code UPDATE} that moves it, then the insert under it),
+ * and that locking is the queue's design, not storage detail to hide behind a table API.
  */
 @Singleton
 public class AgentEventQueue {

@@ -127,14 +127,7 @@ public class EnrollmentService {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = "kle_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Db.update(
-                c,
-                "INSERT INTO enrollment_token (token_hash, team, server, created_by, expires_at) VALUES (?, ?, ?, ?, ?)",
-                AdminTokens.hash(token),
-                by.team(),
-                serverName,
-                by.name(),
-                expires);
+        EnrollmentTokenRepository.insert(c, AdminTokens.hash(token), by.team(), serverName, by.name(), expires);
         return token;
     }
 
@@ -158,24 +151,14 @@ public class EnrollmentService {
         Instant now = clock.instant();
         String agentId = UUID.randomUUID().toString();
         TargetServer server = db.write(c -> {
-            boolean valid = Db.queryOne(
-                            c,
-                            "SELECT server FROM enrollment_token WHERE token_hash = ? AND team = ? AND used_at IS NULL"
-                                    + " AND expires_at > ? FOR UPDATE",
-                            rs -> rs.getString(1),
-                            AdminTokens.hash(request.enrollmentToken()),
-                            team,
-                            now)
+            boolean valid = EnrollmentTokenRepository.lockUnused(
+                            c, AdminTokens.hash(request.enrollmentToken()), team, now)
                     .filter(serverName::equals)
                     .isPresent();
             if (!valid || known.isEmpty()) {
                 throw invalidToken();
             }
-            Db.update(
-                    c,
-                    "UPDATE enrollment_token SET used_at = ? WHERE token_hash = ?",
-                    now,
-                    AdminTokens.hash(request.enrollmentToken()));
+            EnrollmentTokenRepository.markUsed(c, AdminTokens.hash(request.enrollmentToken()), now);
             // Stored without their comments: a comment is free text of up to 16 KiB that nothing
             // reads back, and without it every key the parser accepts fits its column (the
             // largest, 16384-bit RSA, is a 2.8 KiB line; host_public_key is 4096 since V9).

@@ -30,6 +30,7 @@ import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.policy.ServerFacts;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.problem.Rejection;
+import dev.keyless.service.role.RoleService;
 import dev.keyless.service.server.ServerService;
 import dev.keyless.service.server.TargetServer;
 import dev.keyless.service.workload.WorkloadPrincipal;
@@ -198,12 +199,7 @@ public class CertificateService {
     private static void refuseOverLimit(Connection c, SshSession session, int maxConcurrentSessions)
             throws SQLException {
         // Serialize session starts of this role so the limit holds across replicas.
-        Db.queryOne(
-                c,
-                "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
-                rs -> rs.getString(1),
-                session.team(),
-                session.role());
+        RoleService.lock(c, session.team(), session.role());
         if (SessionRepository.countLive(c, session.team(), session.role(), session.createdAt())
                 >= maxConcurrentSessions) {
             throw new KeylessException(

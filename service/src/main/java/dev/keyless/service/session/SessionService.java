@@ -240,14 +240,7 @@ public class SessionService {
      * {@link #KRL_MARGIN} for hosts whose clock lags the service's.
      */
     private void refuseCertificate(Connection c, SshSession s) throws SQLException {
-        Db.insertIfAbsent(
-                c,
-                "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                s.team(),
-                s.serial(),
-                s.id(),
-                clock.instant(),
-                s.validBefore().plus(KRL_MARGIN));
+        SessionRepository.revokeSerial(c, s, clock.instant(), s.validBefore().plus(KRL_MARGIN));
     }
 
     /** The agent of the session's server provisioned it. */
@@ -261,11 +254,7 @@ public class SessionService {
             if (s.get().state() != SessionState.PENDING) {
                 return false;
             }
-            Db.update(
-                    c,
-                    "UPDATE ssh_session SET state = ? WHERE id = ?",
-                    SessionState.READY,
-                    s.get().id());
+            SessionRepository.setState(c, s.get().id(), SessionState.READY);
             return true;
         });
         db.afterCommit(this::wakeWaiters);
@@ -316,12 +305,7 @@ public class SessionService {
 
     /** Serials revoked and not yet expired, for the agents' KRL. */
     public List<String> revokedSerials(String team) {
-        return db.read(c -> Db.query(
-                c,
-                "SELECT serial FROM revoked_serial WHERE team = ? AND expires_at > ? ORDER BY serial",
-                rs -> rs.getString(1),
-                team,
-                clock.instant()));
+        return db.read(c -> SessionRepository.revokedSerials(c, team, clock.instant()));
     }
 
     private SshSession own(WorkloadPrincipal who, String sessionId) {
