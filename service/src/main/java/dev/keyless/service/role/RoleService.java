@@ -13,7 +13,7 @@ import dev.keyless.service.claims.ClaimConditions;
 import dev.keyless.service.claims.InvalidConditionException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;

@@ -10,8 +10,6 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import dev.keyless.service.admin.AdminPrincipal;
-import dev.keyless.service.agent.AgentEventQueue;
-import dev.keyless.service.agent.AgentRepository;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
@@ -42,15 +40,15 @@ public class SessionService {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
-    private final AgentEventQueue agentEvents;
+    private final SessionAgents agents;
     /** Wakes waiters on this replica at once; waiters elsewhere see the change on their next poll. */
     private final Object provisioned = new Object();
 
-    SessionService(Db db, Clock clock, AuditService audit, AgentEventQueue agentEvents) {
+    SessionService(Db db, Clock clock, AuditService audit, SessionAgents agents) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
-        this.agentEvents = agentEvents;
+        this.agents = agents;
     }
 
     /** The session, after waiting up to {@code wait} for it to leave {@code PENDING}. */
@@ -228,9 +226,7 @@ public class SessionService {
     private void finish(Connection c, SshSession s, SessionState state, Instant at, String reason) throws SQLException {
         SessionRepository.end(c, s.id(), state, at, reason);
         refuseCertificate(c, s);
-        if (AgentRepository.exists(c, s.team(), s.server())) {
-            agentEvents.append(c, s.team(), s.server(), AgentEventQueue.SESSION_END, s.id());
-        }
+        agents.ended(c, s);
     }
 
     /**
