@@ -107,6 +107,7 @@ final class JobCommandRunner {
     }
 
     /** {@code name} as found on {@code path} (as execvp would), or unchanged when it has a slash or is not found. */
+    @SuppressWarnings("StringSplitter") // a trailing empty PATH entry is dropped, as it always was
     static String onPath(String name, String path) {
         if (name.contains("/") || path == null) {
             return name;

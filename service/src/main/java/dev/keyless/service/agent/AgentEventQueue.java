@@ -63,7 +63,8 @@ public class AgentEventQueue {
             t.setDaemon(true);
             return t;
         });
-        checker.scheduleWithFixedDelay(this::checkAll, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = checker.scheduleWithFixedDelay(
+                this::checkAll, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -130,6 +131,7 @@ public class AgentEventQueue {
     }
 
     /** Answers the waiting polls of one server that now have events. */
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent key set: iteration tolerates removal
     private void check(String key) {
         Set<Waiter> waiters = waiting.get(key);
         if (waiters == null) {

@@ -213,7 +213,7 @@ public class EnrollmentService {
         Duration tenth = hostCertificateTtl.dividedBy(10);
         Duration backdate = tenth.compareTo(HOST_CERT_BACKDATE) < 0 ? tenth : HOST_CERT_BACKDATE;
         return SshCertificateBuilder.hostCertificate(hostKey)
-                .serial(random.nextLong() & Long.MAX_VALUE | 1)
+                .serial((random.nextLong() & Long.MAX_VALUE) | 1)
                 .keyId("keyless-host:" + team + ":" + server.name())
                 .principals(principals)
                 .validAfter(now.minus(backdate))

@@ -66,7 +66,7 @@ public class CaService {
     public List<String> rotate(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
         db.write(c -> {
-            lock(c, by.team(), kind);
+            lock(c, by.team());
             String keyId = add(c, by.team(), kind);
             audit.record(AuditEntry.of(by.team(), AuditEventType.CA_ROTATE)
                     .actor("admin", by.name())
@@ -82,7 +82,7 @@ public class CaService {
     public List<String> retire(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
         db.write(c -> {
-            lock(c, by.team(), kind);
+            lock(c, by.team());
             List<Row> rows = rows(c, by.team(), kind);
             if (rows.size() < 2) {
                 throw new KeylessException(
@@ -108,7 +108,7 @@ public class CaService {
     }
 
     /** Serializes rotations of one team's CA across replicas (the team row is the lock). */
-    private static void lock(Connection c, String team, CaKind kind) throws SQLException {
+    private static void lock(Connection c, String team) throws SQLException {
         TeamService.lock(c, team);
     }
 

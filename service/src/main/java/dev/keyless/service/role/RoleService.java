@@ -112,7 +112,7 @@ public class RoleService {
 
     public void delete(AdminPrincipal by, String name) {
         by.require(SECURITY_ADMIN);
-        WorkloadRole role = db.write(c -> {
+        db.write(c -> {
             WorkloadRole r =
                     RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
             RoleRepository.delete(c, by.team(), name);
