@@ -84,23 +84,25 @@ final class SshConfigAgent {
             throws InterruptedException, IOException {
         String[] words = request.strip().split(" +");
         switch (words[0]) {
-            case "PING":
+            case "PING" -> {
                 return List.of();
-            case "ENV":
+            }
+            case "ENV" -> {
                 return env(job);
-            case "ADD":
+            }
+            case "ADD" -> {
                 job.addServers(Arrays.asList(words).subList(1, words.length), spec.readyTimeout());
                 return List.of();
-            case "SERVERS":
+            }
+            case "SERVERS" -> {
                 List<String> lines = new ArrayList<>();
                 for (ReachableServer s : client.reachableServers(job.accessToken())) {
                     lines.add(dev.keyless.client.Json.mapper().writeValueAsString(s));
                 }
                 return lines;
-            case "STOP":
-                throw new ControlServer.Stop();
-            default:
-                throw new IllegalArgumentException("unknown request");
+            }
+            case "STOP" -> throw new ControlServer.Stop();
+            default -> throw new IllegalArgumentException("unknown request");
         }
     }
 

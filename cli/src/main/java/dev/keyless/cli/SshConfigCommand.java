@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         })
 public final class SshConfigCommand extends JobCommand {
     /** How long the first start may take: exchange, certificates, READY for each server. */
-    static final Duration START_LIMIT = Duration.ofSeconds(300);
+    static final Duration START_LIMIT = Duration.ofMinutes(5);
 
     @Option(
             names = "--server",

@@ -13,6 +13,8 @@ public interface Terminal {
     String ask(String question);
 
     /** The process's terminal when stdin and stdout both are one ({@link System#console()}). */
+    @SuppressWarnings(
+            "SystemConsoleNull") // built for Java 17, where null means no terminal (Console.isTerminal is 22+)
     static Optional<Terminal> system() {
         Console console = System.console();
         return console == null ? Optional.empty() : Optional.of(question -> console.readLine("%s", question));

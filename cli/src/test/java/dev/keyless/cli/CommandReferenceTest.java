@@ -37,8 +37,12 @@ class CommandReferenceTest {
     @Test
     void readmeAndCommandsMdMatchTheCommandTree() throws IOException {
         StringBuilder table = new StringBuilder("| command | what it does |\n|---|---|\n");
-        StringBuilder reference = new StringBuilder("# keyless command reference\n\n"
-                + "Generated from the command tree by `CommandReferenceTest` (the same text as `--help`).\n");
+        StringBuilder reference = new StringBuilder(
+                """
+                # keyless command reference
+
+                Generated from the command tree by `CommandReferenceTest` (the same text as `--help`).
+                """);
         walk(tree(), table, reference);
         String readme = Files.readString(README, StandardCharsets.UTF_8);
         int start = readme.indexOf(START);

@@ -22,7 +22,9 @@ final class FakeService implements AutoCloseable {
     static final String ACCESS_TOKEN = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ3bF9kZXBsb3llciJ9.YWNjZXNzLXRva2Vu";
     static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
     static final String CERT = "ssh-ed25519-cert-v01@openssh.com "
-            + Base64.getEncoder().encodeToString("not-a-real-certificate".getBytes()) + " keyless";
+            + Base64.getEncoder()
+                    .encodeToString("not-a-real-certificate".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            + " keyless";
 
     final WireMockServer wm =
             new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());

@@ -3,8 +3,7 @@ package dev.keyless.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keyless.client.http.CaBundle;
-import dev.keyless.client.http.EnvProxySelector;
+import dev.keyless.client.http.HttpStack;
 import dev.keyless.client.http.RetryPolicy;
 import dev.keyless.client.http.RetryingSender;
 import dev.keyless.protocol.ConnectionRequests.TestToken;
@@ -129,14 +128,13 @@ public final class KeylessClient {
         }
 
         public KeylessClient build() {
-            HttpClient.Builder http = HttpClient.newBuilder()
+            RetryingSender sender = HttpStack.builder()
+                    .env(env)
+                    .caBundle(caBundle)
                     .connectTimeout(connectTimeout)
-                    .proxy(EnvProxySelector.fromEnv(env))
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            if (caBundle != null) {
-                http.sslContext(CaBundle.sslContext(caBundle));
-            }
-            return new KeylessClient(serviceUrl, team, new RetryingSender(http.build(), retryPolicy), requestTimeout);
+                    .retryPolicy(retryPolicy)
+                    .build();
+            return new KeylessClient(serviceUrl, team, sender, requestTimeout);
         }
     }
 

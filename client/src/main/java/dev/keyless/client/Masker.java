@@ -25,7 +25,7 @@ public final class Masker {
             return null;
         }
         add(secret.strip());
-        for (String line : secret.split("\\R")) {
+        for (String line : secret.split("\\R", -1)) {
             add(line.strip());
         }
         return secret;

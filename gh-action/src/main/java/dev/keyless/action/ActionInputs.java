@@ -60,7 +60,7 @@ record ActionInputs(
     /** Lines of {@code ENV_NAME=/folder/name}; blank lines and {@code #} comments are skipped. */
     static List<SecretBinding> secrets(String value) {
         List<SecretBinding> out = new java.util.ArrayList<>();
-        for (String line : value.split("\\R")) {
+        for (String line : value.split("\\R", -1)) {
             String text = line.strip();
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;

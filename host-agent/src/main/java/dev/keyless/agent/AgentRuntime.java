@@ -16,6 +16,8 @@ import dev.keyless.agent.os.TrustSettings;
 import dev.keyless.agent.os.VisudoSudoersFiles;
 import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.StateStore;
+import dev.keyless.client.http.RetryPolicy;
+import dev.keyless.client.http.RetryingSender;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,19 +63,32 @@ public final class AgentRuntime {
         this.loop = new AgentLoop(sessions, renewal, api, store, state, clock, settings.timings());
     }
 
-    /** The signed client of an enrolled agent. */
+    /** The signed client of an enrolled agent, with the default retry policy. */
     public static AgentApi api(Path stateDir, AgentState state, Clock clock) {
-        return api(stateDir, state, clock, AgentApi.DEFAULT_TIMEOUT);
+        return api(stateDir, state, clock, AgentApi.DEFAULT_TIMEOUT, RetryPolicy.DEFAULT);
     }
 
-    /** The signed client of an enrolled agent whose calls each take at most {@code timeout}. */
-    public static AgentApi api(Path stateDir, AgentState state, Clock clock, Duration timeout) {
+    /**
+     * The signed client of an enrolled agent whose attempts each take at most {@code timeout}:
+     * proxies from the process environment, the CA bundle given at enrolment.
+     */
+    public static AgentApi api(Path stateDir, AgentState state, Clock clock, Duration timeout, RetryPolicy retries) {
         AgentKey key = AgentKey.load(stateDir);
         return new AgentApi(
                 URI.create(state.serviceUrl),
                 state.team,
                 new AgentRequestSigner(key, state.agentId, state.team, state.server, clock),
-                timeout);
+                timeout,
+                http(state.caBundle == null ? null : Path.of(state.caBundle), timeout, retries));
+    }
+
+    /** The agent's HTTP stack: proxies from the process environment, {@code caBundle} if not null. */
+    public static RetryingSender http(Path caBundle, Duration timeout, RetryPolicy retries) {
+        return AgentApi.http(timeout)
+                .env(System.getenv())
+                .caBundle(caBundle)
+                .retryPolicy(retries)
+                .build();
     }
 
     public StateStore store() {

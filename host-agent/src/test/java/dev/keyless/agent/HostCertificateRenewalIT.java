@@ -76,7 +76,7 @@ class HostCertificateRenewalIT {
         fixture.awaitSshdListening(3); // reloaded
         CommandResult scan = Commands.run(List.of(
                 "ssh-keyscan", "-c", "-t", "ed25519", "-p", Integer.toString(fixture.sshd.port()), "127.0.0.1"));
-        assertThat(scan.stdout()).as(scan.stderr()).contains(renewed.split(" ")[1]);
+        assertThat(scan.stdout()).as(scan.stderr()).contains(renewed.split(" ", -1)[1]);
         Path key = fixture.certificate("renew-job", "nobody-here", "1");
         CommandResult ssh = fixture.ssh("nobody-here", key, "true");
         assertThat(ssh.stderr())

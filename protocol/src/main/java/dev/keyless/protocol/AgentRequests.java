@@ -90,8 +90,8 @@ public final class AgentRequests {
             List<String> hostCaPublicKeys,
             String liveSessionsDigest) {
         /**
-         * The answer of a service older than the live-session digest: {@code hostCaPublicKeys} and
-         * {@code liveSessionsDigest} are null, and the agent reconciles on its own schedule.
+         * The answer of a service older than the live-session digest: the host CA keys and the
+         * digest are null, and the agent reconciles on its own schedule.
          */
         public EventBatch(List<AgentEvent> events, List<String> userCaPublicKeys, List<String> revokedSerials) {
             this(events, userCaPublicKeys, revokedSerials, null, null);

@@ -25,7 +25,7 @@ public final class DemoIssuer {
     private DemoIssuer() {}
 
     public static void main(String[] args) throws IOException, ParseException {
-        if (args.length < 2 || !(args[0].equals("jwks") || args[0].equals("token") && args.length >= 3)) {
+        if (args.length < 2 || !(args[0].equals("jwks") || (args[0].equals("token") && args.length >= 3))) {
             System.err.println(
                     "usage: demo-issuer jwks KEYFILE | demo-issuer token KEYFILE AUDIENCE [claim=value ...]");
             System.exit(2);

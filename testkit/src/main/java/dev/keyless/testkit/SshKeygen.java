@@ -46,7 +46,7 @@ public final class SshKeygen {
         String output = Commands.runChecked(List.of(SSH_KEYGEN, "-l", "-E", "sha256", "-f", publicKey.toString()))
                 .stdout();
         // "<bits> SHA256:<hash> <comment> (<TYPE>)"
-        return output.strip().split("\\s+")[1];
+        return output.strip().split("\\s+", -1)[1];
     }
 
     /** {@code ssh-keygen -L -f} output for a certificate, with times printed in UTC. */

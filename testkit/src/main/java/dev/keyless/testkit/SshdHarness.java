@@ -400,6 +400,7 @@ public final class SshdHarness implements AutoCloseable {
         Process process = new ProcessBuilder(program, "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true)
                 .start();
+        @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test: synchronized on purpose
         StringBuffer log = new StringBuffer();
         Thread reader = new Thread(() -> copyLines(process, log), "sshd-log-" + port);
         reader.setDaemon(true);
@@ -432,7 +433,7 @@ public final class SshdHarness implements AutoCloseable {
     }
 
     private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

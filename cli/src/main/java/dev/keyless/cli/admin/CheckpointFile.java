@@ -70,7 +70,7 @@ final class CheckpointFile {
 
     private static boolean isCheckpoint(JsonNode node) {
         return node.isObject()
-                && (node.path("record_type").asText("audit_checkpoint").equals("audit_checkpoint"))
+                && node.path("record_type").asText("audit_checkpoint").equals("audit_checkpoint")
                 && node.has("signature")
                 && node.has("head_hash");
     }

@@ -31,6 +31,8 @@ final class TeamConfig {
         POLICIES("policy", PolicySpec.class);
 
         final String singular;
+
+        @SuppressWarnings("ImmutableEnumChecker") // Set.copyOf: unmodifiable
         final Set<String> fields;
 
         Kind(String singular, Class<? extends Record> spec) {

@@ -116,9 +116,14 @@ class AdminTokensCliTest {
         java.nio.file.Path file = dir.resolve("sso.yaml");
         java.nio.file.Files.writeString(
                 file,
-                "issuer: https://login.example.com\nclient_id: keyless-console\n"
-                        + "redirect_uri: https://keyless.example.com/console/sso/callback\nroles_claim: groups\n"
-                        + "roles:\n  kl-sec: security_admin\n");
+                """
+                issuer: https://login.example.com
+                client_id: keyless-console
+                redirect_uri: https://keyless.example.com/console/sso/callback
+                roles_claim: groups
+                roles:
+                  kl-sec: security_admin
+                """);
         wm.stubFor(put(urlPathEqualTo("/v1/teams/acme/sso")).willReturn(json(200, "{\"state\":\"pending\"}")));
         wm.stubFor(post(urlPathEqualTo("/v1/teams/acme/sso/approve"))
                 .willReturn(json(200, "{\"state\":\"approved\",\"approved_by\":\"sec-two\"}")));

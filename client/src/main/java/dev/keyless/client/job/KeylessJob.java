@@ -2,36 +2,12 @@ package dev.keyless.client.job;
 
 import dev.keyless.client.KeylessClient;
 import dev.keyless.client.Masker;
-import dev.keyless.client.MaskingCopy;
-import dev.keyless.client.http.RetryPolicy;
-import dev.keyless.client.ssh.JobSshConfig;
-import dev.keyless.client.ssh.SshAgent;
-import dev.keyless.client.ssh.SshHost;
-import dev.keyless.client.ssh.SshIdentity;
-import dev.keyless.client.ssh.SshKey;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
-import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -59,57 +35,28 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
+ * <p>The parts, one job each: {@link JobExchange} (platform token to access token), {@link
+ * JobAccess} (keys, certificates, sessions, ssh-agent, ssh files), {@link JobCommandRunner} (the
+ * local command) and {@link JobCleanup} (who cleans up when, shutdown hook included).
+ *
  * <p>Thread-safe for {@link #close()} (idempotent, callable from any thread); {@link #run} is
  * meant to be called from one thread at a time.
  */
 public final class KeylessJob implements AutoCloseable {
-    /** How long the masked output may still drain after the command ended. */
-    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
-    /** Cleanup retry budget: must finish well inside the 7.5 s between SIGINT and SIGTERM. */
-    static final RetryPolicy CLEANUP_RETRY =
-            new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(4));
-
-    /**
-     * How long a second closer (say, the shutdown hook) waits for the first one to finish: longer
-     * than a whole cleanup (2 s to stop the command, 3 s for a request in flight, 4 s per session),
-     * since a hook that stops waiting lets the JVM halt mid-cleanup.
-     */
-    static final Duration CLEANUP_WAIT = Duration.ofSeconds(30);
-
-    /** How long cleanup waits for a certificate request in flight, so it can close that session too. */
-    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(3);
-
-    private final KeylessClient client;
-    private final JobListener listener;
     private final Path directory;
-    private final List<ServerAccess> servers = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch cleanedUp = new CountDownLatch(1);
-    /** Held by each step of {@link #open} that creates something cleanup must undo. */
-    private final ReentrantLock creating = new ReentrantLock();
+    private final JobListener listener;
+    private final JobCommandRunner command = new JobCommandRunner();
+    private final JobCleanup cleanup;
+    private final JobAccess access;
 
-    private final Thread shutdownHook;
     private volatile AccessToken accessToken;
     private volatile Duration exchangeLatency = Duration.ZERO;
-    private volatile SshAgent agent;
-    private volatile JobSshConfig sshFiles;
-    private volatile Process running;
-    private final List<SshHost> hosts = new CopyOnWriteArrayList<>();
-    private final Set<String> hostCas = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
-    private volatile String path;
-    /**
-     * Keys generated while the exchange is under way (the first Ed25519 key pair of a JVM costs
-     * tens of milliseconds of provider loading): off the path to the first command. In memory only.
-     */
-    private final Map<String, CompletableFuture<SshKey>> earlyKeys = new ConcurrentHashMap<>();
-
-    private static final int EARLY_KEYS = 4;
 
     private KeylessJob(KeylessClient client, JobListener listener, Path directory) {
-        this.client = client;
-        this.listener = listener;
         this.directory = directory;
-        this.shutdownHook = new Thread(this::cleanup, "keyless-cleanup");
+        this.listener = listener;
+        this.cleanup = new JobCleanup(listener, command::stop, this::undo);
+        this.access = new JobAccess(client, listener, directory, cleanup);
     }
 
     /**
@@ -133,7 +80,7 @@ public final class KeylessJob implements AutoCloseable {
             KeylessClient client, Supplier<AccessToken> accessToken, JobSpec spec, JobContext context)
             throws InterruptedException {
         KeylessJob job = new KeylessJob(client, context.listener(), TempDirs.create(spec.tempRoot()));
-        Runtime.getRuntime().addShutdownHook(job.shutdownHook);
+        job.cleanup.installShutdownHook();
         try {
             job.prepare(accessToken, spec, context);
             return job;
@@ -146,40 +93,28 @@ public final class KeylessJob implements AutoCloseable {
     /** One exchange of a fresh platform token from {@code tokens}, with its steps reported. */
     public static Supplier<AccessToken> exchange(
             KeylessClient client, PlatformTokenSource tokens, JobSpec spec, JobContext context) {
-        Objects.requireNonNull(spec.connection(), "an exchange needs the spec's connection");
-        return () -> {
-            JobListener listener = context.listener();
-            long t0 = System.nanoTime();
-            AccessToken at = client.authenticate(
-                    spec.connection(),
-                    () -> {
-                        long f0 = System.nanoTime();
-                        String token = context.masker().register(tokens.fetch(spec.audience()));
-                        listener.step("platform token fetched from " + tokens.name(), since(f0));
-                        return token;
-                    },
-                    spec.roleHint());
-            context.masker().register(at.accessToken());
-            listener.step(
-                    "exchanged at connection " + spec.connection() + " for role " + at.role() + " (" + at.principal()
-                            + ")",
-                    since(t0));
-            return at;
-        };
+        return JobExchange.of(client, tokens, spec, context);
     }
 
     private void prepare(Supplier<AccessToken> tokens, JobSpec spec, JobContext context) throws InterruptedException {
-        Masker masker = context.masker();
-        spec.servers().stream()
-                .limit(EARLY_KEYS)
-                .forEach(s -> earlyKeys.computeIfAbsent(s, KeylessJob::generateInBackground));
+        access.generateEarly(spec.servers());
         long t0 = System.nanoTime();
         accessToken = tokens.get();
-        masker.register(accessToken.accessToken());
-        exchangeLatency = since(t0);
-        agent = whileOpen(() -> SshAgent.start(directory.resolve("agent.sock")));
-        path = context.env().get("PATH");
-        addServers(spec.servers(), spec.readyTimeout());
+        context.masker().register(accessToken.accessToken());
+        exchangeLatency = JobExchange.since(t0);
+        access.start(accessToken.accessToken(), context.env().get("PATH"));
+        access.addServers(spec.servers(), spec.readyTimeout());
+    }
+
+    /** What cleanup undoes once the command is stopped: the sessions, the agent, the directory. */
+    private void undo() {
+        access.close();
+        try {
+            TempDirs.delete(directory);
+            listener.step("removed " + directory, Duration.ZERO);
+        } catch (RuntimeException e) {
+            listener.warn("could not remove " + directory + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -188,71 +123,7 @@ public final class KeylessJob implements AutoCloseable {
      * (the background agent of {@code keyless ssh-config}); call from one thread at a time.
      */
     public void addServers(List<String> names, Duration readyTimeout) throws InterruptedException {
-        for (String server : names) {
-            if (hosts.stream().anyMatch(h -> h.name().equals(server))) {
-                continue;
-            }
-            long c0 = System.nanoTime();
-            CompletableFuture<SshKey> early = earlyKeys.remove(server);
-            SshKey key = early != null ? early.join() : SshKey.generate("keyless:" + server);
-            CertificateResponse cert = whileOpen(() -> {
-                CertificateResponse issued =
-                        client.requestCertificate(accessToken.accessToken(), server, key.publicKeyLine());
-                servers.add(new ServerAccess(
-                        server,
-                        issued.server().address(),
-                        issued.server().port(),
-                        issued.principal(),
-                        issued.sessionId(),
-                        issued.validBefore()));
-                return issued;
-            });
-            listener.step("certificate for " + server + ", session " + cert.sessionId(), since(c0));
-            long r0 = System.nanoTime();
-            client.awaitReady(accessToken.accessToken(), cert.sessionId(), readyTimeout);
-            listener.step("session " + cert.sessionId() + " READY", since(r0));
-            SshIdentity identity = new SshIdentity(key, cert.certificate());
-            agent.add(identity);
-            hosts.add(new SshHost(server, cert.server().address(), cert.server().port(), cert.principal(), identity));
-            if (cert.hostCaPublicKeys() != null) {
-                hostCas.addAll(cert.hostCaPublicKeys());
-            }
-        }
-        sshFiles = whileOpen(
-                () -> JobSshConfig.write(directory, agent.socket(), List.copyOf(hosts), List.copyOf(hostCas), path));
-    }
-
-    private static CompletableFuture<SshKey> generateInBackground(String server) {
-        CompletableFuture<SshKey> key = new CompletableFuture<>();
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        key.complete(SshKey.generate("keyless:" + server));
-                    } catch (RuntimeException | Error e) {
-                        key.completeExceptionally(e);
-                    }
-                },
-                "keyless-keygen");
-        t.setDaemon(true);
-        t.start();
-        return key;
-    }
-
-    /**
-     * One step of {@link #open} that creates something cleanup must undo, run under the lock
-     * cleanup waits for (so a cleanup that starts meanwhile, SIGINT during open, sees what the step
-     * created, a certificate request's session included) and only while the job is not closed.
-     */
-    private <T> T whileOpen(Supplier<T> step) {
-        creating.lock();
-        try {
-            if (closed.get()) {
-                throw new IllegalStateException("the job was closed while it was being opened (cancelled)");
-            }
-            return step.get();
-        } finally {
-            creating.unlock();
-        }
+        access.addServers(names, readyTimeout);
     }
 
     /**
@@ -268,98 +139,30 @@ public final class KeylessJob implements AutoCloseable {
 
     /**
      * As {@link #run(List, Map, Path)}, but with {@code outputMasker} not null the command's stdout
-     * and stderr reach this JVM's through {@link MaskingCopy} (each line masked), for a log the
-     * platform itself cannot mask; stdin stays inherited. Returns once both are copied.
+     * and stderr reach this JVM's through {@link dev.keyless.client.MaskingCopy} (each line masked),
+     * for a log the platform itself cannot mask; stdin stays inherited. Returns once both are copied.
      */
     public int run(List<String> command, Map<String, String> baseEnv, Path workingDirectory, Masker outputMasker)
             throws InterruptedException {
-        if (closed.get()) {
+        if (cleanup.closed()) {
             throw new IllegalStateException("the job is closed");
         }
-        Map<String, String> env = environment(baseEnv);
-        // ProcessBuilder looks a bare command name up in this JVM's PATH, not the child's: without
-        // this, `keyless exec -- ssh web-01` ran the system ssh instead of the job's wrapper.
-        List<String> argv = new ArrayList<>(command);
-        argv.set(0, onPath(command.get(0), env.get("PATH")));
-        ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
-        if (outputMasker != null) {
-            pb.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
-        }
-        if (workingDirectory != null) {
-            pb.directory(workingDirectory.toFile());
-        }
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Process process;
-        try {
-            process = pb.start();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("could not start " + command.get(0) + ": " + e.getMessage(), e);
-        }
-        running = process;
-        List<Thread> copies = outputMasker == null
-                ? List.of()
-                : List.of(
-                        copy("stdout", process.getInputStream(), System.out, outputMasker),
-                        copy("stderr", process.getErrorStream(), System.err, outputMasker));
-        try {
-            int exit = process.waitFor();
-            for (Thread t : copies) {
-                // A background child of the command may hold the pipe open: do not wait for it.
-                t.join(OUTPUT_DRAIN.toMillis());
-            }
-            return exit;
-        } catch (InterruptedException e) {
-            stopCommand();
-            throw e;
-        } finally {
-            running = null;
-        }
-    }
-
-    private static Thread copy(String name, InputStream from, OutputStream to, Masker masker) {
-        Thread t = new Thread(
-                () -> {
-                    try (from) {
-                        MaskingCopy.copy(from, to, masker);
-                    } catch (IOException e) {
-                        // The command's end closed the pipe; what was read has been written.
-                    }
-                },
-                "keyless-mask-" + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return this.command.run(command, environment(baseEnv), workingDirectory, outputMasker);
     }
 
     /** {@code name} as found on {@code path} (as execvp would), or unchanged when it has a slash or is not found. */
     static String onPath(String name, String path) {
-        if (name.contains("/") || path == null) {
-            return name;
-        }
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return name;
+        return JobCommandRunner.onPath(name, path);
     }
 
     /** {@code baseEnv} plus the variables that make ssh use this job's agent and files. */
     public Map<String, String> environment(Map<String, String> baseEnv) {
-        Map<String, String> env = new LinkedHashMap<>(baseEnv);
-        if (sshFiles != null) {
-            env.putAll(sshFiles.environment(baseEnv.get("PATH")));
-        } else if (agent != null) {
-            env.put("SSH_AUTH_SOCK", agent.socket().toString());
-        }
-        return env;
+        return access.environment(baseEnv);
     }
 
     /** Only the variables this job adds: {@code SSH_AUTH_SOCK}, {@code KEYLESS_SSH_CONFIG}, ... */
     public Map<String, String> environment() {
-        return sshFiles == null ? Map.of() : sshFiles.environment(null);
+        return access.environment();
     }
 
     /** The access token; a secret, for callers that make their own calls (never print it). */
@@ -376,7 +179,7 @@ public final class KeylessJob implements AutoCloseable {
     }
 
     public List<ServerAccess> servers() {
-        return List.copyOf(servers);
+        return access.servers();
     }
 
     /** From the first token fetch to the access token, retries included. */
@@ -391,119 +194,12 @@ public final class KeylessJob implements AutoCloseable {
 
     /** The job's {@code ssh_config}, for {@code ssh -F}. */
     public Path sshConfig() {
-        return sshFiles == null ? null : sshFiles.configFile();
+        return access.sshConfig();
     }
 
     /** Cleans up; idempotent. Never throws: problems go to the listener as warnings. */
     @Override
     public void close() {
-        cleanup();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // Called from or during shutdown: the hook is running or has run.
-        }
-    }
-
-    private void cleanup() {
-        if (!closed.compareAndSet(false, true)) {
-            awaitCleanup();
-            return;
-        }
-        try {
-            closeAll();
-        } finally {
-            cleanedUp.countDown();
-        }
-    }
-
-    /**
-     * Waits for the thread that won the race to finish cleaning up. The JVM halts as soon as its
-     * shutdown hooks return, whatever other threads are doing: if the main thread began closing
-     * (the command ended as the signal came, e.g. a Ctrl-C sent to the whole process group) and
-     * the hook returned at once, the JVM stopped mid-request and the session stayed open.
-     */
-    private void awaitCleanup() {
-        try {
-            if (!cleanedUp.await(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                listener.warn("cleanup still running after " + CLEANUP_WAIT.toSeconds() + " s; not waiting longer");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void closeAll() {
-        stopCommand();
-        boolean locked = awaitInFlight();
-        try {
-            closeSessionsAndFiles();
-        } finally {
-            if (locked) {
-                creating.unlock();
-            }
-        }
-    }
-
-    /** Waits for a step of {@link #open} in flight (a certificate request); true if it now holds the lock. */
-    private boolean awaitInFlight() {
-        try {
-            if (creating.tryLock(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        listener.warn("a certificate request was still in flight after " + IN_FLIGHT_WAIT.toSeconds()
-                + " s; its session, if one was created, ends when its certificate expires");
-        return false;
-    }
-
-    private void closeSessionsAndFiles() {
-        KeylessClient quick = client.withRetryPolicy(CLEANUP_RETRY);
-        for (ServerAccess s : servers) {
-            long t0 = System.nanoTime();
-            try {
-                quick.closeSession(accessToken.accessToken(), s.sessionId());
-                listener.step("session " + s.sessionId() + " closed", since(t0));
-            } catch (RuntimeException e) {
-                listener.warn("could not close session " + s.sessionId() + " (it ends when its certificate"
-                        + " expires): " + e.getMessage());
-            }
-        }
-        if (agent != null) {
-            try {
-                agent.close();
-            } catch (RuntimeException e) {
-                listener.warn("could not stop the ssh-agent: " + e.getMessage());
-            }
-        }
-        try {
-            TempDirs.delete(directory);
-            listener.step("removed " + directory, Duration.ZERO);
-        } catch (RuntimeException e) {
-            listener.warn("could not remove " + directory + ": " + e.getMessage());
-        }
-    }
-
-    private void stopCommand() {
-        Process p = running;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Duration since(long nanoStart) {
-        return Duration.ofNanos(System.nanoTime() - nanoStart);
+        cleanup.close();
     }
 }

@@ -141,7 +141,7 @@ public final class JobSshConfig {
         if (path == null) {
             return Optional.empty();
         }
-        for (String dir : path.split(":")) {
+        for (String dir : path.split(":", -1)) {
             if (dir.isEmpty()) {
                 continue;
             }

@@ -19,7 +19,7 @@ public record SshIdentity(SshKey key, String certificateLine) {
 
     /** The certificate in the SSH wire format (the base64 field of the line, decoded). */
     public byte[] certificateBlob() {
-        return Base64.getDecoder().decode(certificateLine.strip().split("\\s+")[1]);
+        return Base64.getDecoder().decode(certificateLine.strip().split("\\s+", -1)[1]);
     }
 
     /** Whether {@code blob} (a key or certificate a client asks to sign with) is this identity. */

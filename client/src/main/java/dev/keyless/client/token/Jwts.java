@@ -31,7 +31,7 @@ public final class Jwts {
 
     /** The decoded payload claims, or empty if the token is not a readable JWT. */
     public static Optional<Map<String, Object>> claims(String token) {
-        String[] parts = token.split("\\.");
+        String[] parts = token.split("\\.", -1);
         if (parts.length < 2) {
             return Optional.empty();
         }

@@ -2,13 +2,11 @@ package dev.keyless.client.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.client.Json;
-import dev.keyless.client.http.EnvProxySelector;
-import dev.keyless.client.http.RetryPolicy;
+import dev.keyless.client.http.HttpStack;
 import dev.keyless.client.http.RetryingSender;
 import dev.keyless.client.token.TokenSourceException.Reason;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +29,7 @@ public final class TokenHttp {
 
     /** Proxies from {@code env}, the default retry policy. */
     public static TokenHttp fromEnv(Map<String, String> env) {
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .proxy(EnvProxySelector.fromEnv(env))
-                .build();
-        return new TokenHttp(new RetryingSender(http, RetryPolicy.DEFAULT));
+        return new TokenHttp(HttpStack.builder().env(env).build());
     }
 
     /** Sends and returns the body of a 2xx answer. */

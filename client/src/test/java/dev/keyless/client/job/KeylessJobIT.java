@@ -21,6 +21,7 @@ import dev.keyless.client.http.RetryPolicy;
 import dev.keyless.client.token.PlatformTokenSource;
 import dev.keyless.protocol.SessionState;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,8 @@ class KeylessJobIT {
     static final String PLATFORM_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqb2IifQ.cGxhdGZvcm0tc2ln";
     static final String ACCESS_TOKEN = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ3bCJ9.YWNjZXNzLXNpZw";
     static final String CERT = "ssh-ed25519-cert-v01@openssh.com "
-            + Base64.getEncoder().encodeToString("not-a-real-certificate".getBytes()) + " keyless";
+            + Base64.getEncoder().encodeToString("not-a-real-certificate".getBytes(StandardCharsets.UTF_8))
+            + " keyless";
 
     private WireMockServer wm;
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());

@@ -44,8 +44,8 @@ class SshAgentIT {
             String[] lines = listed.stdout().strip().split("\n");
             assertThat(lines).hasSize(2);
             assertThat(lines[0])
-                    .startsWith(identity.certificateLine().split("\\s+")[0] + " "
-                            + identity.certificateLine().split("\\s+")[1]);
+                    .startsWith(identity.certificateLine().split("\\s+", -1)[0] + " "
+                            + identity.certificateLine().split("\\s+", -1)[1]);
             assertThat(lines[1]).isEqualTo(key.publicKeyLine());
             CommandResult delete = Commands.run(
                     List.of("ssh-add", "-D"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyless.protocol.ssh.SshWireReader;
 import dev.keyless.protocol.ssh.SshWireWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SshAgentTest {
     private static final SshKey KEY = SshKey.generate("keyless:test");
     private static final String CERT = "ssh-ed25519-cert-v01@openssh.com "
-            + Base64.getEncoder().encodeToString("certificate-blob".getBytes()) + " c";
+            + Base64.getEncoder().encodeToString("certificate-blob".getBytes(StandardCharsets.UTF_8)) + " c";
 
     @TempDir
     static Path tmp;
@@ -78,17 +79,18 @@ class SshAgentTest {
             SshWireReader in = new SshWireReader(agent.handle(new byte[] {SshAgent.REQUEST_IDENTITIES}));
             assertThat(in.readByte()).isEqualTo(SshAgent.IDENTITIES_ANSWER);
             assertThat(in.readUint32()).isEqualTo(2);
-            assertThat(in.readString()).isEqualTo("certificate-blob".getBytes());
-            assertThat(new String(in.readString())).isEqualTo("keyless:test");
+            assertThat(in.readString()).isEqualTo("certificate-blob".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(in.readString(), StandardCharsets.UTF_8)).isEqualTo("keyless:test");
             assertThat(in.readString()).isEqualTo(KEY.publicKeyBlob());
         }
     }
 
     @Test
     void signaturesVerifyWithThePublicKey() throws Exception {
-        byte[] data = "session-id-and-userauth-request".getBytes();
+        byte[] data = "session-id-and-userauth-request".getBytes(StandardCharsets.UTF_8);
         try (SshAgent agent = agent()) {
-            for (byte[] blob : new byte[][] {"certificate-blob".getBytes(), KEY.publicKeyBlob()}) {
+            for (byte[] blob :
+                    new byte[][] {"certificate-blob".getBytes(StandardCharsets.UTF_8), KEY.publicKeyBlob()}) {
                 SshWireReader in = new SshWireReader(agent.handle(new SshWireWriter()
                         .writeByte(13)
                         .writeString(blob)
@@ -97,7 +99,7 @@ class SshAgentTest {
                         .toByteArray()));
                 assertThat(in.readByte()).isEqualTo(SshAgent.SIGN_RESPONSE);
                 SshWireReader sig = new SshWireReader(in.readString());
-                assertThat(new String(sig.readString())).isEqualTo("ssh-ed25519");
+                assertThat(new String(sig.readString(), StandardCharsets.UTF_8)).isEqualTo("ssh-ed25519");
                 Signature verifier = Signature.getInstance("Ed25519");
                 verifier.initVerify(publicKey(KEY));
                 verifier.update(data);

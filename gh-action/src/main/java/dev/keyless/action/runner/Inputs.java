@@ -47,15 +47,12 @@ public final class Inputs {
         if (v.isEmpty()) {
             return defaultValue;
         }
-        switch (v.get()) {
-            case "true", "True", "TRUE":
-                return true;
-            case "false", "False", "FALSE":
-                return false;
-            default:
-                throw new IllegalArgumentException(
-                        "input '" + input + "' must be true or false (YAML 1.2 core schema), got '" + v.get() + "'");
-        }
+        return switch (v.get()) {
+            case "true", "True", "TRUE" -> true;
+            case "false", "False", "FALSE" -> false;
+            default -> throw new IllegalArgumentException(
+                    "input '" + input + "' must be true or false (YAML 1.2 core schema), got '" + v.get() + "'");
+        };
     }
 
     /** A required input is missing or blank. */

@@ -1,10 +1,12 @@
 package dev.keyless.agent.cli;
 
+import dev.keyless.agent.AgentRuntime;
 import dev.keyless.agent.api.AgentApi;
 import dev.keyless.agent.api.AgentKey;
 import dev.keyless.agent.os.AtomicFiles;
 import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.StateStore;
+import dev.keyless.client.http.RetryPolicy;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
 import java.io.ByteArrayOutputStream;
@@ -57,6 +59,12 @@ public final class EnrollCommand implements Callable<Integer> {
                     + " (the default when no token option is given)")
     String tokenFile;
 
+    @Option(
+            names = "--ca-bundle",
+            paramLabel = "PEM",
+            description = "PEM file of CAs to trust for the service's TLS instead of the JDK's (kept for run)")
+    Path caBundle;
+
     @Option(names = "--state-dir", defaultValue = "/var/lib/keyless-agent")
     Path stateDir;
 
@@ -91,8 +99,13 @@ public final class EnrollCommand implements Callable<Integer> {
         String hostPublicKey =
                 Files.readString(hostKey, StandardCharsets.US_ASCII).strip();
         AgentKey key = AgentKey.generate();
-        Enrolled enrolled = new AgentApi(service, team, null)
-                .enroll(new Enroll(server, enrolmentToken, key.publicKeyLine(), hostPublicKey));
+        AgentApi api = new AgentApi(
+                service,
+                team,
+                null,
+                AgentApi.DEFAULT_TIMEOUT,
+                AgentRuntime.http(caBundle, AgentApi.DEFAULT_TIMEOUT, RetryPolicy.NONE));
+        Enrolled enrolled = api.enroll(new Enroll(server, enrolmentToken, key.publicKeyLine(), hostPublicKey));
         if (enrolled.hostCertificate() == null
                 || !CERTIFICATE.matcher(enrolled.hostCertificate().strip()).matches()) {
             System.err.println("keyless-agent: the service sent no valid host certificate");
@@ -107,6 +120,7 @@ public final class EnrollCommand implements Callable<Integer> {
         AgentState state = new AgentState();
         state.agentId = enrolled.agentId();
         state.serviceUrl = service.toString();
+        state.caBundle = caBundle == null ? null : caBundle.toAbsolutePath().toString();
         state.team = team;
         state.server = server;
         state.hostCertificate = certificate.toString();

@@ -4,6 +4,7 @@ import dev.keyless.agent.AgentRuntime;
 import dev.keyless.agent.ssh.OpenSshCertificates;
 import dev.keyless.agent.ssh.OpenSshCertificates.CertificateInfo;
 import dev.keyless.agent.state.StateStore;
+import dev.keyless.client.http.RetryPolicy;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.sudo.RoleNames;
 import java.nio.file.Path;
@@ -51,7 +52,13 @@ public final class PamHookCommand implements Callable<Integer> {
         }
         try {
             StateStore store = new StateStore(stateDir);
-            AgentRuntime.api(stateDir, store.load(), Clock.systemUTC(), Duration.ofSeconds(Math.max(1, timeoutSeconds)))
+            // One attempt: the login waits for the hook, so its timeout is the whole budget.
+            AgentRuntime.api(
+                            stateDir,
+                            store.load(),
+                            Clock.systemUTC(),
+                            Duration.ofSeconds(Math.max(1, timeoutSeconds)),
+                            RetryPolicy.NONE)
                     .login(login.get());
             return 0;
         } catch (RuntimeException e) {

@@ -77,7 +77,7 @@ public final class HostCertificateRenewal {
         if (published == null || published.isEmpty()) {
             return;
         }
-        String[] newest = published.get(published.size() - 1).strip().split("\\s+");
+        String[] newest = published.get(published.size() - 1).strip().split("\\s+", -1);
         Optional<Validity> validity = installed();
         if (newest.length >= 2
                 && validity.isPresent()

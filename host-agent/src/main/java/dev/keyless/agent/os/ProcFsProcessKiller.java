@@ -87,7 +87,7 @@ public final class ProcFsProcessKiller implements ProcessKiller {
     private static Optional<CertificateInfo> certificateOf(long pid) {
         try {
             byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-            for (String variable : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+            for (String variable : new String(environ, StandardCharsets.UTF_8).split("\0", -1)) {
                 if (variable.startsWith("SSH_USER_AUTH=")) {
                     Path file = Path.of(variable.substring("SSH_USER_AUTH=".length()));
                     return OpenSshCertificates.find(Files.readString(file, StandardCharsets.UTF_8));

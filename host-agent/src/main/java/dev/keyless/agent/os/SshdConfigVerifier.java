@@ -63,7 +63,7 @@ public final class SshdConfigVerifier {
     /** Compares {@code sshd -T} output with {@link #expected()}. */
     Report compare(String sshdOutput) {
         Map<String, String> actual = new LinkedHashMap<>();
-        for (String line : sshdOutput.split("\n")) {
+        for (String line : sshdOutput.split("\n", -1)) {
             int space = line.indexOf(' ');
             if (space > 0) {
                 // The first occurrence: the value sshd uses for a single-valued keyword.

@@ -39,7 +39,7 @@ public final class OpenSshCertificates {
         if (line == null) {
             return Optional.empty();
         }
-        String[] words = line.strip().split("\\s+");
+        String[] words = line.strip().split("\\s+", -1);
         if (words.length < 2 || !KEY_FIELDS.containsKey(words[0])) {
             return Optional.empty();
         }
@@ -71,8 +71,8 @@ public final class OpenSshCertificates {
         if (text == null) {
             return Optional.empty();
         }
-        for (String line : text.split("\n")) {
-            String[] words = line.strip().split("\\s+");
+        for (String line : text.split("\n", -1)) {
+            String[] words = line.strip().split("\\s+", -1);
             for (int i = 0; i + 1 < words.length; i++) {
                 if (KEY_FIELDS.containsKey(words[i])) {
                     Optional<CertificateInfo> info = parse(words[i], words[i + 1]);

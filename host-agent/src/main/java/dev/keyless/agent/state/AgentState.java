@@ -13,6 +13,9 @@ import java.util.TreeMap;
 public final class AgentState {
     public String agentId;
     public String serviceUrl;
+    /** The PEM bundle that replaces the JDK trust store for the service's TLS; null for none. */
+    public String caBundle;
+
     public String team;
     public String server;
     public String hostCertificate;

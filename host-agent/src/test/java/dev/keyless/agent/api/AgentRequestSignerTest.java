@@ -52,7 +52,7 @@ class AgentRequestSignerTest {
     void aRequestWithoutABodySignsTheDigestOfNoBytes() throws Exception {
         AgentRequestSigner signer = new AgentRequestSigner(AgentKey.generate(), "a", "t", "s", clock);
         String jws = signer.authorization("GET", "/x", new byte[0]).substring("KeylessAgent ".length());
-        JsonNode claims = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jws.split("\\.")[1]));
+        JsonNode claims = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jws.split("\\.", -1)[1]));
         assertThat(claims.get("body_sha256").asText()).isEqualTo("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
     }
 
@@ -64,7 +64,7 @@ class AgentRequestSignerTest {
     }
 
     private static byte[] publicKeyBytes(String line) {
-        ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(line.split(" ")[1]));
+        ByteBuffer blob = ByteBuffer.wrap(Base64.getDecoder().decode(line.split(" ", -1)[1]));
         byte[] type = new byte[blob.getInt()];
         blob.get(type);
         assertThat(new String(type, StandardCharsets.US_ASCII)).isEqualTo("ssh-ed25519");

@@ -7,6 +7,7 @@ import dev.keyless.protocol.AgentRequests.AgentSession;
 import dev.keyless.protocol.SessionState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class SessionVerifierTest {
                         "role too long", session(ID, "a".repeat(30), "wl_" + "a".repeat(30), "1", List.of()), "role"),
                 Arguments.of("role unicode", session(ID, "deplоyer", "wl_deplоyer", "1", List.of()), "role"),
                 Arguments.of("id traversal", session("../../etc/passwd", "d", "wl_d", "1", List.of()), "id"),
-                Arguments.of("id upper case", session(ID.toUpperCase(), "d", "wl_d", "1", List.of()), "id"),
+                Arguments.of("id upper case", session(ID.toUpperCase(Locale.ROOT), "d", "wl_d", "1", List.of()), "id"),
                 Arguments.of("serial negative", session(ID, "d", "wl_d", "-1", List.of()), "serial"),
                 Arguments.of("serial over u64", session(ID, "d", "wl_d", "18446744073709551616", List.of()), "serial"),
                 Arguments.of(

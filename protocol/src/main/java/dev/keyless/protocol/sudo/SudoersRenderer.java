@@ -24,6 +24,8 @@ public final class SudoersRenderer {
     private SudoersRenderer() {}
 
     /**
+     * The sudoers file of one session: its role's account may run exactly {@code commands}.
+     *
      * @param sessionId the session the file belongs to, {@code [A-Za-z0-9-]{1,64}}
      * @param role the role; the sudoers user is {@code wl_<role>}
      * @param commands validated commands; empty renders a file that grants nothing

@@ -161,9 +161,9 @@ public final class AccessTokenVerifier {
             Map<String, Object> header =
                     JSONObjectUtils.parse(new Base64URL(compactJwt.substring(0, dot)).decodeToString());
             Object typ = header.get("typ");
-            return typ instanceof String
-                    && (AccessTokenIssuer.TYPE.equalsIgnoreCase((String) typ)
-                            || ("application/" + AccessTokenIssuer.TYPE).equalsIgnoreCase((String) typ));
+            return typ instanceof String t
+                    && (AccessTokenIssuer.TYPE.equalsIgnoreCase(t)
+                            || ("application/" + AccessTokenIssuer.TYPE).equalsIgnoreCase(t));
         } catch (ParseException | RuntimeException e) {
             return false;
         }

@@ -9,8 +9,8 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import jakarta.inject.Singleton;
@@ -78,16 +78,7 @@ public class AdminService {
     /** The team's admins, by name; tokens are stored hashed and never shown again. */
     public List<AdminView> list(AdminPrincipal by) {
         by.require(AdminRole.SECURITY_ADMIN, AdminRole.AUDITOR);
-        return db.read(c -> Db.query(
-                c,
-                "SELECT name, role, owner, created_by, created_at FROM admin WHERE team = ? ORDER BY name",
-                rs -> new AdminView(
-                        rs.getString("name"),
-                        AdminRole.valueOf(rs.getString("role")).wireName(),
-                        rs.getString("owner"),
-                        rs.getString("created_by"),
-                        Db.instant(rs, "created_at")),
-                by.team()));
+        return db.read(c -> AdminRepository.list(c, by.team()));
     }
 
     /**
@@ -141,16 +132,7 @@ public class AdminService {
 
     /** The four-eyes facts of an admin of the team, inside the caller's transaction. */
     public static Optional<AdminFacts> facts(Connection c, String team, String name) throws SQLException {
-        return Db.queryOne(
-                c,
-                "SELECT name, role, owner, created_at FROM admin WHERE team = ? AND name = ?",
-                rs -> new AdminFacts(
-                        rs.getString("name"),
-                        AdminRole.valueOf(rs.getString("role")),
-                        rs.getString("owner"),
-                        Db.instant(rs, "created_at")),
-                team,
-                name);
+        return AdminRepository.facts(c, team, name);
     }
 
     private static String ownerOfNew(Connection c, String team, String name, AdminRole role, String createdBy)
@@ -164,26 +146,12 @@ public class AdminService {
     }
 
     private static long securityAdmins(Connection c, String team) throws SQLException {
-        return Db.queryOne(
-                        c,
-                        "SELECT COUNT(*) FROM admin WHERE team = ? AND role = ?",
-                        rs -> rs.getLong(1),
-                        team,
-                        AdminRole.SECURITY_ADMIN.name())
-                .orElse(0L);
+        return AdminRepository.count(c, team, AdminRole.SECURITY_ADMIN);
     }
 
     private boolean insertOwned(Connection c, String team, String name, AdminRole role, String createdBy, String owner)
             throws SQLException {
-        return Db.insertIfAbsent(
-                c,
-                "INSERT INTO admin (team, name, role, created_by, created_at, owner) VALUES (?, ?, ?, ?, ?, ?)",
-                team,
-                name,
-                role.name(),
-                createdBy,
-                clock.instant(),
-                owner);
+        return AdminRepository.insert(c, team, name, role, createdBy, clock.instant(), owner);
     }
 
     /**

@@ -13,7 +13,7 @@ import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.AgentRequests.Ready;
 import dev.keyless.service.admin.AdminPrincipal;
-import dev.keyless.service.session.ClientAddress;
+import dev.keyless.service.observability.ClientAddress;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

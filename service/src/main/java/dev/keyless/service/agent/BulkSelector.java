@@ -2,8 +2,8 @@ package dev.keyless.service.agent;
 
 import dev.keyless.protocol.AgentRequests.BulkEnrollmentTokens;
 import dev.keyless.protocol.Problem.FieldError;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import java.util.ArrayList;
 import java.util.List;

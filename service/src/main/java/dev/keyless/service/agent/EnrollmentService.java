@@ -21,8 +21,8 @@ import dev.keyless.service.ca.SshCertificateBuilder;
 import dev.keyless.service.ca.SshPublicKey;
 import dev.keyless.service.ca.SshPublicKeys;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.server.ServerService;
 import dev.keyless.service.server.TargetServer;
@@ -127,14 +127,7 @@ public class EnrollmentService {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = "kle_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Db.update(
-                c,
-                "INSERT INTO enrollment_token (token_hash, team, server, created_by, expires_at) VALUES (?, ?, ?, ?, ?)",
-                AdminTokens.hash(token),
-                by.team(),
-                serverName,
-                by.name(),
-                expires);
+        EnrollmentTokenRepository.insert(c, AdminTokens.hash(token), by.team(), serverName, by.name(), expires);
         return token;
     }
 
@@ -158,24 +151,14 @@ public class EnrollmentService {
         Instant now = clock.instant();
         String agentId = UUID.randomUUID().toString();
         TargetServer server = db.write(c -> {
-            boolean valid = Db.queryOne(
-                            c,
-                            "SELECT server FROM enrollment_token WHERE token_hash = ? AND team = ? AND used_at IS NULL"
-                                    + " AND expires_at > ? FOR UPDATE",
-                            rs -> rs.getString(1),
-                            AdminTokens.hash(request.enrollmentToken()),
-                            team,
-                            now)
+            boolean valid = EnrollmentTokenRepository.lockUnused(
+                            c, AdminTokens.hash(request.enrollmentToken()), team, now)
                     .filter(serverName::equals)
                     .isPresent();
             if (!valid || known.isEmpty()) {
                 throw invalidToken();
             }
-            Db.update(
-                    c,
-                    "UPDATE enrollment_token SET used_at = ? WHERE token_hash = ?",
-                    now,
-                    AdminTokens.hash(request.enrollmentToken()));
+            EnrollmentTokenRepository.markUsed(c, AdminTokens.hash(request.enrollmentToken()), now);
             // Stored without their comments: a comment is free text of up to 16 KiB that nothing
             // reads back, and without it every key the parser accepts fits its column (the
             // largest, 16384-bit RSA, is a 2.8 KiB line; host_public_key is 4096 since V9).
@@ -230,7 +213,7 @@ public class EnrollmentService {
         Duration tenth = hostCertificateTtl.dividedBy(10);
         Duration backdate = tenth.compareTo(HOST_CERT_BACKDATE) < 0 ? tenth : HOST_CERT_BACKDATE;
         return SshCertificateBuilder.hostCertificate(hostKey)
-                .serial(random.nextLong() & Long.MAX_VALUE | 1)
+                .serial((random.nextLong() & Long.MAX_VALUE) | 1)
                 .keyId("keyless-host:" + team + ":" + server.name())
                 .principals(principals)
                 .validAfter(now.minus(backdate))

@@ -223,4 +223,10 @@ final class AuditRepository {
         return Db.queryOne(
                 c, "SELECT hash FROM audit_event WHERE team = ? AND seq = ?", rs -> rs.getString(1), team, seq);
     }
+
+    /** Events committed but not chained yet, all teams (index {@code audit_event_pending}). */
+    static long unchained(Connection c) throws SQLException {
+        return Db.queryOne(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL", rs -> rs.getLong(1))
+                .orElse(0L);
+    }
 }

@@ -6,9 +6,11 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.ca.CaKeyRepository.Row;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.sealing.SecretBox;
+import dev.keyless.service.team.TeamService;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -33,8 +35,6 @@ public class CaService {
     static final Duration RELOAD = Duration.ofSeconds(10);
 
     private record CaKeys(Ed25519CertificateAuthority signer, List<String> publicKeyLines, Instant loadedAt) {}
-
-    private record Row(String keyId, String publicKey, String sealed, long createdAt) {}
 
     private final Db db;
     private final SecretBox secrets;
@@ -66,7 +66,7 @@ public class CaService {
     public List<String> rotate(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
         db.write(c -> {
-            lock(c, by.team(), kind);
+            lock(c, by.team());
             String keyId = add(c, by.team(), kind);
             audit.record(AuditEntry.of(by.team(), AuditEventType.CA_ROTATE)
                     .actor("admin", by.name())
@@ -82,7 +82,7 @@ public class CaService {
     public List<String> retire(AdminPrincipal by, CaKind kind) {
         by.require(AdminRole.SECURITY_ADMIN);
         db.write(c -> {
-            lock(c, by.team(), kind);
+            lock(c, by.team());
             List<Row> rows = rows(c, by.team(), kind);
             if (rows.size() < 2) {
                 throw new KeylessException(
@@ -93,13 +93,7 @@ public class CaService {
             List<String> old = new java.util.ArrayList<>();
             for (Row r : rows) {
                 if (!r.keyId().equals(newest.keyId())) {
-                    Db.update(
-                            c,
-                            "UPDATE ca_key SET active = ? WHERE team = ? AND kind = ? AND key_id = ?",
-                            false,
-                            by.team(),
-                            kind.column(),
-                            r.keyId());
+                    CaKeyRepository.retire(c, by.team(), kind, r.keyId());
                     old.add(r.keyId());
                 }
             }
@@ -114,26 +108,20 @@ public class CaService {
     }
 
     /** Serializes rotations of one team's CA across replicas (the team row is the lock). */
-    private static void lock(Connection c, String team, CaKind kind) throws SQLException {
-        if (Db.queryOne(c, "SELECT name FROM team WHERE name = ? FOR UPDATE", rs -> rs.getString(1), team)
-                .isEmpty()) {
-            throw new KeylessException(ProblemType.NOT_FOUND, "No such team");
-        }
+    private static void lock(Connection c, String team) throws SQLException {
+        TeamService.lock(c, team);
     }
 
     private String add(Connection c, String team, CaKind kind) throws SQLException {
         Ed25519CertificateAuthority ca = Ed25519CertificateAuthority.generate(random);
         String keyId = ca.publicKey().fingerprintSha256();
-        Db.insertIfAbsent(
+        CaKeyRepository.insert(
                 c,
-                "INSERT INTO ca_key (team, kind, key_id, public_key, sealed_private, active, created_at) VALUES (?, ?,"
-                        + " ?, ?, ?, ?, ?)",
                 team,
-                kind.column(),
+                kind,
                 keyId,
                 ca.publicKeyLine("keyless-" + kind.column() + "-ca@" + team),
                 secrets.seal(ca.seed(), aad(team, kind, keyId)),
-                true,
                 // Strictly after every existing key of the kind: the newest signs.
                 Math.max(
                         clock.millis(),
@@ -188,14 +176,7 @@ public class CaService {
     }
 
     private static List<Row> rows(Connection c, String team, CaKind kind) throws SQLException {
-        return Db.query(
-                c,
-                "SELECT key_id, public_key, sealed_private, created_at FROM ca_key WHERE team = ? AND kind = ? AND"
-                        + " active = ? ORDER BY created_at",
-                rs -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)),
-                team,
-                kind.column(),
-                true);
+        return CaKeyRepository.active(c, team, kind);
     }
 
     /** Binds each sealed key to its row, so sealed values cannot be swapped between rows. */

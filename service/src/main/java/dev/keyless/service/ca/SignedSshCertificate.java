@@ -9,6 +9,7 @@ import java.util.Objects;
  * wire blob. {@link #toLine()} gives the form ssh and sshd read ({@code *-cert.pub} files). Immutable and
  * thread-safe; {@link #blob()} returns a copy.
  */
+@SuppressWarnings("ArrayRecordComponent") // the bytes are the value; equality is not used
 public record SignedSshCertificate(SshCertificate certificate, SshPublicKey signatureKey, byte[] blob) {
     public SignedSshCertificate {
         Objects.requireNonNull(certificate, "certificate");

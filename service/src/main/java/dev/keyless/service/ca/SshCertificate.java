@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * <p>Construction enforces the same rules as {@link SshCertificateBuilder#validate()} and throws
  * {@link IllegalArgumentException} with a fixed message otherwise. Immutable and thread-safe.
  */
+@SuppressWarnings("ArrayRecordComponent") // the bytes are the value; equality is not used
 public record SshCertificate(
         SshCertificateType type,
         SshPublicKey publicKey,

@@ -14,6 +14,7 @@ import java.util.Objects;
  * throws {@link PublicKeyRejectedException} otherwise, so every instance is a supported, strong-enough key.
  * Immutable and thread-safe; {@link #blob()} returns a copy.
  */
+@SuppressWarnings("ArrayRecordComponent") // the bytes are the value; equality is not used
 public record SshPublicKey(String keyType, byte[] blob, String comment) {
     public SshPublicKey {
         Objects.requireNonNull(keyType, "keyType");

@@ -26,6 +26,7 @@ record ClaimPath(List<String> tokens) {
         return new ClaimPath(tokens);
     }
 
+    @SuppressWarnings("IncrementInForLoopAndHeader") // an escape consumes its second character
     private static String unescape(String name, String raw) {
         StringBuilder out = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {

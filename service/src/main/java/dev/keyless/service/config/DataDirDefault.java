@@ -17,7 +17,7 @@ public final class DataDirDefault {
     /** The property to add to the service's start, or nothing when the data dir is configured. */
     public static Map<String, Object> fromEnvironment(Map<String, String> env, String userHome) {
         String configured = env.get("KEYLESS_DATA_DIR");
-        if (configured != null && !configured.isBlank() || System.getProperty(PROPERTY) != null) {
+        if ((configured != null && !configured.isBlank()) || System.getProperty(PROPERTY) != null) {
             return Map.of();
         }
         return Map.of(PROPERTY, perUser(env, userHome).toString());

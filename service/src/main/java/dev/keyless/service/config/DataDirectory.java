@@ -109,7 +109,7 @@ final class DataDirectory implements BeanCreatedEventListener<DatasourceConfigur
         } else if (rest.startsWith("mem:")
                 || rest.startsWith("tcp:")
                 || rest.startsWith("ssl:")
-                || rest.contains(":") && !rest.matches("[A-Za-z]:.*")) {
+                || (rest.contains(":") && !rest.matches("[A-Za-z]:.*"))) {
             return Optional.empty();
         }
         if (rest.startsWith("~")) {

@@ -17,6 +17,7 @@ import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.role.RoleService;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -235,13 +236,7 @@ public class ConnectionService {
         by.require(DEVOPS_ADMIN, SECURITY_ADMIN);
         db.write(c -> {
             WorkloadConnection current = lockForChange(c, by, name, "deleted");
-            long roles = Db.queryOne(
-                            c,
-                            "SELECT COUNT(*) FROM workload_role WHERE team = ? AND connection = ?",
-                            rs -> rs.getLong(1),
-                            by.team(),
-                            name)
-                    .orElse(0L);
+            long roles = RoleService.countUsing(c, by.team(), name);
             if (roles > 0) {
                 throw new KeylessException(
                         ProblemType.RESOURCE_IN_USE,

@@ -2,7 +2,7 @@ package dev.keyless.service.console;
 
 import dev.keyless.service.admin.AdminSession;
 import dev.keyless.service.admin.ConsoleSessions;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a /32 or /128. */
+@SuppressWarnings("ArrayRecordComponent") // the bytes are the value; equality is not used
 record Cidr(byte[] network, int prefix) {
 
     static Cidr parse(String text) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * can send one; an unparseable hop stops the walk at the last address that was vouched for.
  */
 @Singleton
+@SuppressWarnings("StringSplitter") // header lists: a trailing empty element is dropped, as it always was
 public final class ClientIps {
     static final String ATTRIBUTE = "keyless.client-ip";
     private static final int MAX_HOPS = 32;

@@ -13,9 +13,10 @@ import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.operator.TeamFounding.Founder;
-import dev.keyless.service.policy.Names;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.team.TeamService;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.List;
@@ -36,6 +37,7 @@ class TeamCreation {
     private final TeamFounding founding;
     private final AdminService admins;
     private final AuditService audit;
+    private final TeamService teams;
     private final SecureRandom random;
     private final OperatorToken operatorToken;
     private final String bootstrapTeam;
@@ -45,6 +47,7 @@ class TeamCreation {
             TeamFounding founding,
             AdminService admins,
             AuditService audit,
+            TeamService teams,
             SecureRandom random,
             OperatorToken operatorToken,
             KeylessSettings settings) {
@@ -52,6 +55,7 @@ class TeamCreation {
         this.founding = founding;
         this.admins = admins;
         this.audit = audit;
+        this.teams = teams;
         this.random = random;
         this.operatorToken = operatorToken;
         this.bootstrapTeam = settings.bootstrapTeam();
@@ -108,6 +112,6 @@ class TeamCreation {
     }
 
     List<String> list(Operator by) {
-        return db.read(c -> Db.query(c, "SELECT name FROM team ORDER BY name", rs -> rs.getString(1)));
+        return teams.names();
     }
 }

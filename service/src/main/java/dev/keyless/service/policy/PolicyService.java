@@ -13,6 +13,7 @@ import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
 import dev.keyless.service.db.Json;
 import dev.keyless.service.problem.KeylessException;
+import dev.keyless.service.role.RoleService;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -67,13 +68,7 @@ public class PolicyService {
         Instant now = clock.instant();
         db.write(c -> {
             TeamService.configVersion(c, by.team());
-            if (!Db.insertIfAbsent(
-                    c,
-                    "INSERT INTO policy (team, name, spec, updated_at) VALUES (?, ?, ?, ?)",
-                    by.team(),
-                    rules.name(),
-                    Json.write(spec),
-                    now)) {
+            if (!PolicyRepository.insert(c, by.team(), rules.name(), spec, now)) {
                 throw new KeylessException(
                         ProblemType.ALREADY_EXISTS, "A policy named '" + rules.name() + "' already exists");
             }
@@ -99,13 +94,7 @@ public class PolicyService {
             Set<String> removed = new HashSet<>(current.rules().roles());
             removed.removeAll(rules.roles());
             retire(c, by.team(), removed);
-            Db.update(
-                    c,
-                    "UPDATE policy SET spec = ?, updated_at = ? WHERE team = ? AND name = ?",
-                    Json.write(named),
-                    now,
-                    by.team(),
-                    name);
+            PolicyRepository.update(c, by.team(), name, named, now);
             TeamService.bumpConfigVersion(c, by.team());
             audit.record(
                     event(by, AuditEventType.POLICY_UPDATE, name).detail("roles", String.join(",", rules.roles())));
@@ -121,7 +110,7 @@ public class PolicyService {
             StoredPolicy current =
                     find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("policy", name));
             retire(c, by.team(), new HashSet<>(current.rules().roles()));
-            Db.update(c, "DELETE FROM policy WHERE team = ? AND name = ?", by.team(), name);
+            PolicyRepository.delete(c, by.team(), name);
             TeamService.bumpConfigVersion(c, by.team());
             audit.record(event(by, AuditEventType.POLICY_DELETE, name));
             return null;
@@ -143,7 +132,7 @@ public class PolicyService {
     private static void retire(Connection c, String team, Set<String> roles) throws SQLException {
         for (String role : roles) {
             long generation = Generations.next(c, team, ROLE_GENERATION, role);
-            Db.update(c, "UPDATE workload_role SET generation = ? WHERE team = ? AND name = ?", generation, team, role);
+            RoleService.setGeneration(c, team, role, generation);
         }
     }
 
@@ -179,20 +168,13 @@ public class PolicyService {
     }
 
     private static List<StoredPolicy> all(Connection c, String team) throws SQLException {
-        return Db.query(
-                c,
-                "SELECT spec, updated_at FROM policy WHERE team = ? ORDER BY name",
-                rs -> stored(rs.getString(1), Db.instant(rs, "updated_at")),
-                team);
+        return PolicyRepository.all(c, team).stream()
+                .map(r -> stored(r.spec(), r.updatedAt()))
+                .toList();
     }
 
     private static Optional<StoredPolicy> find(Connection c, String team, String name) throws SQLException {
-        return Db.queryOne(
-                c,
-                "SELECT spec, updated_at FROM policy WHERE team = ? AND name = ?",
-                rs -> stored(rs.getString(1), Db.instant(rs, "updated_at")),
-                team,
-                name);
+        return PolicyRepository.find(c, team, name).map(r -> stored(r.spec(), r.updatedAt()));
     }
 
     private static StoredPolicy stored(String json, Instant updatedAt) {

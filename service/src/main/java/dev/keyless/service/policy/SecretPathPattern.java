@@ -1,5 +1,7 @@
 package dev.keyless.service.policy;
 
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.SecretNames;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

@@ -133,7 +133,7 @@ final class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Prob
             return "[" + ref.getIndex() + "]";
         }
         Object from = ref.getFrom();
-        boolean mapKey = from instanceof Map<?, ?> || from instanceof Class<?> c && Map.class.isAssignableFrom(c);
+        boolean mapKey = from instanceof Map<?, ?> || (from instanceof Class<?> c && Map.class.isAssignableFrom(c));
         String name = ref.getFieldName();
         return !mapKey && SAFE_FIELD.matcher(name).matches() ? "'" + name + "'" : "{key}";
     }

@@ -73,4 +73,28 @@ final class RoleRepository {
                 rs.getLong("generation"),
                 Db.instant(rs, "updated_at"));
     }
+
+    static long countUsing(Connection c, String team, String connection) throws SQLException {
+        return Db.queryOne(
+                        c,
+                        "SELECT COUNT(*) FROM workload_role WHERE team = ? AND connection = ?",
+                        rs -> rs.getLong(1),
+                        team,
+                        connection)
+                .orElse(0L);
+    }
+
+    static boolean lock(Connection c, String team, String name) throws SQLException {
+        return Db.queryOne(
+                        c,
+                        "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
+                        rs -> rs.getString(1),
+                        team,
+                        name)
+                .isPresent();
+    }
+
+    static void setGeneration(Connection c, String team, String name, long generation) throws SQLException {
+        Db.update(c, "UPDATE workload_role SET generation = ? WHERE team = ? AND name = ?", generation, team, name);
+    }
 }

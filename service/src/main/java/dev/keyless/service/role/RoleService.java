@@ -13,7 +13,7 @@ import dev.keyless.service.claims.ClaimConditions;
 import dev.keyless.service.claims.InvalidConditionException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Generations;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
@@ -33,11 +33,18 @@ public class RoleService {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
+    private final ConnectionNames connections;
     private final ApplicationEventPublisher<RoleChanged> changes;
     private final VersionedCache<List<WorkloadRole>> cache = new VersionedCache<>();
 
-    RoleService(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<RoleChanged> changes) {
+    RoleService(
+            Db db,
+            Clock clock,
+            AuditService audit,
+            ConnectionNames connections,
+            ApplicationEventPublisher<RoleChanged> changes) {
         this.db = db;
+        this.connections = connections;
         this.clock = clock;
         this.audit = audit;
         this.changes = changes;
@@ -105,7 +112,7 @@ public class RoleService {
 
     public void delete(AdminPrincipal by, String name) {
         by.require(SECURITY_ADMIN);
-        WorkloadRole role = db.write(c -> {
+        db.write(c -> {
             WorkloadRole r =
                     RoleRepository.find(c, by.team(), name).orElseThrow(() -> KeylessException.notFound("role", name));
             RoleRepository.delete(c, by.team(), name);
@@ -129,14 +136,7 @@ public class RoleService {
         } catch (InvalidConditionException e) {
             throw KeylessException.invalid("claims." + e.field(), e.getMessage());
         }
-        boolean connectionExists = Db.queryOne(
-                        c,
-                        "SELECT name FROM workload_connection WHERE team = ? AND name = ?",
-                        rs -> rs.getString(1),
-                        team,
-                        connection)
-                .isPresent();
-        if (!connectionExists) {
+        if (!connections.exists(c, team, connection)) {
             throw KeylessException.invalid("connection", "no connection named '" + connection + "' in this team");
         }
         return new WorkloadRole(team, roleName, connection, claims, conditions, 0, clock.instant());
@@ -152,5 +152,23 @@ public class RoleService {
                 .actor("admin", by.name())
                 .role(r.name())
                 .connection(r.connection());
+    }
+
+    /** How many of the team's roles use the connection, inside the caller's transaction. */
+    public static long countUsing(Connection c, String team, String connection) throws SQLException {
+        return RoleRepository.countUsing(c, team, connection);
+    }
+
+    /**
+     * Locks the role's row until the transaction ends (a certificate request serializes on it to
+     * count the role's open sessions); false if there is no such role.
+     */
+    public static boolean lock(Connection c, String team, String name) throws SQLException {
+        return RoleRepository.lock(c, team, name);
+    }
+
+    /** Moves the role to a new generation (its access tokens retire), inside the caller's transaction. */
+    public static void setGeneration(Connection c, String team, String name, long generation) throws SQLException {
+        RoleRepository.setGeneration(c, team, name, generation);
     }
 }

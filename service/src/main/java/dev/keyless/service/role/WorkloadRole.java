@@ -2,7 +2,7 @@ package dev.keyless.service.role;
 
 import dev.keyless.protocol.RoleRequests.RoleView;
 import dev.keyless.service.claims.ClaimConditions;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import java.time.Instant;
 import java.util.Map;
 

@@ -153,6 +153,7 @@ public final class MasterKeySource {
         return key;
     }
 
+    @SuppressWarnings("EnumOrdinal") // PosixFilePermission is declared in mode-bit order, owner read first
     private static String octal(Set<PosixFilePermission> mode) {
         int bits = 0;
         for (PosixFilePermission p : mode) {

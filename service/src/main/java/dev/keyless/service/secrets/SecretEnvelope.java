@@ -10,7 +10,7 @@ import java.util.Arrays;
  * sealed under it with AES-256-GCM ({@link SecretBox}), bound to the version's team, folder, name
  * and version, and the data key is sealed under the master key with the same binding. A sealed
  * pair copied to another row fails to open; rotating the master key re-seals data keys only
- * ({@link #reseal}). Keys and plaintexts are wiped as soon as they are used. Thread-safe.
+ * ({@code reseal}). Keys and plaintexts are wiped as soon as they are used. Thread-safe.
  */
 @Singleton
 final class SecretEnvelope {

@@ -1,7 +1,7 @@
 package dev.keyless.service.secrets;
 
-import dev.keyless.service.policy.Names;
-import dev.keyless.service.policy.SecretNames;
+import dev.keyless.service.name.Names;
+import dev.keyless.service.name.SecretNames;
 import dev.keyless.service.problem.KeylessException;
 import java.util.List;
 import java.util.Map;

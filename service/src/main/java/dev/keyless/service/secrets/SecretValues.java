@@ -55,7 +55,7 @@ final class SecretValues {
                 bytes = new byte[encoded.remaining()];
                 encoded.get(bytes);
                 if (encoded.hasArray()) {
-                    java.util.Arrays.fill(encoded.array(), (byte) 0);
+                    wipe(encoded);
                 }
             } catch (CharacterCodingException e) {
                 throw KeylessException.invalid("value", "is not valid Unicode text (a lone surrogate?); send base64");
@@ -80,5 +80,11 @@ final class SecretValues {
 
     private static KeylessException tooLarge() {
         return KeylessException.invalid("value", "must be at most " + MAX_BYTES + " bytes");
+    }
+
+    /** Zeroes the whole backing array (offset or not: every byte of it may hold the secret). */
+    @SuppressWarnings("ByteBufferBackingArray")
+    private static void wipe(java.nio.ByteBuffer buffer) {
+        java.util.Arrays.fill(buffer.array(), (byte) 0);
     }
 }

@@ -4,7 +4,7 @@ import dev.keyless.protocol.SecretRequests.Reveal;
 import dev.keyless.protocol.SecretRequests.Revealed;
 import dev.keyless.protocol.SecretRequests.SecretList;
 import dev.keyless.protocol.SecretRequests.SecretView;
-import dev.keyless.service.session.ClientAddress;
+import dev.keyless.service.observability.ClientAddress;
 import dev.keyless.service.workload.WorkloadAuthenticator;
 import dev.keyless.service.workload.WorkloadBearer;
 import io.micronaut.core.annotation.Nullable;

@@ -15,9 +15,8 @@ import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
-import dev.keyless.service.db.Json;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.policy.PolicyChanged;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyRules;
@@ -28,7 +27,6 @@ import dev.keyless.service.team.TeamService;
 import dev.keyless.service.team.VersionedCache;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,7 +55,6 @@ public class ServerService {
     private final Clock clock;
     private final AuditService audit;
     private final VersionedCache<Map<String, TargetServer>> cache = new VersionedCache<>();
-    private static final String SELECT = "SELECT team, name, address, port, labels, created_at FROM server";
 
     private final ApplicationEventPublisher<PolicyChanged> accessChanges;
 
@@ -78,23 +75,19 @@ public class ServerService {
         if (server != null) {
             return Optional.of(server);
         }
-        Optional<TargetServer> created =
-                db.read(c -> Db.queryOne(c, SELECT + " WHERE team = ? AND name = ?", ServerService::map, team, name));
+        Optional<TargetServer> created = db.read(c -> ServerRepository.find(c, team, name));
         created.ifPresent(s -> known.putIfAbsent(s.name(), s));
         return created;
     }
 
     /** Every server of the team, by name, read afresh: the cache may lack servers created elsewhere. */
     public List<TargetServer> all(String team) {
-        return db.read(c -> Db.query(c, SELECT + " WHERE team = ? ORDER BY name", ServerService::map, team));
+        return db.read(c -> ServerRepository.all(c, team));
     }
 
     private Map<String, TargetServer> byName(String team, long configVersion) {
-        return cache.get(
-                team,
-                configVersion,
-                () -> db.read(c -> Db.query(c, SELECT + " WHERE team = ?", ServerService::map, team)).stream()
-                        .collect(Collectors.toConcurrentMap(TargetServer::name, Function.identity())));
+        return cache.get(team, configVersion, () -> db.read(c -> ServerRepository.all(c, team)).stream()
+                .collect(Collectors.toConcurrentMap(TargetServer::name, Function.identity())));
     }
 
     /**
@@ -102,13 +95,7 @@ public class ServerService {
      * the caller validates the selector.
      */
     public List<TargetServer> withLabels(String team, Map<String, String> labels) {
-        return db
-                .read(c -> Db.query(
-                        c,
-                        "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ? ORDER BY name",
-                        ServerService::map,
-                        team))
-                .stream()
+        return db.read(c -> ServerRepository.all(c, team)).stream()
                 .filter(server -> labels.entrySet().stream().allMatch(label -> label.getValue()
                         .equals(server.labels().get(label.getKey()))))
                 .toList();
@@ -163,15 +150,7 @@ public class ServerService {
 
     /** Inserts and audits one server; a name that exists refuses (and rolls back) the transaction. */
     private void insert(java.sql.Connection c, AdminPrincipal by, TargetServer server) throws SQLException {
-        boolean inserted = Db.insertIfAbsent(
-                c,
-                "INSERT INTO server (team, name, address, port, labels, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                server.team(),
-                server.name(),
-                server.address(),
-                server.port(),
-                Json.write(server.labels()),
-                server.createdAt());
+        boolean inserted = ServerRepository.insert(c, server);
         if (!inserted) {
             throw new KeylessException(
                     ProblemType.ALREADY_EXISTS, "A server named '" + server.name() + "' already exists");
@@ -195,22 +174,9 @@ public class ServerService {
         }
         TargetServer server = validate(by.team(), new ServerSpec(name, spec.address(), spec.port(), spec.labels()));
         TargetServer stored = db.write(c -> {
-            TargetServer old = Db.queryOne(
-                            c,
-                            "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ? AND name = ?"
-                                    + " FOR UPDATE",
-                            ServerService::map,
-                            by.team(),
-                            server.name())
+            TargetServer old = ServerRepository.lock(c, by.team(), server.name())
                     .orElseThrow(() -> KeylessException.notFound("server", name));
-            Db.update(
-                    c,
-                    "UPDATE server SET address = ?, port = ?, labels = ? WHERE team = ? AND name = ?",
-                    server.address(),
-                    server.port(),
-                    Json.write(server.labels()),
-                    by.team(),
-                    server.name());
+            ServerRepository.update(c, server);
             TeamService.bumpConfigVersion(c, by.team());
             long version = TeamService.configVersion(c, by.team());
             audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_UPDATE)
@@ -243,7 +209,7 @@ public class ServerService {
             throw KeylessException.notFound("server", name);
         }
         db.write(c -> {
-            if (Db.update(c, "DELETE FROM server WHERE team = ? AND name = ?", by.team(), checked) != 1) {
+            if (!ServerRepository.delete(c, by.team(), checked)) {
                 throw KeylessException.notFound("server", checked);
             }
             TeamService.bumpConfigVersion(c, by.team());
@@ -262,13 +228,7 @@ public class ServerService {
     }
 
     public List<ServerView> list(AdminPrincipal by) {
-        return db
-                .read(c -> Db.query(
-                        c,
-                        "SELECT team, name, address, port, labels, created_at FROM server WHERE team = ? ORDER BY name",
-                        ServerService::map,
-                        by.team()))
-                .stream()
+        return db.read(c -> ServerRepository.all(c, by.team())).stream()
                 .map(TargetServer::view)
                 .toList();
     }
@@ -331,15 +291,5 @@ public class ServerService {
             errors.add(new FieldError(e.field(), e.getMessage()));
             return null;
         }
-    }
-
-    private static TargetServer map(ResultSet rs) throws SQLException {
-        return new TargetServer(
-                rs.getString("team"),
-                rs.getString("name"),
-                rs.getString("address"),
-                rs.getInt("port"),
-                Json.readStringMap(rs.getString("labels")),
-                Db.instant(rs, "created_at"));
     }
 }

@@ -2,8 +2,8 @@ package dev.keyless.service.session;
 
 import dev.keyless.service.ca.SshCertificateBuilder;
 import dev.keyless.service.ca.SshPublicKey;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.policy.AccessDecision;
-import dev.keyless.service.policy.Names;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import java.security.SecureRandom;
 import java.time.Duration;

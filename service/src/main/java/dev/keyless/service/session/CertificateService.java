@@ -7,8 +7,6 @@ import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.ServerEndpoint;
 import dev.keyless.protocol.sudo.SudoCommand;
-import dev.keyless.service.agent.AgentEventQueue;
-import dev.keyless.service.agent.AgentRepository;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.ca.CaKind;
@@ -22,14 +20,15 @@ import dev.keyless.service.ca.SshPublicKeys;
 import dev.keyless.service.db.DatabaseUnavailableException;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.metrics.KeylessMetrics;
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.policy.AccessDecision;
-import dev.keyless.service.policy.InvalidNameException;
-import dev.keyless.service.policy.Names;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.policy.ServerFacts;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.problem.Rejection;
+import dev.keyless.service.role.RoleService;
 import dev.keyless.service.server.ServerService;
 import dev.keyless.service.server.TargetServer;
 import dev.keyless.service.workload.WorkloadPrincipal;
@@ -55,7 +54,7 @@ public class CertificateService {
     private final ServerService servers;
     private final PolicyService policies;
     private final AuditService audit;
-    private final AgentEventQueue agentEvents;
+    private final SessionAgents agents;
     private final SessionService sessions;
     private final Duration readyWait;
     private final KeylessMetrics metrics;
@@ -68,7 +67,7 @@ public class CertificateService {
             ServerService servers,
             PolicyService policies,
             AuditService audit,
-            AgentEventQueue agentEvents,
+            SessionAgents agents,
             SessionService sessions,
             KeylessMetrics metrics,
             @Value("${keyless.session.ready-wait:3s}") Duration readyWait) {
@@ -79,7 +78,7 @@ public class CertificateService {
         this.servers = servers;
         this.policies = policies;
         this.audit = audit;
-        this.agentEvents = agentEvents;
+        this.agents = agents;
         this.sessions = sessions;
         this.readyWait = readyWait;
         this.metrics = metrics;
@@ -177,7 +176,7 @@ public class CertificateService {
             Supplier<SignedSshCertificate> sign,
             AuditEntry issued) {
         return db.write(c -> {
-            boolean hasAgent = AgentRepository.exists(c, starting.team(), starting.server());
+            boolean hasAgent = agents.hasAgent(c, starting.team(), starting.server());
             SshSession session = starting.state(hasAgent ? SessionState.PENDING : SessionState.READY)
                     .build();
             if (maxConcurrentSessions != null) {
@@ -189,7 +188,7 @@ public class CertificateService {
             audit.record(issued);
             if (hasAgent) {
                 // last: the server's queue head is a row every session start there writes
-                agentEvents.append(c, session.team(), session.server(), AgentEventQueue.SESSION_START, session.id());
+                agents.started(c, session);
             }
             return new Started(session, certificate);
         });
@@ -198,12 +197,7 @@ public class CertificateService {
     private static void refuseOverLimit(Connection c, SshSession session, int maxConcurrentSessions)
             throws SQLException {
         // Serialize session starts of this role so the limit holds across replicas.
-        Db.queryOne(
-                c,
-                "SELECT name FROM workload_role WHERE team = ? AND name = ? FOR UPDATE",
-                rs -> rs.getString(1),
-                session.team(),
-                session.role());
+        RoleService.lock(c, session.team(), session.role());
         if (SessionRepository.countLive(c, session.team(), session.role(), session.createdAt())
                 >= maxConcurrentSessions) {
             throw new KeylessException(

@@ -5,7 +5,6 @@ import dev.keyless.service.metrics.Sample;
 import dev.keyless.service.metrics.Sampled;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Live sessions by team and state. Ended sessions are not counted: their rows are kept for the
@@ -21,10 +20,6 @@ final class SessionGauge implements Sampled {
 
     @Override
     public List<Sample> sample() {
-        return db.read(c -> Db.query(
-                c,
-                "SELECT team, state, COUNT(*) FROM ssh_session WHERE state IN ('PENDING', 'READY') GROUP BY team, state",
-                rs -> new Sample(
-                        "keyless.sessions", Map.of("team", rs.getString(1), "state", rs.getString(2)), rs.getLong(3))));
+        return db.read(SessionRepository::liveCounts);
     }
 }

@@ -3,11 +3,13 @@ package dev.keyless.service.session;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Json;
+import dev.keyless.service.metrics.Sample;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 final class SessionRepository {
@@ -106,6 +108,40 @@ final class SessionRepository {
 
     static void end(Connection c, String id, SessionState state, Instant at, String reason) throws SQLException {
         Db.update(c, "UPDATE ssh_session SET state = ?, closed_at = ?, reason = ? WHERE id = ?", state, at, reason, id);
+    }
+
+    static void setState(Connection c, String id, SessionState state) throws SQLException {
+        Db.update(c, "UPDATE ssh_session SET state = ? WHERE id = ?", state, id);
+    }
+
+    /** Sessions not ended yet, per team and state, for the gauge. */
+    static List<Sample> liveCounts(Connection c) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT team, state, COUNT(*) FROM ssh_session WHERE state IN ('PENDING', 'READY') GROUP BY team, state",
+                rs -> new Sample(
+                        "keyless.sessions", Map.of("team", rs.getString(1), "state", rs.getString(2)), rs.getLong(3)));
+    }
+
+    /** A serial sshd must refuse until {@code expiresAt} (table {@code revoked_serial}). */
+    static void revokeSerial(Connection c, SshSession s, Instant revokedAt, Instant expiresAt) throws SQLException {
+        Db.insertIfAbsent(
+                c,
+                "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                s.team(),
+                s.serial(),
+                s.id(),
+                revokedAt,
+                expiresAt);
+    }
+
+    static List<String> revokedSerials(Connection c, String team, Instant now) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT serial FROM revoked_serial WHERE team = ? AND expires_at > ? ORDER BY serial",
+                rs -> rs.getString(1),
+                team,
+                now);
     }
 
     private static SshSession map(ResultSet rs) throws SQLException {

@@ -10,8 +10,6 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.SessionState;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
 import dev.keyless.service.admin.AdminPrincipal;
-import dev.keyless.service.agent.AgentEventQueue;
-import dev.keyless.service.agent.AgentRepository;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
 import dev.keyless.service.db.Db;
@@ -42,15 +40,15 @@ public class SessionService {
     private final Db db;
     private final Clock clock;
     private final AuditService audit;
-    private final AgentEventQueue agentEvents;
+    private final SessionAgents agents;
     /** Wakes waiters on this replica at once; waiters elsewhere see the change on their next poll. */
     private final Object provisioned = new Object();
 
-    SessionService(Db db, Clock clock, AuditService audit, AgentEventQueue agentEvents) {
+    SessionService(Db db, Clock clock, AuditService audit, SessionAgents agents) {
         this.db = db;
         this.clock = clock;
         this.audit = audit;
-        this.agentEvents = agentEvents;
+        this.agents = agents;
     }
 
     /** The session, after waiting up to {@code wait} for it to leave {@code PENDING}. */
@@ -228,9 +226,7 @@ public class SessionService {
     private void finish(Connection c, SshSession s, SessionState state, Instant at, String reason) throws SQLException {
         SessionRepository.end(c, s.id(), state, at, reason);
         refuseCertificate(c, s);
-        if (AgentRepository.exists(c, s.team(), s.server())) {
-            agentEvents.append(c, s.team(), s.server(), AgentEventQueue.SESSION_END, s.id());
-        }
+        agents.ended(c, s);
     }
 
     /**
@@ -240,14 +236,7 @@ public class SessionService {
      * {@link #KRL_MARGIN} for hosts whose clock lags the service's.
      */
     private void refuseCertificate(Connection c, SshSession s) throws SQLException {
-        Db.insertIfAbsent(
-                c,
-                "INSERT INTO revoked_serial (team, serial, session_id, revoked_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                s.team(),
-                s.serial(),
-                s.id(),
-                clock.instant(),
-                s.validBefore().plus(KRL_MARGIN));
+        SessionRepository.revokeSerial(c, s, clock.instant(), s.validBefore().plus(KRL_MARGIN));
     }
 
     /** The agent of the session's server provisioned it. */
@@ -261,11 +250,7 @@ public class SessionService {
             if (s.get().state() != SessionState.PENDING) {
                 return false;
             }
-            Db.update(
-                    c,
-                    "UPDATE ssh_session SET state = ? WHERE id = ?",
-                    SessionState.READY,
-                    s.get().id());
+            SessionRepository.setState(c, s.get().id(), SessionState.READY);
             return true;
         });
         db.afterCommit(this::wakeWaiters);
@@ -316,12 +301,7 @@ public class SessionService {
 
     /** Serials revoked and not yet expired, for the agents' KRL. */
     public List<String> revokedSerials(String team) {
-        return db.read(c -> Db.query(
-                c,
-                "SELECT serial FROM revoked_serial WHERE team = ? AND expires_at > ? ORDER BY serial",
-                rs -> rs.getString(1),
-                team,
-                clock.instant()));
+        return db.read(c -> SessionRepository.revokedSerials(c, team, clock.instant()));
     }
 
     private SshSession own(WorkloadPrincipal who, String sessionId) {

@@ -4,7 +4,7 @@ import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.SsoRequests.ConsoleSession;
 import dev.keyless.service.admin.AdminSession;
 import dev.keyless.service.admin.ConsoleSessions;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

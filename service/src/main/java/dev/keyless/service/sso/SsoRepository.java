@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,6 +119,21 @@ final class SsoRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A sealed client secret, for a master-key rotation. */
+    record SealedSecret(String team, String clientId, String sealed) {}
+
+    static List<SealedSecret> sealedSecrets(Connection c) throws SQLException {
+        return Db.query(
+                c,
+                "SELECT team, client_id, client_secret_sealed FROM team_sso"
+                        + " WHERE client_secret_sealed IS NOT NULL ORDER BY team",
+                rs -> new SealedSecret(rs.getString(1), rs.getString(2), rs.getString(3)));
+    }
+
+    static void reseal(Connection c, String team, String sealed) throws SQLException {
+        Db.update(c, "UPDATE team_sso SET client_secret_sealed = ? WHERE team = ?", sealed, team);
     }
 
     /** A sign-in under way: the nonce and PKCE verifier it sent, until when it may finish. */

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Teams and their configuration version. Every admin change of a team's connections, roles,
@@ -30,21 +31,35 @@ public class TeamService {
 
     /** The same, inside the caller's transaction. */
     public static long configVersion(Connection c, String team) throws SQLException {
-        return Db.queryOne(c, "SELECT config_version FROM team WHERE name = ?", rs -> rs.getLong(1), team)
+        return TeamRepository.configVersion(c, team)
                 .orElseThrow(() -> new KeylessException(ProblemType.NOT_FOUND, "No team named '" + safe(team) + "'"));
     }
 
     /** Records a configuration change of the team, inside the caller's transaction. */
     public static void bumpConfigVersion(Connection c, String team) throws SQLException {
-        if (Db.update(c, "UPDATE team SET config_version = config_version + 1 WHERE name = ?", team) != 1) {
+        if (TeamRepository.bumpConfigVersion(c, team) != 1) {
             throw new KeylessException(ProblemType.NOT_FOUND, "No team named '" + safe(team) + "'");
         }
     }
 
     /** Creates the team if it does not exist; reports whether it was created. */
     public boolean createIfAbsent(Connection c, String team) throws SQLException {
-        return Db.insertIfAbsent(
-                c, "INSERT INTO team (name, config_version, created_at) VALUES (?, 1, ?)", team, clock.instant());
+        return TeamRepository.insertIfAbsent(c, team, clock.instant());
+    }
+
+    /**
+     * Locks the team's row until the transaction ends, to serialize changes of one team across
+     * replicas (CA rotations); 404 problem if there is no such team.
+     */
+    public static void lock(Connection c, String team) throws SQLException {
+        if (!TeamRepository.lock(c, team)) {
+            throw new KeylessException(ProblemType.NOT_FOUND, "No such team");
+        }
+    }
+
+    /** Every team's name, sorted. */
+    public List<String> names() {
+        return db.read(TeamRepository::names);
     }
 
     /** Team names come from the path; only a valid name is ever repeated back. */

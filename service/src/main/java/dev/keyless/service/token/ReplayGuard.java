@@ -15,6 +15,10 @@ import java.util.HexFormat;
  * VerifiedToken#replayKey()}) is inserted under a primary key and a duplicate means the token was
  * used before, in this team or another. Rows live until the token could no longer pass the expiry
  * check of any connection.
+ *
+ * <p>Its SQL stays here, by hand, rather than in a repository: the guard is the claim itself (one
+ * {@code INSERT} whose duplicate-key failure is the answer, never a read-then-write that two
+ * replicas could both pass), so the statement and its error handling are one unit.
  */
 @Singleton
 public class ReplayGuard {
@@ -60,5 +64,11 @@ public class ReplayGuard {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
+    }
+
+    /** How many used tokens the guard remembers, all teams. */
+    static long entries(java.sql.Connection c) throws java.sql.SQLException {
+        return Db.queryOne(c, "SELECT COUNT(*) FROM used_token", rs -> rs.getLong(1))
+                .orElse(0L);
     }
 }

@@ -18,8 +18,7 @@ final class ReplayGuardGauge implements Sampled {
 
     @Override
     public List<Sample> sample() {
-        long rows = db.read(c -> Db.queryOne(c, "SELECT COUNT(*) FROM used_token", rs -> rs.getLong(1))
-                .orElse(0L));
+        long rows = db.read(ReplayGuard::entries);
         return List.of(new Sample("keyless.replay.guard.entries", Map.of(), rows));
     }
 }

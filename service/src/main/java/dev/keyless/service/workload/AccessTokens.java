@@ -29,9 +29,8 @@ public class AccessTokens {
         Ed25519KeyMaterial key = db.write(c -> {
             if (sealedKey(c).isEmpty()) {
                 // Two replicas starting at once may both get here; the primary key keeps the first.
-                Db.insertIfAbsent(
+                ServiceKeyRepository.insertIfAbsent(
                         c,
-                        "INSERT INTO service_key (key_id, purpose, sealed_private, created_at) VALUES (?, ?, ?, ?)",
                         KEY_ID,
                         "access-token",
                         secrets.seal(Ed25519KeyMaterial.generate(random).seed(), KEY_ID),
@@ -51,7 +50,7 @@ public class AccessTokens {
     }
 
     private static java.util.Optional<String> sealedKey(java.sql.Connection c) throws java.sql.SQLException {
-        return Db.queryOne(c, "SELECT sealed_private FROM service_key WHERE key_id = ?", rs -> rs.getString(1), KEY_ID);
+        return ServiceKeyRepository.sealed(c, KEY_ID);
     }
 
     public AccessTokenIssuer issuer() {

@@ -2,7 +2,7 @@ package dev.keyless.service.workload;
 
 import dev.keyless.protocol.WorkloadRequests.AccessToken;
 import dev.keyless.protocol.WorkloadRequests.Authenticate;
-import dev.keyless.service.session.ClientAddress;
+import dev.keyless.service.observability.ClientAddress;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

@@ -12,7 +12,7 @@ import dev.keyless.service.claims.ClaimMismatch;
 import dev.keyless.service.connection.ConnectionKeys;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.policy.PolicyEngine;
 import dev.keyless.service.policy.PolicyService;
 import dev.keyless.service.problem.KeylessException;

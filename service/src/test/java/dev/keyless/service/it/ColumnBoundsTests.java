@@ -3,7 +3,7 @@ package dev.keyless.service.it;
 import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyless.service.policy.Names;
+import dev.keyless.service.name.Names;
 import dev.keyless.service.token.EndpointRules;
 import dev.keyless.service.token.VerifiedToken;
 import dev.keyless.testkit.SshKeygen;

@@ -3,6 +3,8 @@ package dev.keyless.service.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyless.service.name.InvalidNameException;
+import dev.keyless.service.name.SecretNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.keyless.testkit.audit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -162,7 +163,7 @@ public final class Rsyslogd implements AutoCloseable {
                 throw new IOException("rsyslogd exited: " + Files.readString(dir.resolve("rsyslogd.out")));
             }
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
                 return;
             } catch (IOException e) {
                 Thread.sleep(100);

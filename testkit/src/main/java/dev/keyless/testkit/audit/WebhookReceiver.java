@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public synchronized void start() throws IOException {
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.createContext("/audit", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -84,7 +85,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private static List<JsonNode> records(String ndjson) throws IOException {
         List<JsonNode> batch = new ArrayList<>();
-        for (String line : ndjson.split("\n")) {
+        for (String line : ndjson.split("\n", -1)) {
             if (!line.isBlank()) {
                 batch.add(JSON.readTree(line));
             }

@@ -78,7 +78,7 @@ public final class CheckpointSigner {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(
+        var unused = timer.scheduleAtFixedRate(
                 this::signAllQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

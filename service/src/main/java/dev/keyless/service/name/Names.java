@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.service.name;
 
 import dev.keyless.protocol.sudo.RoleNames;
 import java.util.regex.Pattern;

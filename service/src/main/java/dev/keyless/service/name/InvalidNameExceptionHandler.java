@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.service.name;
 
 import dev.keyless.service.problem.ProblemJson;
 import dev.keyless.service.problem.RejectionHandler;

@@ -1,6 +1,5 @@
-package dev.keyless.service.session;
+package dev.keyless.service.observability;
 
-import dev.keyless.service.observability.ClientIps;
 import io.micronaut.http.HttpRequest;
 
 /**

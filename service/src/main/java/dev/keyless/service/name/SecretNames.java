@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.service.name;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +14,7 @@ public final class SecretNames {
     public static final int MAX_FOLDER_LENGTH = 255;
     public static final int MAX_DEPTH = 10;
     public static final int MAX_NAME_LENGTH = 128;
-    static final String SEGMENT_CHARS = "[A-Za-z0-9._-]";
+    public static final String SEGMENT_CHARS = "[A-Za-z0-9._-]";
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final String FOLDER_RULE = "must be an absolute folder path /seg/seg (1 to " + MAX_DEPTH

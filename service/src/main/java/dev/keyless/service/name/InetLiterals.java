@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.service.name;
 
 import java.util.Arrays;
 import java.util.regex.Pattern;
@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * InetAddress.getByName}, which falls back to a DNS lookup for anything it does not recognise and
  * accepts forms (zones, short IPv4) that ssh and sshd read differently.
  */
-final class InetLiterals {
+public final class InetLiterals {
     private static final Pattern OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
     private static final Pattern HEXTET = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
@@ -65,7 +65,7 @@ final class InetLiterals {
      * zero, as OpenSSH's {@code source-address} parser requires. Returns the block with a prefix
      * length, or null when it is not valid.
      */
-    static String cidr(String text) {
+    public static String cidr(String text) {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
         byte[] bytes = addr.indexOf(':') >= 0 ? ipv6(addr) : ipv4(addr);

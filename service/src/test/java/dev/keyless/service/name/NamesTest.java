@@ -1,4 +1,4 @@
-package dev.keyless.service.policy;
+package dev.keyless.service.name;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
