@@ -3,6 +3,7 @@ package dev.keyless.e2e;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +203,9 @@ final class GaleraCluster implements AutoCloseable {
     /** The last lines of a node's error log, for failure messages. */
     String tail(Node node) {
         try {
-            List<String> lines = Files.readAllLines(node.errorLog());
+            // ISO-8859-1 maps every byte: the error log holds binary row images in its apply
+            // failures, which strict UTF-8 refuses, hiding the very lines a failure needs
+            List<String> lines = Files.readAllLines(node.errorLog(), StandardCharsets.ISO_8859_1);
             return "--- node " + node.number + " error log (tail) ---\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
