@@ -36,9 +36,6 @@ public record VerifiedToken(
      */
     public static final int MAX_SUBJECT_BYTES = 1024;
 
-    // Long jti values are hashed too so the key fits a database column.
-    private static final int MAX_JTI_IN_KEY = 128;
-
     public VerifiedToken {
         // Not Map.copyOf: JSON null is a legal claim value.
         claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));

@@ -73,6 +73,10 @@ public final class CheckpointSigner {
                 blank(checkpointFile) ? settings.dataDir().resolve("audit-checkpoints.jsonl") : Path.of(checkpointFile);
         LOG.info(
                 "audit checkpoints are signed with Ed25519 key {} (public key {})", key.keyId(), key.publicKeyBase64());
+        // The consistency check spans a restart: a history rewritten while the service was down must
+        // not get a fresh checkpoint signed over it (the call was lost in a merge; Error Prone found
+        // the method unused).
+        rememberFromFile();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keyless-audit-checkpoint");
             t.setDaemon(true);
