@@ -68,9 +68,11 @@ final class GaleraCluster implements AutoCloseable {
 
     final List<Node> nodes = new ArrayList<>();
     private final Path base;
+    private final Path keepLogs;
 
-    private GaleraCluster(Path base) {
+    private GaleraCluster(Path base, Path keepLogs) {
         this.base = base;
+        this.keepLogs = keepLogs;
     }
 
     static boolean available() {
@@ -79,14 +81,18 @@ final class GaleraCluster implements AutoCloseable {
                 && Files.isExecutable(Path.of("/usr/bin/rsync"));
     }
 
-    /** Installs three datadirs, bootstraps node 1 and joins nodes 2 and 3; returns when all are Synced. */
-    static GaleraCluster start() throws IOException, InterruptedException {
+    /**
+     * Installs three datadirs, bootstraps node 1 and joins nodes 2 and 3; returns when all are
+     * Synced. The nodes' error logs are copied to {@code keepLogs} when the cluster is closed (the
+     * datadirs are deleted), so a failure can be read after the run.
+     */
+    static GaleraCluster start(Path keepLogs) throws IOException, InterruptedException {
         // Under /tmp, traversable by the mysql user the nodes drop to (rsync SST runs as that user).
         Path base =
                 Path.of("/tmp", "keyless-galera-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(base);
         run(List.of("chmod", "755", base.toString()));
-        GaleraCluster cluster = new GaleraCluster(base);
+        GaleraCluster cluster = new GaleraCluster(base, keepLogs);
         try {
             for (int i = 1; i <= 3; i++) {
                 Path dir = Files.createDirectories(base.resolve("n" + i));
@@ -148,6 +154,21 @@ final class GaleraCluster implements AutoCloseable {
                     "mariadb on node " + node.number + " failed: " + r.stderr().trim());
         }
         return r.stdout().trim();
+    }
+
+    /**
+     * The schema as this node has it: every column's type, character set and collation, and every
+     * table's engine. The nodes must agree; a table created differently on one node (DDL through a
+     * session with another default character set) makes the rows written to it there impossible
+     * to apply on the others, and the cluster then expels a node as {@code Inconsistent}.
+     */
+    String schema(Node node, String database) {
+        return sql(
+                node,
+                "SELECT c.table_name, c.column_name, c.column_type, c.character_set_name, c.collation_name, t.engine"
+                        + " FROM information_schema.columns c JOIN information_schema.tables t"
+                        + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                        + " WHERE c.table_schema = '" + database + "' ORDER BY c.table_name, c.ordinal_position");
     }
 
     String status(Node node, String variable) {
@@ -347,6 +368,17 @@ final class GaleraCluster implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (Node node : nodes) {
+            try {
+                Files.createDirectories(keepLogs);
+                Files.copy(
+                        node.errorLog(),
+                        keepLogs.resolve("n" + node.number + "-error.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // best effort: a node that never started has no log
             }
         }
         try (Stream<Path> files = Files.walk(base)) {
