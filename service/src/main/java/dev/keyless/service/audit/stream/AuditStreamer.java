@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the holder's lease runs out (30 s by default) or is released at shutdown. A lease rather than
  * every replica streaming with receivers deduplicating: syslog and files have no way to
  * deduplicate, and order per team holds only with one sender. A holder stuck in one delivery past
- * its lease sends that batch at most once more (late) and then stops; only the lease holder moves
+ * its lease sends that batch at most once more (late) and then stands by; only the lease holder moves
  * the cursor ({@link SinkWorker}).
  */
 @Context

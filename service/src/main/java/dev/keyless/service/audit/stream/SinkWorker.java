@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The cursor moves only in a transaction that first renews the lease for this holder: a
  * delivery that outlasted the lease (a receiver that stalled, a paused process) finds another
- * replica holding it, leaves the cursor to that replica, and stops streaming the sink; the lease is
- * checked again before each team's batch. Such a late batch can reach the receiver after the new
+ * replica holding it, leaves the cursor to that replica, and stands by (it streams again only
+ * once it takes an expired lease); the lease is checked again before each team's batch. Such a late batch can reach the receiver after the new
  * holder's copy of it: a duplicate that goes back, never a gap.
  */
 final class SinkWorker implements Runnable {
@@ -158,11 +158,11 @@ final class SinkWorker implements Runnable {
             return true;
         });
         if (!held) {
-            // Stuck in this delivery past the lease, another replica took over from the cursor and
-            // resends this batch itself: moving the cursor now could skip what it has not yet sent.
+            // Stuck in this delivery past the lease: another replica took over from the cursor and
+            // resends this batch itself. Only the lease holder moves the cursor, so it has one writer.
             LOG.warn(
                     "audit sink '{}' lost its lease during a delivery of {} ms (lease {} ms); another replica"
-                            + " streams from the cursor, this one stops",
+                            + " streams from the cursor, this one stands by",
                     sink.name(),
                     Duration.between(started, clock.instant()).toMillis(),
                     settings.lease().toMillis());
