@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * The checkpoints of one team in a file kept outside the database: the service's checkpoint file,
- * or a stream's JSON lines, native or ECS (whose {@code keyless} object is the native record;
- * events are skipped). One per distinct (seq, head hash), since a hash
+ * or a stream's JSON lines, native, ECS (whose {@code keyless} object is the native record) or
+ * OCSF (whose {@code unmapped.keyless} is); events are skipped. One per distinct (seq, head hash), since a hash
  * at a seq stands for the whole history up to it; in request-sized chunks.
  */
 final class CheckpointFile {
@@ -45,6 +45,8 @@ final class CheckpointFile {
                 }
                 if (node.path("keyless").isObject() && node.has("ecs")) {
                     node = node.get("keyless");
+                } else if (node.at("/unmapped/keyless").isObject() && node.has("class_uid")) {
+                    node = node.at("/unmapped/keyless");
                 }
                 if (!isCheckpoint(node) || !team.equals(node.path("team").asText())) {
                     continue;

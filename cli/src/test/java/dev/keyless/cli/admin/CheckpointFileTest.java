@@ -43,4 +43,24 @@ class CheckpointFileTest {
                 .as("the native record, not the ECS document")
                 .isFalse();
     }
+
+    @Test
+    void readsCheckpointsFromOcsfLines() throws Exception {
+        Path file = dir.resolve("audit-ocsf.jsonl");
+        Files.write(
+                file,
+                List.of(
+                        "{\"class_uid\":3002,\"unmapped\":{\"keyless\":"
+                                + "{\"record_type\":\"audit_event\",\"team\":\"acme\",\"seq\":1}}}",
+                        "{\"class_uid\":0,\"metadata\":{\"version\":\"1.3.0\"},\"unmapped\":{\"keyless\":"
+                                + checkpoint("acme", 1, "h1") + "}}",
+                        "{\"class_uid\":0,\"unmapped\":{\"keyless\":" + checkpoint("acme", 4, "h4") + "}}"));
+        List<ArrayNode> chunks = CheckpointFile.chunks(file, "acme");
+        assertThat(chunks).hasSize(1);
+        assertThat(chunks.get(0)).hasSize(2);
+        assertThat(chunks.get(0).get(1).path("seq").asInt()).isEqualTo(4);
+        assertThat(chunks.get(0).get(0).has("class_uid"))
+                .as("the native record, not the OCSF event")
+                .isFalse();
+    }
 }

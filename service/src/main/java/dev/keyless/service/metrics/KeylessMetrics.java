@@ -123,6 +123,36 @@ public class KeylessMetrics {
                 .record(took);
     }
 
+    /** A batch an audit sink took (before the cursor moves past it). */
+    public void streamBatch(String sink) {
+        Counter.builder("keyless.audit.stream.batches")
+                .description("Batches an audit sink acknowledged, sent by this replica")
+                .tags("sink", sink)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * A holder that found, after a delivery, that another replica had taken the sink's lease: it
+     * did not move the cursor and stopped streaming the sink.
+     */
+    public void streamLeaseLost(String sink) {
+        Counter.builder("keyless.audit.stream.lease.lost")
+                .description("Deliveries that outlasted the sink's lease; the cursor was left to the new holder")
+                .tags("sink", sink)
+                .register(registry)
+                .increment();
+    }
+
+    /** A checkpoint not signed because the team's chain no longer extends the last one signed. */
+    public void checkpointRefused(String team) {
+        Counter.builder("keyless.audit.checkpoint.refused")
+                .description("Checkpoints refused over a history rewritten or truncated in the database")
+                .tags("team", team)
+                .register(registry)
+                .increment();
+    }
+
     /** A request refused by a rate limit ({@code limit} is {@code connection} or {@code client_ip}). */
     public void rateLimited(String team, String path, String limit) {
         Counter.builder("keyless.rate.limited")

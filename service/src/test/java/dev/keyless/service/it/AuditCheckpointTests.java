@@ -121,6 +121,41 @@ abstract class AuditCheckpointTests {
     }
 
     @Test
+    void aSignerRestartedOverARewrittenHistoryRefusesToSignOverIt() throws Exception {
+        checkpointsOfHead();
+        long head = headSeq();
+        Path file = service.dataDir().resolve("audit-checkpoints.jsonl");
+        service.restart(() -> {
+            try (Connection c = service.jdbc()) {
+                rewriteFrom(c, 3);
+            }
+        });
+        Instant restarted = Instant.now();
+        // the admins and their tokens are in the database; only the address changed
+        api = new Api(service.uri());
+        Api.Response created = api.post(
+                T + "/servers",
+                team.security,
+                Map.of("name", "after-restart", "address", "after-restart", "port", 22, "labels", Map.of()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Thread.sleep(3_500); // three checkpoint intervals
+
+        List<JsonNode> signedAfter = lines(
+                file,
+                cp -> cp.path("team").asText().equals(RunningService.TEAM)
+                        && Instant.parse(cp.path("signed_at").asText()).isAfter(restarted));
+        assertThat(signedAfter)
+                .as("no checkpoint signed over the rewritten history after the restart")
+                .isEmpty();
+        double refused = service.context()
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .counter("keyless.audit.checkpoint.refused", "team", RunningService.TEAM)
+                .count();
+        assertThat(refused).as("each refused pass is counted").isGreaterThanOrEqualTo(2);
+        assertThat(headSeq()).isGreaterThan(head);
+    }
+
+    @Test
     void deletedTailIsFoundByTheCheckpoints() throws Exception {
         List<JsonNode> checkpoints = checkpointsOfHead();
         long head = headSeq();

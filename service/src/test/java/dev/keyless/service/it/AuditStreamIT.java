@@ -256,6 +256,64 @@ class AuditStreamIT {
         }
     }
 
+    @Test
+    void fileSinkWritesOcsfEventsThatCarryTheWholeChain() throws Exception {
+        Path file = dir.resolve("ocsf/audit.jsonl");
+        try (RunningService service = RunningService.start(
+                        TestDatabase.H2,
+                        fast(Map.of(
+                                "keyless.audit.stream.file.path",
+                                file.toString(),
+                                "keyless.audit.stream.file.format",
+                                "ocsf")));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            long head = events(service, team, "ocsf-", 12);
+            await("the OCSF file to hold every event and a checkpoint", () -> {
+                List<JsonNode> records = ocsfNativeRecords(file);
+                return StreamOrder.check(records, RunningService.TEAM, head).isEmpty()
+                        && records.stream()
+                                .anyMatch(r -> r.path("record_type").asText().equals("audit_checkpoint"));
+            });
+            for (String line : Files.readAllLines(file)) {
+                JsonNode doc = JSON.readTree(line);
+                JsonNode record = doc.at("/unmapped/keyless");
+                assertThat(doc.at("/metadata/version").asText()).isEqualTo("1.3.0");
+                assertThat(doc.at("/metadata/tenant_uid").asText()).isEqualTo(RunningService.TEAM);
+                assertThat(doc.at("/metadata/sequence").asLong())
+                        .isEqualTo(record.path("seq").asLong());
+                assertThat(doc.path("type_uid").asInt())
+                        .isEqualTo(doc.path("class_uid").asInt() * 100
+                                + doc.path("activity_id").asInt());
+                if (record.path("record_type").asText().equals("audit_event")) {
+                    assertThat(doc.at("/metadata/event_code").asText())
+                            .isEqualTo(record.path("type").asText());
+                    assertThat(doc.path("status_id").asInt())
+                            .isEqualTo(record.path("outcome").asText().equals("success") ? 1 : 2);
+                    assertThat(doc.path("time").asLong())
+                            .isEqualTo(
+                                    Instant.parse(record.path("time").asText()).toEpochMilli());
+                    if (record.path("type").asText().equals("server.create")) {
+                        assertThat(doc.path("class_uid").asInt()).isEqualTo(6003);
+                        assertThat(doc.at("/actor/user/name").asText())
+                                .isEqualTo(record.path("actor_id").asText());
+                    }
+                } else {
+                    assertThat(doc.path("class_uid").asInt()).isZero();
+                }
+            }
+        }
+    }
+
+    static List<JsonNode> ocsfNativeRecords(Path file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                out.add(JSON.readTree(line).at("/unmapped/keyless"));
+            }
+        }
+        return out;
+    }
+
     static List<JsonNode> nativeRecords(Path file) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         if (Files.exists(file)) {

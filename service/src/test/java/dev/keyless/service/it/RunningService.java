@@ -22,7 +22,7 @@ public final class RunningService implements AutoCloseable {
 
     private final Path dataDir;
     private final TestDatabase.Prepared database;
-    private final EmbeddedServer server;
+    private EmbeddedServer server;
     private final String bootstrapToken;
     private final Map<String, Object> props;
 
@@ -78,6 +78,22 @@ public final class RunningService implements AutoCloseable {
      */
     public EmbeddedServer replica() {
         return ApplicationContext.run(EmbeddedServer.class, props);
+    }
+
+    /**
+     * Stops the service, keeping its data dir and database, runs {@code whileDown} (an attacker with
+     * the database to itself), and starts it again with the same settings on a new port.
+     */
+    public void restart(SqlAction whileDown) throws Exception {
+        server.getApplicationContext().close();
+        whileDown.run();
+        server = ApplicationContext.run(EmbeddedServer.class, props);
+    }
+
+    /** Something done to the database while the service is down. */
+    @FunctionalInterface
+    public interface SqlAction {
+        void run() throws Exception;
     }
 
     public URI uri() {

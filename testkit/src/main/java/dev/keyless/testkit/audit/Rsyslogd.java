@@ -53,17 +53,54 @@ public final class Rsyslogd implements AutoCloseable {
 
     /** Starts rsyslogd in {@code dir} as a RELP receiver (imrelp on a loopback port). */
     public static Rsyslogd startRelp(Path dir) throws IOException, InterruptedException {
+        return startRelp(dir, null);
+    }
+
+    private static Rsyslogd startRelp(Path dir, RelpTls tls) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = freePort();
         Path output = dir.resolve("received.log");
         String conf = "global(workDirectory=\"" + dir + "\" maxMessageSize=\"1m\")\n"
                 + "main_queue(queue.type=\"Direct\")\n"
-                + "module(load=\"imrelp\")\n"
+                + "module(load=\"imrelp\"" + (tls == null ? "" : " tls.tlslib=\"" + tls.tlsLib() + "\"") + ")\n"
                 + TEMPLATE
                 + ruleset(output)
                 + "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" + port
-                + "\" ruleset=\"audit\" maxDataSize=\"1000000\")\n";
+                + "\" ruleset=\"audit\" maxDataSize=\"1000000\"" + (tls == null ? "" : tls.inputOptions()) + ")\n";
         return launch(dir, conf, port, output);
+    }
+
+    /**
+     * imrelp's TLS: {@code tlsLib} {@code gnutls} (Debian's default) or {@code openssl};
+     * {@code authMode} null (no client check, which only the openssl library honours: with gnutls
+     * the handshake still fails without a client certificate) or {@code certvalid} / {@code name},
+     * the latter with {@code permittedPeer}.
+     */
+    public record RelpTls(String tlsLib, TestPki pki, String authMode, String permittedPeer) {
+        String inputOptions() {
+            StringBuilder o = new StringBuilder(" tls=\"on\"")
+                    .append(" tls.cacert=\"")
+                    .append(pki.caCertificate())
+                    .append('"')
+                    .append(" tls.mycert=\"")
+                    .append(pki.serverCertificate())
+                    .append('"')
+                    .append(" tls.myprivkey=\"")
+                    .append(pki.serverKey())
+                    .append('"');
+            if (authMode != null) {
+                o.append(" tls.authMode=\"").append(authMode).append('"');
+            }
+            if (permittedPeer != null) {
+                o.append(" tls.permittedPeer=[\"").append(permittedPeer).append("\"]");
+            }
+            return o.toString();
+        }
+    }
+
+    /** {@link #startRelp} with TLS on the imrelp input. */
+    public static Rsyslogd startRelpTls(Path dir, RelpTls tls) throws IOException, InterruptedException {
+        return startRelp(dir, tls);
     }
 
     /** Starts rsyslogd in {@code dir}; {@code tls} null for plain TCP. */

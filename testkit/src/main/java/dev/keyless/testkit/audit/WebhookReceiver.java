@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
     private final AtomicReference<Hold> hold = new AtomicReference<>();
+    private final AtomicReference<Duration> stallNext = new AtomicReference<>();
     private int port;
     private volatile HttpsServer server;
 
@@ -53,6 +55,23 @@ public final class WebhookReceiver implements AutoCloseable {
                 status = 401;
             } else if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 status = 503;
+            } else if (stalls(body)) {
+                // answered later from another thread, so the receiver keeps serving others meanwhile
+                Duration stall = stallNext.getAndSet(null);
+                Thread late = new Thread(() -> {
+                    try {
+                        Thread.sleep(stall.toMillis());
+                        accept(new String(body, StandardCharsets.UTF_8));
+                        exchange.sendResponseHeaders(200, -1);
+                    } catch (IOException | InterruptedException e) {
+                        // the sender gave up: nothing kept, nothing answered
+                    } finally {
+                        exchange.close();
+                    }
+                });
+                late.setDaemon(true);
+                late.start();
+                return;
             } else if (holds(body)) {
                 Hold h = hold.get();
                 h.arrived.complete(records(new String(body, StandardCharsets.UTF_8)));
@@ -72,6 +91,20 @@ public final class WebhookReceiver implements AutoCloseable {
         });
         server.start();
         port = server.getAddress().getPort();
+    }
+
+    private boolean stalls(byte[] body) throws IOException {
+        return stallNext.get() != null
+                && records(new String(body, StandardCharsets.UTF_8)).stream().anyMatch(r -> "audit_event"
+                        .equals(r.path("record_type").asText()));
+    }
+
+    /**
+     * The next authorized batch that carries an event is answered 200 and kept only after {@code
+     * stall} (a receiver stuck on it, which then gets through); other requests are served meanwhile.
+     */
+    public void stallNext(Duration stall) {
+        stallNext.set(stall);
     }
 
     /** A hold is set and this batch carries an event (a batch of checkpoints only goes through). */

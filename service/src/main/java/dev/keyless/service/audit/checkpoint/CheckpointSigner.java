@@ -5,6 +5,7 @@ import dev.keyless.service.audit.ChainHead;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.db.Json;
+import dev.keyless.service.metrics.KeylessMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * (1 minute) and at shutdown; each goes into {@code audit_checkpoint} (for the streams) and is
  * appended to the checkpoint file. Before signing it checks that the chain still holds the event it
  * last signed with the same hash: a head that does not extend what this process signed is a
- * rewritten history, logged as an error and not signed.
+ * rewritten history, logged as an error, counted in {@code keyless.audit.checkpoint.refused} and not
+ * signed — also after a restart, since what it signed before is read back from the checkpoint file.
  */
 @Context
 public final class CheckpointSigner {
@@ -48,6 +50,7 @@ public final class CheckpointSigner {
     private final Clock clock;
     private final CheckpointKey key;
     private final Path file;
+    private final KeylessMetrics metrics;
     private final Map<String, ChainHead> signed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private volatile Instant lastRun = Instant.EPOCH;
@@ -57,6 +60,7 @@ public final class CheckpointSigner {
             Db db,
             Clock clock,
             KeylessSettings settings,
+            KeylessMetrics metrics,
             @Nullable @Value("${keyless.audit.checkpoint.key:}") String configuredKey,
             @Nullable @Value("${keyless.audit.checkpoint.key-file:}") String keyFile,
             @Nullable @Value("${keyless.audit.checkpoint.file:}") String checkpointFile,
@@ -67,6 +71,7 @@ public final class CheckpointSigner {
         this.audit = audit;
         this.db = db;
         this.clock = clock;
+        this.metrics = metrics;
         this.key = CheckpointKey.load(
                 configuredKey, blank(keyFile) ? settings.dataDir().resolve("audit-checkpoint.key") : Path.of(keyFile));
         this.file =
@@ -161,6 +166,7 @@ public final class CheckpointSigner {
                                 + " or truncated in the database; no checkpoint signed",
                         team,
                         before.seq());
+                metrics.checkpointRefused(team);
                 return;
             }
         }

@@ -2,6 +2,7 @@ package dev.keyless.service.audit.stream;
 
 import dev.keyless.service.audit.checkpoint.CheckpointSigner;
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
 import jakarta.annotation.PreDestroy;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Replicas: each sink has a lease row; only its holder streams, and the others take over when
  * the holder's lease runs out (30 s by default) or is released at shutdown. A lease rather than
  * every replica streaming with receivers deduplicating: syslog and files have no way to
- * deduplicate, and order per team holds only with one sender. Two holders at once (a paused
- * replica whose lease ran out) at worst send a batch twice — the cursor only moves forward.
+ * deduplicate, and order per team holds only with one sender. A holder stuck in one delivery past
+ * its lease sends that batch at most once more (late) and then stands by; only the lease holder moves
+ * the cursor ({@link SinkWorker}).
  */
 @Context
 final class AuditStreamer {
@@ -32,12 +34,13 @@ final class AuditStreamer {
     private final List<SinkWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    AuditStreamer(Db db, Clock clock, Environment env, CheckpointSigner checkpoints) throws IOException {
+    AuditStreamer(Db db, Clock clock, Environment env, CheckpointSigner checkpoints, KeylessMetrics metrics)
+            throws IOException {
         this.checkpoints = checkpoints;
         StreamSettings settings = StreamSettings.from(env);
         String holder = holderName();
         for (AuditSink sink : Sinks.configured(settings)) {
-            SinkWorker worker = new SinkWorker(sink, db, clock, settings, holder);
+            SinkWorker worker = new SinkWorker(sink, db, clock, settings, holder, metrics);
             Thread thread = new Thread(worker, "keyless-audit-stream-" + sink.name());
             thread.setDaemon(true);
             workers.add(worker);

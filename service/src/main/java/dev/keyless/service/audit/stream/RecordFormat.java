@@ -5,11 +5,13 @@ import java.util.function.Function;
 
 /**
  * How a file or webhook sink writes each record: {@code json}, the native schema ({@link
- * StreamRecords}), or {@code ecs}, an Elastic Common Schema document ({@link EcsRecords}).
+ * StreamRecords}), {@code ecs}, an Elastic Common Schema document ({@link EcsRecords}), or {@code
+ * ocsf}, an Open Cybersecurity Schema Framework event ({@link OcsfRecords}).
  */
 enum RecordFormat {
     JSON(StreamItem::json),
-    ECS(EcsRecords::document);
+    ECS(EcsRecords::document),
+    OCSF(OcsfRecords::document);
 
     private final Function<StreamItem, String> render;
 
@@ -25,7 +27,7 @@ enum RecordFormat {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("audit stream format must be json or ecs, not '" + name + "'", e);
+            throw new IllegalArgumentException("audit stream format must be json, ecs or ocsf, not '" + name + "'", e);
         }
     }
 }

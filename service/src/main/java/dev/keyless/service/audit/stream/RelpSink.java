@@ -5,7 +5,12 @@ import com.teragrep.rlp_01.RelpConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Syslog over RELP, rsyslog's reliable event logging protocol ({@code imrelp}): each RFC 5424
@@ -15,9 +20,12 @@ import java.util.concurrent.TimeoutException;
  * cursor stay, and the batch is sent again to the restarted receiver: at least once, in order.
  *
  * <p>The protocol is Teragrep's rlp_01 (Apache-2.0, on Maven Central): one {@link RelpConnection}
- * (open handshake with the offer, windowed transactions). Plain TCP only: rsyslog's imrelp over TLS
- * demands a client certificate (librelp's mutual authentication), which this sink does not yet
- * present; run RELP on a trusted network or use syslog over TLS.
+ * (open handshake with the offer, windowed transactions), over plain TCP or over TLS through the
+ * {@link SSLEngine} this sink gives it (rlp_01 wraps it with tls-channel). With TLS the receiver's
+ * certificate must chain to the configured CAs and name {@link Tls#serverName()} (the JDK's HTTPS
+ * host name check, so a certificate for another host is refused even when a trusted CA signed it);
+ * the client certificate, when set, answers rsyslog's {@code tls.authMode} certvalid / name /
+ * fingerprint, which demand one.
  */
 final class RelpSink implements AuditSink {
     private final String name;
@@ -27,7 +35,10 @@ final class RelpSink implements AuditSink {
     private final long pid = ProcessHandle.current().pid();
     private RelpConnection connection;
 
-    record Target(String host, int port) {}
+    record Target(String host, int port, Optional<Tls> tls) {}
+
+    /** @param serverName the name the receiver's certificate must carry (default: the host) */
+    record Tls(SSLContext context, String serverName) {}
 
     RelpSink(String name, Target target, Rfc5424 format, java.time.Duration timeout) {
         if (target.port() < 1 || target.port() > 65535) {
@@ -68,7 +79,8 @@ final class RelpSink implements AuditSink {
         if (connection != null) {
             return connection;
         }
-        RelpConnection c = new RelpConnection();
+        RelpConnection c =
+                target.tls().map(t -> new RelpConnection(() -> engine(t))).orElseGet(RelpConnection::new);
         c.setConnectionTimeout(timeoutMillis);
         c.setReadTimeout(timeoutMillis);
         c.setWriteTimeout(timeoutMillis);
@@ -88,6 +100,21 @@ final class RelpSink implements AuditSink {
         }
         connection = c;
         return c;
+    }
+
+    /** A client engine that checks the receiver's certificate against the expected name. */
+    private SSLEngine engine(Tls tls) {
+        SSLEngine engine = tls.context().createSSLEngine(tls.serverName(), target.port());
+        engine.setUseClientMode(true);
+        SSLParameters p = engine.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        if (tls.serverName().indexOf(':') < 0 && !tls.serverName().matches("[0-9.]+")) {
+            // SNI carries host names only, never an address literal
+            p.setServerNames(List.of(new SNIHostName(tls.serverName())));
+        }
+        engine.setSSLParameters(p);
+        return engine;
     }
 
     @Override

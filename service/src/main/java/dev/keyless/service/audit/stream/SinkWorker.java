@@ -1,6 +1,7 @@
 package dev.keyless.service.audit.stream;
 
 import dev.keyless.service.db.Db;
+import dev.keyless.service.metrics.KeylessMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * chained events past the sink's cursor in sequence order, then the checkpoints they cover; the
  * cursor moves only after the sink has taken the batch. So a crash anywhere resends from the last
  * acknowledged record (at least once, in order per team), and nothing waits on a request thread.
+ *
+ * <p>The cursor moves only in a transaction that first renews the lease for this holder: a
+ * delivery that outlasted the lease (a receiver that stalled, a paused process) finds another
+ * replica holding it, leaves the cursor to that replica, and stands by (it streams again only
+ * once it takes an expired lease); the lease is checked again before each team's batch. Such a late batch can reach the receiver after the new
+ * holder's copy of it: a duplicate that goes back, never a gap.
  */
 final class SinkWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
@@ -25,16 +32,18 @@ final class SinkWorker implements Runnable {
     private final StreamSettings settings;
     private final String holder;
     private final Backoff backoff;
+    private final KeylessMetrics metrics;
     private volatile boolean running = true;
     private Instant leaseUntil = Instant.EPOCH;
 
-    SinkWorker(AuditSink sink, Db db, Clock clock, StreamSettings settings, String holder) {
+    SinkWorker(AuditSink sink, Db db, Clock clock, StreamSettings settings, String holder, KeylessMetrics metrics) {
         this.sink = sink;
         this.db = db;
         this.clock = clock;
         this.settings = settings;
         this.holder = holder;
         this.backoff = new Backoff(settings.maxBackoff());
+        this.metrics = metrics;
     }
 
     @Override
@@ -108,6 +117,10 @@ final class SinkWorker implements Runnable {
     private int pass() throws IOException {
         int sent = 0;
         for (String team : db.read(StreamRepository::teams)) {
+            // a delivery for the team before may have outlasted the lease
+            if (!holdsLease()) {
+                return sent;
+            }
             sent += pump(team);
         }
         return sent;
@@ -132,12 +145,33 @@ final class SinkWorker implements Runnable {
             items.add(StreamRecords.checkpoint(team, cp.seq(), Instant.ofEpochMilli(cp.signedAt()), cp.body()));
             next = new StreamRepository.Cursor(upTo, cp.seq(), cp.signedAt());
         }
+        Instant started = clock.instant();
         sink.deliver(items);
+        metrics.streamBatch(sink.name());
         StreamRepository.Cursor acknowledged = next;
-        db.write(c -> {
+        Instant until = clock.instant().plus(settings.lease());
+        boolean held = db.write(c -> {
+            if (!StreamRepository.stillHeld(c, sink.name(), holder, until)) {
+                return false;
+            }
             StreamRepository.advance(c, sink.name(), team, acknowledged);
-            return null;
+            return true;
         });
+        if (!held) {
+            // Stuck in this delivery past the lease: another replica took over from the cursor and
+            // resends this batch itself. Only the lease holder moves the cursor, so it has one writer.
+            LOG.warn(
+                    "audit sink '{}' lost its lease during a delivery of {} ms (lease {} ms); another replica"
+                            + " streams from the cursor, this one stands by",
+                    sink.name(),
+                    Duration.between(started, clock.instant()).toMillis(),
+                    settings.lease().toMillis());
+            metrics.streamLeaseLost(sink.name());
+            leaseUntil = Instant.EPOCH;
+            sink.reset();
+            return 0;
+        }
+        leaseUntil = until;
         return items.size();
     }
 

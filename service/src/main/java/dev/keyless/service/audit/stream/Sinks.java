@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The sinks the settings turn on; a sink is on when its destination is set. */
 final class Sinks {
@@ -26,9 +27,10 @@ final class Sinks {
                             Rfc5424.localHostname())));
         }
         if (s.string("relp.host").isPresent()) {
+            String host = s.required("relp.host");
             sinks.add(new RelpSink(
                     s.string("relp.name").orElse("relp"),
-                    new RelpSink.Target(s.required("relp.host"), s.integer("relp.port", 2514)),
+                    new RelpSink.Target(host, s.integer("relp.port", 2514), relpTls(s, host)),
                     new Rfc5424(
                             Rfc5424.facility(s.string("relp.facility").orElse("authpriv")),
                             s.string("relp.app-name").orElse("keyless"),
@@ -66,6 +68,27 @@ final class Sinks {
             }
         }
         return sinks;
+    }
+
+    /**
+     * RELP's TLS, or none; the TLS files without {@code relp.tls} are refused rather than ignored, so
+     * a forgotten flag never sends the audit trail in clear text.
+     */
+    private static Optional<RelpSink.Tls> relpTls(StreamSettings s, String host) throws IOException {
+        boolean filesSet = s.string("relp.ca-file").isPresent()
+                || s.string("relp.cert-file").isPresent()
+                || s.string("relp.key-file").isPresent()
+                || s.string("relp.server-name").isPresent();
+        if (!s.flag("relp.tls")) {
+            if (filesSet) {
+                throw new IllegalArgumentException(
+                        StreamSettings.PREFIX + "relp.ca-file, cert-file, key-file and server-name need relp.tls=true");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new RelpSink.Tls(
+                TlsTrust.context(s.path("relp.ca-file"), s.path("relp.cert-file"), s.path("relp.key-file")),
+                s.string("relp.server-name").orElse(host)));
     }
 
     /** {@code 100MB}, {@code 512KB}, {@code 1GB} or a plain number of bytes. */

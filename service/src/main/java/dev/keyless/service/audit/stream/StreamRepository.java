@@ -51,6 +51,21 @@ final class StreamRepository {
                 until.toEpochMilli());
     }
 
+    /**
+     * Renews the lease only if {@code holder} still has it, whether or not it ran out meanwhile: the
+     * fence before a cursor moves. The row stays locked to the end of the transaction, so a replica
+     * taking over waits and then finds the lease renewed.
+     */
+    static boolean stillHeld(Connection c, String sink, String holder, Instant until) throws SQLException {
+        return Db.update(
+                        c,
+                        "UPDATE audit_stream_lease SET expires_at = ? WHERE sink = ? AND holder = ?",
+                        until.toEpochMilli(),
+                        sink,
+                        holder)
+                > 0;
+    }
+
     /** Gives the lease up at shutdown so another replica takes over at once. */
     static void release(Connection c, String sink, String holder) throws SQLException {
         Db.update(c, "DELETE FROM audit_stream_lease WHERE sink = ? AND holder = ?", sink, holder);

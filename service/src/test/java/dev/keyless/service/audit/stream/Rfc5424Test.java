@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -84,6 +86,38 @@ class Rfc5424Test {
                 Arguments.of("unknown facility", (Runnable) () -> Rfc5424.facility("local9")),
                 Arguments.of("zero size", (Runnable) () -> Sinks.sizeBytes("0MB")),
                 Arguments.of("size not a number", (Runnable) () -> Sinks.sizeBytes("lots")));
+    }
+
+    /** Sink settings that would send less protected than asked are refused at start. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSinkSettings")
+    void refusesBadSinkSettings(String name, Map<String, Object> props) {
+        io.micronaut.context.env.Environment env =
+                new io.micronaut.context.env.DefaultEnvironment(() -> List.of("test"));
+        env.addPropertySource(io.micronaut.context.env.PropertySource.of("test", props));
+        env.start();
+        try {
+            assertThatThrownBy(() -> Sinks.configured(StreamSettings.from(env)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            env.stop();
+        }
+    }
+
+    static Stream<Arguments> badSinkSettings() {
+        String p = StreamSettings.PREFIX;
+        return Stream.of(
+                Arguments.of(
+                        "RELP CA file without relp.tls (would send in clear text)",
+                        Map.of(p + "relp.host", "loghost", p + "relp.ca-file", "/etc/ca.pem")),
+                Arguments.of(
+                        "RELP client certificate without its key",
+                        Map.of(
+                                p + "relp.host", "loghost",
+                                p + "relp.tls", "true",
+                                p + "relp.cert-file", "/etc/client.pem")),
+                Arguments.of(
+                        "an unknown record format", Map.of(p + "file.path", "/tmp/a.jsonl", p + "file.format", "cef")));
     }
 
     @ParameterizedTest(name = "attempt {0}")

@@ -1,0 +1,115 @@
+package dev.keyless.service.it;
+
+import static dev.keyless.service.it.AuditStreamIT.await;
+import static dev.keyless.service.it.AuditStreamIT.events;
+import static dev.keyless.service.it.AuditStreamIT.fast;
+import static dev.keyless.service.it.AuditStreamIT.syslogRecords;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.keyless.testkit.audit.Rsyslogd;
+import dev.keyless.testkit.audit.StreamOrder;
+import dev.keyless.testkit.audit.TestPki;
+import dev.keyless.testkit.service.TeamSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The RELP sink over TLS against Debian's rsyslogd with imrelp (rsyslog-relp 8.2302, librelp
+ * 1.11), each way imrelp can be run: mutual TLS with librelp's default GnuTLS and {@code
+ * tls.authMode="name"} (only the client certificate's CN is let in), and server-only TLS, which
+ * only librelp's OpenSSL backend allows ({@code tls.tlslib="openssl"} without an auth mode; GnuTLS
+ * fails the handshake of a client without a certificate whatever the mode). A receiver whose
+ * certificate does not carry the expected name gets nothing, and the cursor stays.
+ */
+class AuditRelpTlsIT {
+    @TempDir
+    Path dir;
+
+    TestPki pki;
+
+    @BeforeEach
+    void pki() throws Exception {
+        assumeTrue(Rsyslogd.relpInstalled(), "rsyslog-relp is installed by .ci/run");
+        pki = TestPki.create(dir.resolve("pki"));
+    }
+
+    private Map<String, Object> sink(Rsyslogd rsyslog, boolean clientCertificate, String serverName) {
+        Map<String, Object> props = new HashMap<>(Map.of(
+                "keyless.audit.stream.relp.host", "127.0.0.1",
+                "keyless.audit.stream.relp.port", rsyslog.port(),
+                "keyless.audit.stream.relp.timeout", "2s",
+                "keyless.audit.stream.relp.tls", "true",
+                "keyless.audit.stream.relp.ca-file", pki.caCertificate().toString()));
+        if (clientCertificate) {
+            props.put(
+                    "keyless.audit.stream.relp.cert-file",
+                    pki.clientCertificate().toString());
+            props.put("keyless.audit.stream.relp.key-file", pki.clientKey().toString());
+        }
+        if (serverName != null) {
+            props.put("keyless.audit.stream.relp.server-name", serverName);
+        }
+        return fast(props);
+    }
+
+    @Test
+    void mutualTlsWithGnuTlsDeliversEveryEventInOrderAcrossAReceiverRestart() throws Exception {
+        try (Rsyslogd rsyslog = Rsyslogd.startRelpTls(
+                        dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "name", TestPki.CLIENT_NAME));
+                RunningService service = RunningService.start(TestDatabase.H2, sink(rsyslog, true, null));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            long first = events(service, team, "tls-a-", 10);
+            await("rsyslog to hold the first events over mutual TLS", () -> StreamOrder.check(
+                            syslogRecords(rsyslog), RunningService.TEAM, first)
+                    .isEmpty());
+            rsyslog.kill();
+            events(service, team, "tls-b-", 10);
+            Thread.sleep(1_000);
+            rsyslog.restart();
+            long head = events(service, team, "tls-c-", 5);
+            await("rsyslog to hold every event after its restart", () -> StreamOrder.check(
+                            syslogRecords(rsyslog), RunningService.TEAM, head)
+                    .isEmpty());
+            System.out.printf(
+                    "audit RELP over mutual TLS (gnutls, authMode name): head %d, %d records%n",
+                    head, rsyslog.lines().size());
+        }
+    }
+
+    @Test
+    void serverOnlyTlsWithOpenSslNeedsNoClientCertificate() throws Exception {
+        try (Rsyslogd rsyslog =
+                        Rsyslogd.startRelpTls(dir.resolve("relp"), new Rsyslogd.RelpTls("openssl", pki, null, null));
+                RunningService service = RunningService.start(TestDatabase.H2, sink(rsyslog, false, "localhost"));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            long head = events(service, team, "tls-s-", 8);
+            await("rsyslog to hold the events over server-only TLS", () -> StreamOrder.check(
+                            syslogRecords(rsyslog), RunningService.TEAM, head)
+                    .isEmpty());
+        }
+    }
+
+    @Test
+    void aReceiverWithoutTheExpectedNameGetsNothing() throws Exception {
+        try (Rsyslogd rsyslog = Rsyslogd.startRelpTls(
+                        dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "certvalid", null));
+                RunningService service =
+                        RunningService.start(TestDatabase.H2, sink(rsyslog, true, "loghost.example.com"));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            events(service, team, "tls-n-", 5);
+            Thread.sleep(3_000);
+            assertThat(rsyslog.lines())
+                    .as("the certificate names 127.0.0.1 and localhost, not loghost.example.com")
+                    .isEmpty();
+            assertThat(Files.readString(dir.resolve("relp/rsyslogd.out")))
+                    .as("the sink gave up in the handshake, before any RELP command")
+                    .doesNotContain("rsp");
+        }
+    }
+}
