@@ -371,6 +371,8 @@ abstract class ConsoleBrowserTests {
         security.get("/console/acme/policies");
         security.until(By.cssSelector("#roles tr[data-role='deployer']"));
         security.button("New role").click();
+        // The editor opens once the connections for its select have arrived.
+        security.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("r-name")));
         security.find(By.id("r-name")).sendKeys("Web Deploy");
         security.find(By.id("r-claims")).sendKeys("{\"repository\": {\"nested\": true}}");
         security.find(By.id("role-save")).click();
