@@ -141,7 +141,7 @@ const Console = (() => {
 
   /**
    * The service's own problem, shown in a form: each entry of errors[] under the input whose
-   * data-field is the longest prefix of its field (sudo[0].command -> sudo), the rest at the top.
+   * data-field is the longest prefix of its field (servers.labels.env -> servers.labels), the rest at the top.
    */
   function fieldErrors(form, top, e) {
     form.querySelectorAll(".error").forEach((x) => (x.textContent = ""));
@@ -153,10 +153,16 @@ const Console = (() => {
     const general = [];
     for (const f of errors) {
       const field = String(f.field || "");
-      const parts = field.split(/[.[]/);
+      // The field and its prefixes (sudo, sudo[0], sudo[0].command), tried longest first.
+      const parts = [field];
+      const tail = /(\.[^.[\]]+|\[\d+\])$/;
+      for (let prefix = field; tail.test(prefix); ) {
+        prefix = prefix.replace(tail, "");
+        parts.unshift(prefix);
+      }
       let target = null;
       for (let n = parts.length; n > 0 && !target; n--) {
-        target = form.querySelector("[data-field='" + parts.slice(0, n).join(".") + "']");
+        target = form.querySelector('[data-field="' + CSS.escape(parts[n - 1]) + '"]');
       }
       const message = String(f.message || "").startsWith(field + ": ") ? f.message.slice(field.length + 2) : f.message;
       if (!target) {
@@ -745,7 +751,7 @@ const Console = (() => {
         tr.appendChild(el("td", p.roles.join(", ")));
         tr.appendChild(el("td", selectorText(p.servers), "wrap"));
         const reach = tr.appendChild(el("td", "…", "reach"));
-        tr.appendChild(el("td")).append(...(p.sudo.length ? p.sudo.map((r) => el("code", r.command, "rule")) : [el("span", "none", "muted")]));
+        tr.appendChild(el("td")).append(...(p.sudo.length ? p.sudo.map(ruleText) : [el("span", "none", "muted")]));
         tr.appendChild(el("td", p.session_ttl_seconds + " s", "nowrap"));
         tr.appendChild(el("td")).appendChild(editButton("policy", p.name, () => openPolicy(p)));
         rows.push(tr);
@@ -755,6 +761,13 @@ const Console = (() => {
       }
       document.querySelector("#policies tbody").replaceChildren(...rows);
       document.getElementById("policies-empty").hidden = policies.length > 0;
+    }
+
+    function ruleText(r) {
+      const c = el("code", r.command, "rule");
+      if (r.unrestricted) c.appendChild(el("span", "unrestricted", "rule-flag danger"));
+      else if (r.allow_wildcards) c.appendChild(el("span", "wildcards", "rule-flag"));
+      return c;
     }
 
     /** A stored policy as a spec: the view without what the service fills in. */
@@ -832,8 +845,8 @@ const Console = (() => {
         pf("p-ttl").value = p.session_ttl_seconds;
         pf("p-names").value = ((p.servers && p.servers.names) || []).join(", ");
         pf("p-labels").value = Object.entries((p.servers && p.servers.labels) || {}).map(([k, v]) => k + "=" + v).join(", ");
-        pf("p-sudo").value = p.sudo.map((r) => r.command).join("\n");
       }
+      renderSudo(p ? p.sudo : [], null);
       pf("policy-editor-title").textContent = p ? "Edit policy " + p.name : "New policy";
       pf("policy-save").textContent = p ? "Save policy" : "Create policy";
       pf("policy-editor").hidden = false;
@@ -854,15 +867,83 @@ const Console = (() => {
         err.errors = [{ field: "servers.labels", message: "write key=value pairs, separated by commas (not: " + bad.join(", ") + ")" }];
         throw err;
       }
-      // A rule the form shows only by its command keeps the flags it was stored with.
-      const flags = new Map(((editingPolicy && editingPolicy.sudo) || []).map((r) => [r.command, r]));
-      const sudo = pf("p-sudo").value.split("\n").map((x) => x.trim()).filter((x) => x).map((command) => flags.get(command) || { command });
+      // Every row is sent, an empty one too, so that the service's sudo[i] is the form's row i.
+      const sudo = readSudo().map((r) => {
+        const rule = { command: r.command };
+        if (r.allow_wildcards) rule.allow_wildcards = true;
+        if (r.unrestricted) rule.unrestricted = true;
+        return rule;
+      });
       const spec = { ...base, name: pf("p-name").value.trim(), roles: split(pf("p-roles").value), servers: { names: split(pf("p-names").value), labels }, sudo };
       const ttl = pf("p-ttl").value.trim();
       if (ttl) spec.session_ttl_seconds = Number(ttl);
       else delete spec.session_ttl_seconds;
       return spec;
     }
+
+    // ---- sudo rules: one row per rule, with the two flags the API has ----
+    function checkbox(id, text, checked, cls) {
+      const label = el("label", null, "check");
+      const box = el("input", null, cls);
+      box.type = "checkbox";
+      box.id = id;
+      box.checked = !!checked;
+      label.append(box, document.createTextNode(" " + text));
+      return label;
+    }
+
+    function readSudo() {
+      return [...pf("sudo-rules").children].map((li) => ({
+        command: li.querySelector("input[type=text]").value.trim(),
+        allow_wildcards: li.querySelector("input.wild").checked,
+        unrestricted: li.querySelector("input.all").checked,
+      }));
+    }
+
+    /** Draws the rules; row i's command input is p-sudo-i, data-field sudo[i].command, as the service names it. */
+    function renderSudo(rules, focus) {
+      const items = rules.map((r, i) => {
+        const id = "p-sudo-" + i;
+        const li = el("li");
+        const label = el("label", "Rule " + (i + 1) + " command", "sr");
+        label.htmlFor = id;
+        const command = el("input");
+        command.type = "text";
+        command.id = id;
+        command.dataset.field = "sudo[" + i + "].command";
+        command.value = r.command || "";
+        command.autocomplete = "off";
+        command.spellcheck = false;
+        command.placeholder = "/usr/bin/systemctl restart app";
+        command.setAttribute("aria-describedby", id + "-error p-sudo-help");
+        const remove = button("Remove", () => {
+          const left = readSudo();
+          left.splice(i, 1);
+          renderSudo(left, left.length ? Math.min(i, left.length - 1) : -1);
+        }, "secondary");
+        remove.setAttribute("aria-label", "Remove sudo rule " + (i + 1));
+        const error = el("p", null, "error");
+        error.id = id + "-error";
+        li.append(
+          el("span", i + 1 + ".", "rule-no"),
+          label,
+          command,
+          checkbox(id + "-wildcards", "wildcards", r.allow_wildcards, "wild"),
+          checkbox(id + "-unrestricted", "unrestricted", r.unrestricted, "all"),
+          remove,
+          error,
+        );
+        return li;
+      });
+      pf("sudo-rules").replaceChildren(...items);
+      if (focus !== null) (focus >= 0 ? pf("p-sudo-" + focus) : pf("sudo-add")).focus();
+    }
+
+    pf("sudo-add").addEventListener("click", () => {
+      const rules = readSudo();
+      rules.push({ command: "" });
+      renderSudo(rules, rules.length - 1);
+    });
 
     async function preview() {
       const top = pf("policy-form-error");
@@ -936,6 +1017,28 @@ const Console = (() => {
       }
     }
 
+    /**
+     * Agent, last seen, version. The service records a call at most once a minute, and a healthy
+     * agent long-polls all the time, so more than three minutes without one means it is not running.
+     */
+    function agentCells(a) {
+      if (!a.enrolled) {
+        return [el("td", "not enrolled", "state state-none"), el("td", "—", "muted"), el("td", "—", "muted")];
+      }
+      const enrolled = el("td");
+      enrolled.append(el("span", "enrolled", "state state-active"), el("span", " " + time(a.enrolled_at), "muted nowrap"));
+      const seen = el("td", null, "nowrap");
+      // Recorded to the minute: a more precise "12 s ago" would claim what the service does not know.
+      const seconds = (Date.now() - Date.parse(a.last_seen_at)) / 1000;
+      const quiet = seconds > 180;
+      const t = el("time", seconds < 60 ? "under a minute ago" : age(a.last_seen_at) + " ago");
+      t.dateTime = a.last_seen_at;
+      t.title = time(a.last_seen_at);
+      seen.append(t);
+      if (quiet) seen.append(el("span", "not seen lately", "flag"));
+      return [enrolled, seen, el("td", a.version || "unknown", a.version ? "" : "muted")];
+    }
+
     document.getElementById("dismiss").addEventListener("click", () => {
       forget();
       status("The token was removed from the page.", false);
@@ -956,13 +1059,161 @@ const Console = (() => {
         tr.appendChild(el("td")).appendChild(el("b", s.name));
         tr.appendChild(el("td", s.address + ":" + s.port));
         tr.appendChild(el("td", Object.entries(s.labels || {}).map(([k, v]) => k + "=" + v).join(", ") || "—"));
-        tr.appendChild(el("td", time(s.created_at)));
+        tr.append(...agentCells(s.agent || { enrolled: false }));
+        tr.appendChild(el("td", time(s.created_at), "nowrap"));
         tr.appendChild(el("td")).appendChild(button("Mint enrolment token", () => mint(s.name), "secondary"));
         return tr;
       });
       document.querySelector("#servers tbody").replaceChildren(...rows);
       document.getElementById("empty").hidden = rows.length > 0;
     })();
+  }
+
+  // ---- API tokens ----------------------------------------------------------------------------
+  function tokensPage() {
+    const form = document.getElementById("token-form");
+    const created = document.getElementById("created");
+    const value = document.getElementById("token-value");
+    const lifetime = document.getElementById("t-lifetime");
+    let me = { admin: "", role: "" };
+
+    function forget() {
+      value.textContent = "";
+      created.hidden = true;
+    }
+
+    function days(seconds) {
+      const d = seconds / 86400;
+      return d >= 1 && Number.isInteger(d) ? d + (d === 1 ? " day" : " days") : seconds + " s";
+    }
+
+    /** The lifetimes on offer: the team's default, and common ones up to its maximum. */
+    async function lifetimes() {
+      let p = null;
+      try {
+        p = await call("GET", "/admin-token-policy");
+      } catch (e) {
+        p = null; // the default still applies; the service refuses what is too long
+      }
+      const options = [];
+      const o = el("option", p ? "Team default (" + days(p.default_ttl_seconds) + ")" : "Team default");
+      o.value = "";
+      options.push(o);
+      for (const d of [1, 7, 30, 90, 365]) {
+        if (p && d * 86400 > p.max_ttl_seconds) continue;
+        if (p && d * 86400 === p.default_ttl_seconds) continue;
+        const x = el("option", days(d * 86400));
+        x.value = String(d * 86400);
+        options.push(x);
+      }
+      lifetime.replaceChildren(...options);
+      if (p) {
+        document.getElementById("policy").textContent =
+          "New tokens live " + days(p.default_ttl_seconds) + " unless you choose otherwise, at most " + days(p.max_ttl_seconds) + ".";
+      }
+    }
+
+    function stateOf(t) {
+      return el("span", t.state, "state state-" + (t.state === "active" ? "active" : "inactive"));
+    }
+
+    function revokeButton(tr, t) {
+      const b = button("Revoke", () => ask(tr, t), "danger");
+      b.setAttribute("aria-label", "Revoke token " + t.name + " of " + t.admin);
+      return b;
+    }
+
+    function row(t) {
+      const tr = el("tr");
+      tr.dataset.token = t.id;
+      tr.appendChild(el("td", null, "nowrap")).appendChild(el("b", t.name));
+      tr.appendChild(el("td", t.admin));
+      const made = tr.appendChild(el("td", time(t.created_at), "nowrap"));
+      if (t.created_by && t.created_by !== t.admin) made.appendChild(el("span", " by " + t.created_by, "muted"));
+      tr.appendChild(el("td", t.expires_at ? time(t.expires_at) : "never", "nowrap"));
+      tr.appendChild(el("td", t.last_used_at ? time(t.last_used_at) : "never", "nowrap"));
+      const state = tr.appendChild(el("td"));
+      state.appendChild(stateOf(t));
+      if (t.revoked_by) state.appendChild(el("span", " by " + t.revoked_by, "muted"));
+      const action = tr.appendChild(el("td"));
+      if (t.state === "active" && (me.role === "security_admin" || t.admin === me.admin)) action.appendChild(revokeButton(tr, t));
+      return tr;
+    }
+
+    async function load() {
+      let list;
+      try {
+        list = await call("GET", "/admin-tokens");
+      } catch (e) {
+        status(e.message, true);
+        return;
+      }
+      // Active first, then newest first: what an admin acts on is at the top.
+      list.sort((a, b) => (a.state === "active") !== (b.state === "active") ? (a.state === "active" ? -1 : 1) : b.created_at.localeCompare(a.created_at));
+      const rows = list.map(row);
+      document.querySelector("#tokens tbody").replaceChildren(...rows);
+      document.getElementById("empty").hidden = rows.length > 0;
+    }
+
+    function ask(tr, t) {
+      const cell = tr.lastChild;
+      const yes = button("Confirm revoke", async () => {
+        try {
+          await call("POST", "/admin-tokens/" + encodeURIComponent(t.id) + "/revoke", {});
+          status("Token " + t.name + " of " + t.admin + " revoked: it is refused from now on.", false);
+        } catch (e) {
+          status(e.message, true);
+        }
+        await load();
+        // The row's buttons are gone; the outcome takes the focus, so a keyboard user hears it.
+        const s = document.getElementById("status");
+        s.tabIndex = -1;
+        s.focus();
+      }, "danger");
+      const no = button("Cancel", () => {
+        const again = revokeButton(tr, t);
+        cell.replaceChildren(again);
+        again.focus();
+      }, "secondary");
+      cell.replaceChildren(el("span", "Revoke " + t.name + "? Anything using it stops working. ", "confirm"), yes, no);
+      yes.focus();
+    }
+
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const top = document.getElementById("token-form-error");
+      fieldErrors(form, top, null);
+      forget();
+      const body = { name: document.getElementById("t-name").value.trim() };
+      if (lifetime.value) body.expires_in_seconds = Number(lifetime.value);
+      try {
+        const t = await call("POST", "/admin-tokens", body);
+        document.getElementById("created-title").textContent =
+          "Token " + t.name + " for " + t.admin + (t.expires_at ? " (valid until " + time(t.expires_at) + ")" : "");
+        value.textContent = t.token;
+        created.hidden = false;
+        form.reset();
+        document.getElementById("token-dismiss").focus();
+        status("Token " + t.name + " created.", false);
+        await load();
+      } catch (err) {
+        fieldErrors(form, top, err);
+      }
+    });
+    document.getElementById("token-dismiss").addEventListener("click", () => {
+      forget();
+      status("The token was removed from the page.", false);
+      document.getElementById("t-name").focus();
+    });
+    window.addEventListener("pagehide", forget);
+
+    session()
+      .then((s) => (me = { admin: s.admin, role: s.role }))
+      .catch((e) => status(e.message, true))
+      .finally(() => {
+        lifetimes();
+        load();
+      });
   }
 
   // ---- Audit ---------------------------------------------------------------------------------
@@ -1050,7 +1301,7 @@ const Console = (() => {
     chain();
   }
 
-  return { sessionsPage, connectionsPage, policiesPage, serversPage, auditPage, page };
+  return { sessionsPage, connectionsPage, policiesPage, serversPage, tokensPage, auditPage, page };
 })();
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -1059,5 +1310,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (which === "connections") Console.connectionsPage();
   if (which === "policies") Console.policiesPage();
   if (which === "servers") Console.serversPage();
+  if (which === "tokens") Console.tokensPage();
   if (which === "audit") Console.auditPage();
 });

@@ -2,6 +2,7 @@ package dev.keyless.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.agent.api.AgentKey;
+import dev.keyless.agent.api.AgentVersion;
 import dev.keyless.agent.api.Json;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
@@ -110,7 +111,11 @@ final class Onboarding {
     private SimulatedAgent.Identity enroll(String server, String token) throws IOException, InterruptedException {
         AgentKey key = AgentKey.generate();
         String hostKey = AgentKey.generate().publicKeyLine().replace("keyless-agent", "host");
-        JsonNode answer = post("agents/enroll", null, new Enroll(server, token, key.publicKeyLine(), hostKey), 201);
+        JsonNode answer = post(
+                "agents/enroll",
+                null,
+                new Enroll(server, token, key.publicKeyLine(), hostKey, AgentVersion.CURRENT),
+                201);
         Enrolled enrolled = Json.MAPPER.treeToValue(answer, Enrolled.class);
         return new SimulatedAgent.Identity(server, enrolled.agentId(), key);
     }

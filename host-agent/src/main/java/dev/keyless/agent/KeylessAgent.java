@@ -1,5 +1,6 @@
 package dev.keyless.agent;
 
+import dev.keyless.agent.api.AgentVersion;
 import dev.keyless.agent.cli.ConfigFile;
 import dev.keyless.agent.cli.EnrollCommand;
 import dev.keyless.agent.cli.PamHookCommand;
@@ -13,10 +14,18 @@ import picocli.CommandLine.Command;
 @Command(
         name = "keyless-agent",
         mixinStandardHelpOptions = true,
-        version = "keyless-agent 0.1.0",
+        versionProvider = KeylessAgent.Version.class,
         description = "Keyless host agent: just-in-time wl_ accounts, per-session sudo and sshd trust.",
         subcommands = {EnrollCommand.class, RunCommand.class, StatusCommand.class, PamHookCommand.class})
 public final class KeylessAgent implements Runnable {
+    /** {@code keyless-agent --version}: the version the agent also reports to the service. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"keyless-agent " + AgentVersion.CURRENT};
+        }
+    }
+
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
         String config = System.getenv("KEYLESS_AGENT_CONFIG");

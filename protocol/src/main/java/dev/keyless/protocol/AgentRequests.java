@@ -9,8 +9,9 @@ import java.util.List;
  * {"alg":"EdDSA","typ":"keyless-agent+jwt","kid":agent_id}} and claims {@code iss} (agent id),
  * {@code team}, {@code server}, {@code htm} (method), {@code htu} (path and query exactly as sent),
  * {@code body_sha256} (unpadded base64url SHA-256 of the exact body bytes; of no bytes for a
- * request without a body), {@code iat}, {@code exp} and a random {@code jti} ({@link #JTI_PATTERN}),
- * signed with the agent's Ed25519 key. The service refuses a header that lives longer than {@link
+ * request without a body), {@code iat}, {@code exp}, a random {@code jti} ({@link #JTI_PATTERN})
+ * and, optionally, {@code agent_version} ({@link #AGENT_VERSION_PATTERN}), signed with the agent's
+ * Ed25519 key. The service refuses a header that lives longer than {@link
  * #MAX_REQUEST_LIFETIME_SECONDS}, is issued more than {@link #CLOCK_SKEW_SECONDS} ahead of its
  * clock or has expired, and one whose {@code jti} it has seen before: each header is good for one
  * request, so an agent signs every request, retries included, afresh.
@@ -30,6 +31,15 @@ public final class AgentRequests {
     /** What a {@code jti} looks like: 16 to 64 base64url characters. */
     public static final String JTI_PATTERN = "[A-Za-z0-9_-]{16,64}";
 
+    /**
+     * The signed claim with the agent's version, and the {@link Enroll} field's: shown to admins as
+     * the server's agent status, so it is part of what the agent signs, not a loose header.
+     */
+    public static final String AGENT_VERSION_CLAIM = "agent_version";
+
+    /** What an agent version looks like: 1 to 64 characters such as {@code 0.1.0-SNAPSHOT}. */
+    public static final String AGENT_VERSION_PATTERN = "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}";
+
     /** Event types on {@code GET /agents/events}. */
     public static final String SESSION_START = "session.start";
 
@@ -48,8 +58,12 @@ public final class AgentRequests {
     /** Servers by label: a server matches when it carries every label with an equal value. */
     public record ServerSelector(java.util.Map<String, String> labels) {}
 
-    /** {@code POST /agents/enroll}; the enrolment token authenticates the call. */
-    public record Enroll(String server, String enrollmentToken, String agentPublicKey, String hostPublicKey) {}
+    /**
+     * {@code POST /agents/enroll}; the enrolment token authenticates the call. {@code agentVersion}
+     * ({@link #AGENT_VERSION_PATTERN}) may be left out by older agents.
+     */
+    public record Enroll(
+            String server, String enrollmentToken, String agentPublicKey, String hostPublicKey, String agentVersion) {}
 
     /** The host certificate and the CA keys the agent installs. */
     public record Enrolled(

@@ -20,6 +20,17 @@ public final class ServerRequests {
     /** The most servers one {@code POST /servers/bulk} creates. */
     public static final int MAX_BULK = 1000;
 
-    /** A server as stored. */
-    public record ServerView(String name, String address, int port, Map<String, String> labels, Instant createdAt) {}
+    /** A server as stored, with the status of its host agent. */
+    public record ServerView(
+            String name, String address, int port, Map<String, String> labels, Instant createdAt, AgentStatus agent) {}
+
+    /**
+     * The server's host agent: whether one is enrolled, when, when it last called the service (to
+     * the minute: the service records a call at most once a minute per agent) and the version it
+     * reported (null from an agent too old to report one). All but {@code enrolled} are null
+     * without an agent.
+     */
+    public record AgentStatus(boolean enrolled, Instant enrolledAt, Instant lastSeenAt, String version) {
+        public static final AgentStatus NONE = new AgentStatus(false, null, null, null);
+    }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Builds {@code Authorization: KeylessAgent <jws>} for one request: a compact JWS (RFC 7515) with
  * header {@code {"alg":"EdDSA","typ":"keyless-agent+jwt","kid":agent_id}} and claims {@code iss,
- * team, server, htm, htu (path and query), body_sha256, iat, exp (iat+30), jti}, signed with the
+ * team, server, htm, htu (path and query), body_sha256, iat, exp (iat+30), jti, agent_version}, signed with the
  * agent's Ed25519 key (RFC 8037). Binding method, path, query and body (as DPoP, RFC 9449, binds
  * method and URI) keeps a captured header from being used for another request; the service
  * accepts each {@code jti} once, so every request, retries included, needs a header of its own.
@@ -62,6 +62,7 @@ public final class AgentRequestSigner {
         claims.put("iat", now);
         claims.put("exp", now + LIFETIME_SECONDS);
         claims.put("jti", B64.encodeToString(nonce));
+        claims.put(AgentRequests.AGENT_VERSION_CLAIM, AgentVersion.CURRENT);
         String signingInput = part(header) + "." + part(claims);
         byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         return SCHEME + " " + signingInput + "." + B64.encodeToString(signature);

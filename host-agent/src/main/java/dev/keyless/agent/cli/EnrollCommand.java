@@ -3,6 +3,7 @@ package dev.keyless.agent.cli;
 import dev.keyless.agent.AgentRuntime;
 import dev.keyless.agent.api.AgentApi;
 import dev.keyless.agent.api.AgentKey;
+import dev.keyless.agent.api.AgentVersion;
 import dev.keyless.agent.os.AtomicFiles;
 import dev.keyless.agent.state.AgentState;
 import dev.keyless.agent.state.StateStore;
@@ -105,7 +106,8 @@ public final class EnrollCommand implements Callable<Integer> {
                 null,
                 AgentApi.DEFAULT_TIMEOUT,
                 AgentRuntime.http(caBundle, AgentApi.DEFAULT_TIMEOUT, RetryPolicy.NONE));
-        Enrolled enrolled = api.enroll(new Enroll(server, enrolmentToken, key.publicKeyLine(), hostPublicKey));
+        Enrolled enrolled = api.enroll(
+                new Enroll(server, enrolmentToken, key.publicKeyLine(), hostPublicKey, AgentVersion.CURRENT));
         if (enrolled.hostCertificate() == null
                 || !CERTIFICATE.matcher(enrolled.hostCertificate().strip()).matches()) {
             System.err.println("keyless-agent: the service sent no valid host certificate");

@@ -33,6 +33,7 @@ public final class AgentRequestVerifier {
     private static final Duration MAX_LIFETIME = Duration.ofSeconds(AgentRequests.MAX_REQUEST_LIFETIME_SECONDS);
     private static final Duration SKEW = Duration.ofSeconds(AgentRequests.CLOCK_SKEW_SECONDS);
     private static final Pattern JTI = Pattern.compile(AgentRequests.JTI_PATTERN);
+    private static final Pattern VERSION = Pattern.compile(AgentRequests.AGENT_VERSION_PATTERN);
 
     private final Clock clock;
 
@@ -46,9 +47,11 @@ public final class AgentRequestVerifier {
 
     /**
      * What a verified header says; its {@code jti} must be claimed until {@code keepUntil}, after
-     * which the header fails the time checks anyway.
+     * which the header fails the time checks anyway. {@code agentVersion} is the signed {@code
+     * agent_version} claim, null from an agent that sends none.
      */
-    public record AgentRequest(String agentId, String team, String server, String jti, Instant keepUntil) {}
+    public record AgentRequest(
+            String agentId, String team, String server, String jti, Instant keepUntil, String agentVersion) {}
 
     /** The {@code kid} of the header, to look up the agent's key; empty string if unreadable. */
     public static String agentIdOf(String jws) {
@@ -90,8 +93,14 @@ public final class AgentRequestVerifier {
         if (!(team instanceof String t) || !(server instanceof String s) || !kid.equals(claims.getClaim("iss"))) {
             throw reject(ProblemType.AGENT_UNAUTHENTICATED, "the agent request header names no team, server or issuer");
         }
+        Object version = claims.getClaim(AgentRequests.AGENT_VERSION_CLAIM);
+        if (version != null
+                && !(version instanceof String v && VERSION.matcher(v).matches())) {
+            throw reject(
+                    ProblemType.AGENT_UNAUTHENTICATED, "the agent request header's agent_version is not a version");
+        }
         checkBinding(claims, received);
-        return new AgentRequest(kid, t, s, id, keepUntil);
+        return new AgentRequest(kid, t, s, id, keepUntil, (String) version);
     }
 
     private static JWSObject signed(String jws, byte[] ed25519PublicKey) {

@@ -2,7 +2,10 @@ package dev.keyless.service.agent;
 
 import java.time.Instant;
 
-/** An enrolled host agent: the only party that may act for its server. */
+/**
+ * An enrolled host agent: the only party that may act for its server. {@code lastSeenAt} is to the
+ * minute (see {@link AgentAuthenticator}); {@code agentVersion} is null for an agent that reported none.
+ */
 public record Agent(
         String id,
         String team,
@@ -10,4 +13,5 @@ public record Agent(
         String publicKey,
         String hostPublicKey,
         Instant enrolledAt,
-        Instant lastSeenAt) {}
+        Instant lastSeenAt,
+        String agentVersion) {}

@@ -10,7 +10,10 @@ import dev.keyless.service.problem.KeylessException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Turns an {@link AgentCall} and the exact body bytes into an {@link AgentPrincipal}: the header is
@@ -21,6 +24,7 @@ import java.util.Arrays;
 final class AgentAuthenticator {
     private static final String SCHEME = "KeylessAgent ";
     private static final int MAX_HEADER_CHARS = 4096;
+    static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
 
     private final Db db;
     private final Clock clock;
@@ -59,11 +63,15 @@ final class AgentAuthenticator {
                     ProblemType.AGENT_UNAUTHENTICATED,
                     "The agent request names another team or server than the agent enrolled for");
         }
+        Instant now = clock.instant();
+        String version = request.agentVersion() == null ? agent.agentVersion() : request.agentVersion();
         boolean first = db.write(c -> {
             if (!AgentRepository.claimRequest(c, agent.id(), request.jti(), request.keepUntil())) {
                 return false;
             }
-            AgentRepository.touch(c, agent.id(), clock.instant());
+            if (stale(agent, now, version)) {
+                AgentRepository.touch(c, agent.id(), now, version);
+            }
             return true;
         });
         if (!first) {
@@ -72,6 +80,18 @@ final class AgentAuthenticator {
                     "This signed agent request was used before; sign each request afresh");
         }
         return new AgentPrincipal(agent.id(), agent.team(), agent.server());
+    }
+
+    /**
+     * Whether a call updates the agent's row: at most once per {@link #LAST_SEEN_RESOLUTION} per
+     * agent, or when its version changed. Thousands of agents long-polling every 25 s would
+     * otherwise rewrite every agent row all the time; the Servers page needs the minute only. (The
+     * {@code jti} claim above is the one write every request needs.)
+     */
+    static boolean stale(Agent agent, Instant now, String version) {
+        return agent.lastSeenAt() == null
+                || !agent.lastSeenAt().plus(LAST_SEEN_RESOLUTION).isAfter(now)
+                || !Objects.equals(version, agent.agentVersion());
     }
 
     @Scheduled(fixedDelay = "60s", initialDelay = "60s")

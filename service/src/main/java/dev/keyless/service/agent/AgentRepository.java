@@ -5,11 +5,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Enrolled agents, one per server. */
 public final class AgentRepository {
-    private static final String COLUMNS = "id, team, server, public_key, host_public_key, enrolled_at, last_seen_at";
+    private static final String COLUMNS =
+            "id, team, server, public_key, host_public_key, enrolled_at, last_seen_at, agent_version";
 
     private AgentRepository() {}
 
@@ -36,18 +38,24 @@ public final class AgentRepository {
         Db.update(c, "DELETE FROM agent WHERE team = ? AND server = ?", a.team(), a.server());
         Db.update(
                 c,
-                "INSERT INTO agent (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO agent (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 a.id(),
                 a.team(),
                 a.server(),
                 a.publicKey(),
                 a.hostPublicKey(),
                 a.enrolledAt(),
-                a.lastSeenAt());
+                a.lastSeenAt(),
+                a.agentVersion());
     }
 
-    static void touch(Connection c, String id, Instant at) throws SQLException {
-        Db.update(c, "UPDATE agent SET last_seen_at = ? WHERE id = ?", at, id);
+    static void touch(Connection c, String id, Instant at, String version) throws SQLException {
+        Db.update(c, "UPDATE agent SET last_seen_at = ?, agent_version = ? WHERE id = ?", at, version, id);
+    }
+
+    /** The team's agents, one per enrolled server. */
+    static List<Agent> ofTeam(Connection c, String team) throws SQLException {
+        return Db.query(c, "SELECT " + COLUMNS + " FROM agent WHERE team = ?", AgentRepository::map, team);
     }
 
     /**
@@ -72,6 +80,7 @@ public final class AgentRepository {
                 rs.getString("public_key"),
                 rs.getString("host_public_key"),
                 Db.instant(rs, "enrolled_at"),
-                Db.instant(rs, "last_seen_at"));
+                Db.instant(rs, "last_seen_at"),
+                rs.getString("agent_version"));
     }
 }

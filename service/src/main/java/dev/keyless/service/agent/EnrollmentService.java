@@ -3,6 +3,7 @@ package dev.keyless.service.agent;
 import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
+import dev.keyless.protocol.AgentRequests;
 import dev.keyless.protocol.AgentRequests.BulkEnrollmentTokens;
 import dev.keyless.protocol.AgentRequests.Enroll;
 import dev.keyless.protocol.AgentRequests.Enrolled;
@@ -147,6 +148,11 @@ public class EnrollmentService {
             throw KeylessException.invalid("agent_public_key", "must be an ssh-ed25519 key");
         }
         SshPublicKey hostKey = key("host_public_key", request.hostPublicKey(), MAX_HOST_KEY_CHARS);
+        String version = request.agentVersion();
+        if (version != null && !version.matches(AgentRequests.AGENT_VERSION_PATTERN)) {
+            throw KeylessException.invalid(
+                    "agent_version", "must be 1 to 64 letters, digits or . + _ - and start with a letter or digit");
+        }
         Optional<TargetServer> known = knownServer(team, serverName);
         Instant now = clock.instant();
         String agentId = UUID.randomUUID().toString();
@@ -171,7 +177,8 @@ public class EnrollmentService {
                             agentKey.withComment("").toLine(),
                             hostKey.withComment("").toLine(),
                             now,
-                            now));
+                            now,
+                            version));
             return known.get();
         });
         String hostCertificate = hostCertificate(team, server, hostKey);

@@ -24,6 +24,7 @@ final class ConsoleController {
     private static final String STYLE = resource("/console/console.css");
     private static final String CONNECTIONS = resource("/console/pages/connections.html");
     private static final String POLICIES = resource("/console/pages/policies.html");
+    private static final String TOKENS = resource("/console/pages/tokens.html");
 
     private final ConsoleSessions sessions;
 
@@ -67,7 +68,10 @@ final class ConsoleController {
                         + "/policies\">Roles and policies</a>: who may go where, and which servers a policy"
                         + " reaches.</li>"
                         + "<li><a href=\"/console/" + t
-                        + "/servers\">Servers</a>: labels, and an enrolment token for an agent.</li>"
+                        + "/servers\">Servers</a>: labels, agent status, and an enrolment token for an agent.</li>"
+                        + "<li><a href=\"/console/" + t
+                        + "/tokens\">API tokens</a>: tokens for automation, who owns them, when they were"
+                        + " last used; create and revoke.</li>"
                         + "<li><a href=\"/console/" + t
                         + "/audit\">Audit</a>: filter the trail, chain status, export.</li>"
                         + "</ul>"
@@ -115,6 +119,12 @@ final class ConsoleController {
         return signedIn(team, cookie, "policies", "Roles and policies", POLICIES);
     }
 
+    /** API tokens: list, create (the value shown once) and revoke with a confirmation. */
+    @Get(value = "/{team}/tokens", produces = MediaType.TEXT_HTML)
+    HttpResponse<String> tokensPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
+        return signedIn(team, cookie, "tokens", "API tokens", TOKENS);
+    }
+
     /** Audit: filters over {@code GET …/audit}, the chain status and a JSON lines export. */
     @Get(value = "/{team}/audit", produces = MediaType.TEXT_HTML)
     HttpResponse<String> auditPage(String team, @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie) {
@@ -157,7 +167,8 @@ final class ConsoleController {
                 """
                 <h1>Servers</h1>
                 <p class="hint">An enrolment token enrols one agent for one server within the hour; it is shown
-                once, here, and leaves the page when you dismiss it or open another page.</p>
+                once, here, and leaves the page when you dismiss it or open another page. An agent's
+                last call is recorded to the minute.</p>
                 <p id="status" role="status" aria-live="polite"></p>
                 <section id="minted" hidden aria-labelledby="minted-title" class="secret">
                   <h2 id="minted-title"></h2>
@@ -167,6 +178,7 @@ final class ConsoleController {
                 </section>
                 <table id="servers"><caption class="sr">Servers</caption><thead><tr>
                 <th scope="col">Name</th><th scope="col">Address</th><th scope="col">Labels</th>
+                <th scope="col">Agent</th><th scope="col">Last seen</th><th scope="col">Agent version</th>
                 <th scope="col">Added</th><th scope="col">Action</th></tr></thead><tbody></tbody></table>
                 <p id="empty" hidden>No servers yet.</p>
                 """);
@@ -200,6 +212,7 @@ final class ConsoleController {
             {"connections", "Connections"},
             {"policies", "Roles and policies"},
             {"servers", "Servers"},
+            {"tokens", "API tokens"},
             {"audit", "Audit"}
         }) {
             b.append("<a href=\"/console/").append(t).append('/').append(p[0]).append('"');

@@ -8,6 +8,7 @@ import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.Problem.FieldError;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.protocol.ServerRequests;
+import dev.keyless.protocol.ServerRequests.AgentStatus;
 import dev.keyless.protocol.ServerRequests.BulkServers;
 import dev.keyless.protocol.ServerRequests.ServerSpec;
 import dev.keyless.protocol.ServerRequests.ServerView;
@@ -52,14 +53,21 @@ public class ServerService {
     private static final int MAX_LABELS = 32;
 
     private final Db db;
+    private final ServerAgents agents;
     private final Clock clock;
     private final AuditService audit;
     private final VersionedCache<Map<String, TargetServer>> cache = new VersionedCache<>();
 
     private final ApplicationEventPublisher<PolicyChanged> accessChanges;
 
-    ServerService(Db db, Clock clock, AuditService audit, ApplicationEventPublisher<PolicyChanged> accessChanges) {
+    ServerService(
+            Db db,
+            Clock clock,
+            AuditService audit,
+            ApplicationEventPublisher<PolicyChanged> accessChanges,
+            ServerAgents agents) {
         this.db = db;
+        this.agents = agents;
         this.clock = clock;
         this.audit = audit;
         this.accessChanges = accessChanges;
@@ -109,7 +117,7 @@ public class ServerService {
             insert(c, by, server);
             return null;
         });
-        return server.view();
+        return views(by.team(), List.of(server)).get(0);
     }
 
     /**
@@ -145,7 +153,7 @@ public class ServerService {
             }
             return null;
         });
-        return servers.stream().map(TargetServer::view).toList();
+        return views(by.team(), servers);
     }
 
     /** Inserts and audits one server; a name that exists refuses (and rolls back) the transaction. */
@@ -194,7 +202,7 @@ public class ServerService {
             return changed;
         });
         accessChanges.publishEvent(new PolicyChanged(by.team()));
-        return stored.view();
+        return views(by.team(), List.of(stored)).get(0);
     }
 
     /**
@@ -228,9 +236,7 @@ public class ServerService {
     }
 
     public List<ServerView> list(AdminPrincipal by) {
-        return db.read(c -> ServerRepository.all(c, by.team())).stream()
-                .map(TargetServer::view)
-                .toList();
+        return views(by.team(), db.read(c -> ServerRepository.all(c, by.team())));
     }
 
     /**
@@ -239,16 +245,25 @@ public class ServerService {
      */
     public List<ServerView> reachedBy(AdminPrincipal by, PolicySpec spec) {
         PolicyRules rules = PolicyService.check(spec);
-        return all(by.team()).stream()
-                .filter(s -> PolicyEngine.selects(rules, new ServerFacts(s.name(), s.labels())))
-                .map(TargetServer::view)
-                .toList();
+        return views(
+                by.team(),
+                all(by.team()).stream()
+                        .filter(s -> PolicyEngine.selects(rules, new ServerFacts(s.name(), s.labels())))
+                        .toList());
     }
 
     public ServerView get(AdminPrincipal by, String name) {
-        return find(by.team(), db.read(c -> TeamService.configVersion(c, by.team())), name)
-                .map(TargetServer::view)
+        TargetServer server = find(by.team(), db.read(c -> TeamService.configVersion(c, by.team())), name)
                 .orElseThrow(() -> KeylessException.notFound("server", name));
+        return views(by.team(), List.of(server)).get(0);
+    }
+
+    /** The servers as shown to admins, each with its agent's status (one read for all). */
+    private List<ServerView> views(String team, List<TargetServer> servers) {
+        Map<String, AgentStatus> status = agents.of(team);
+        return servers.stream()
+                .map(s -> s.view(status.getOrDefault(s.name(), AgentStatus.NONE)))
+                .toList();
     }
 
     private TargetServer validate(String team, ServerSpec spec) {

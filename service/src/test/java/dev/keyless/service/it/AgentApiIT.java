@@ -14,6 +14,7 @@ import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,61 @@ class AgentApiIT {
         assertThat(other.call("POST", T + "/agents/enroll", right, null).status())
                 .isEqualTo(201);
         assertThat(other.call("POST", T + "/agents/enroll", right, null).slug()).isEqualTo("enrollment-token-invalid");
+    }
+
+    @Test
+    void theServerViewShowsTheAgentsStatusAndLastSeenIsWrittenAtMostOncePerMinute() throws Exception {
+        team.server("web-status", 22, Map.of("env", "test"));
+        JsonNode none = api.get(T + "/servers/web-status", team.auditor).json().get("agent");
+        assertThat(none.get("enrolled").asBoolean()).isFalse();
+        assertThat(none.has("version")).as("nothing to show without an agent").isFalse();
+
+        TestAgent a = enrolled("web-status");
+        JsonNode enrolled =
+                api.get(T + "/servers/web-status", team.auditor).json().get("agent");
+        assertThat(enrolled.get("enrolled").asBoolean()).isTrue();
+        assertThat(enrolled.get("version").asText()).isEqualTo("0.0.0-test");
+        assertThat(enrolled.get("last_seen_at").asText())
+                .isEqualTo(enrolled.get("enrolled_at").asText());
+
+        // Calls within the minute after the last write leave the row alone: no write per long poll.
+        Thread.sleep(1100);
+        assertThat(a.call("GET", T + "/agents/sessions", null).status()).isEqualTo(200);
+        assertThat(a.call("GET", T + "/agents/events?after=0&wait_seconds=0", null)
+                        .status())
+                .isEqualTo(200);
+        JsonNode polled =
+                api.get(T + "/servers/web-status", team.auditor).json().get("agent");
+        assertThat(polled.get("last_seen_at").asText())
+                .isEqualTo(enrolled.get("last_seen_at").asText());
+
+        // A new version (an upgraded agent) is written at once, with the time it was seen.
+        a.version = "0.0.1-test";
+        assertThat(a.call("GET", T + "/agents/sessions", null).status()).isEqualTo(200);
+        JsonNode upgraded = api.get(T + "/servers", team.auditor).json().findValues("agent").stream()
+                .filter(s -> "0.0.1-test".equals(s.path("version").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(Instant.parse(upgraded.get("last_seen_at").asText()))
+                .isAfter(Instant.parse(enrolled.get("last_seen_at").asText()));
+
+        // An agent without a version claim keeps the one it reported; a malformed one is refused.
+        a.version = null;
+        assertThat(a.call("GET", T + "/agents/sessions", null).status()).isEqualTo(200);
+        assertThat(api.get(T + "/servers/web-status", team.auditor)
+                        .json()
+                        .get("agent")
+                        .get("version")
+                        .asText())
+                .isEqualTo("0.0.1-test");
+        a.version = "<script>";
+        assertThat(a.call("GET", T + "/agents/sessions", null).slug()).isEqualTo("agent-unauthenticated");
+        assertThat(api.get(T + "/servers/web-status", team.auditor)
+                        .json()
+                        .get("agent")
+                        .get("version")
+                        .asText())
+                .isEqualTo("0.0.1-test");
     }
 
     @Test

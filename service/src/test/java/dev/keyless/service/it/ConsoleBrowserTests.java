@@ -371,6 +371,8 @@ abstract class ConsoleBrowserTests {
         security.get("/console/acme/policies");
         security.until(By.cssSelector("#roles tr[data-role='deployer']"));
         security.button("New role").click();
+        // The editor opens once the connections for its select have arrived.
+        security.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("r-name")));
         security.find(By.id("r-name")).sendKeys("Web Deploy");
         security.find(By.id("r-claims")).sendKeys("{\"repository\": {\"nested\": true}}");
         security.find(By.id("role-save")).click();
@@ -391,16 +393,20 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("p-name")).sendKeys("web-deploy");
         security.find(By.id("p-roles")).sendKeys("web-deploy");
         security.find(By.id("p-labels")).sendKeys("env=prod");
-        security.find(By.id("p-sudo")).sendKeys("systemctl restart app");
+        security.button("Add sudo rule").click();
+        assertThat(security.driver.switchTo().activeElement().getAttribute("id"))
+                .as("a new rule takes the focus")
+                .isEqualTo("p-sudo-0");
+        security.driver.switchTo().activeElement().sendKeys("systemctl restart app");
         security.button("Which servers does it reach?").click();
-        security.notBlank(By.id("p-sudo-error"));
+        security.untilText(By.id("p-sudo-0-error"), "command must be an absolute path");
         assertThat(security.driver.findElements(By.id("reach-result"))).isEmpty();
         security.shot("51-policies-sudo-invalid");
-        security.find(By.id("p-sudo")).clear();
-        security.find(By.id("p-sudo")).sendKeys("/usr/bin/systemctl restart app");
+        security.find(By.id("p-sudo-0")).clear();
+        security.find(By.id("p-sudo-0")).sendKeys("/usr/bin/systemctl restart app");
         security.button("Which servers does it reach?").click();
         security.untilText(By.id("reach-result"), "web-01");
-        assertThat(security.find(By.id("p-sudo-error")).getText()).isBlank();
+        assertThat(security.find(By.id("p-sudo-0-error")).getText()).isBlank();
         security.shot("52-policies-preview");
         assertThat(api.get(T + "/policies/web-deploy", team.security).status())
                 .as("a preview stores nothing")
@@ -412,6 +418,141 @@ abstract class ConsoleBrowserTests {
         security.shot("53-policies-saved");
         JsonNode policy = api.get(T + "/policies/web-deploy", team.security).json();
         assertThat(policy.get("servers").get("labels").get("env").asText()).isEqualTo("prod");
+    }
+
+    @Test
+    @Order(16)
+    void wildcardAndUnrestrictedSudoRulesAreWrittenFromTheFormWithTheServicesMessages() throws Exception {
+        security.get("/console/acme/policies");
+        By row = By.cssSelector("#policies tr[data-policy='web-deploy']");
+        security.untilText(row, "web-01");
+        security.find(row)
+                .findElement(By.xpath(".//button[@aria-label='Edit policy web-deploy']"))
+                .click();
+        security.until(By.id("p-sudo-0"));
+        assertThat(security.find(By.id("p-sudo-0")).getAttribute("value")).isEqualTo("/usr/bin/systemctl restart app");
+        security.button("Add sudo rule").click();
+        security.driver.switchTo().activeElement().sendKeys("/usr/bin/journalctl -u app *");
+        security.button("Add sudo rule").click();
+        security.driver.switchTo().activeElement().sendKeys("ALL");
+        security.button("Add sudo rule").click();
+        security.driver.switchTo().activeElement().sendKeys("/usr/bin/*");
+        security.find(By.id("policy-save")).click();
+        // Each rule's own message from the service, under its own row.
+        security.untilText(By.id("p-sudo-1-error"), "needs allow_wildcards: true");
+        assertThat(security.find(By.id("p-sudo-2-error")).getText()).contains("ALL needs unrestricted: true");
+        assertThat(security.find(By.id("p-sudo-3-error")).getText())
+                .contains("wildcards are not allowed in the command path");
+        assertThat(security.find(By.id("p-sudo-0-error")).getText()).isBlank();
+        assertThat(security.find(By.id("p-sudo-1")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        security.shot("54-policies-sudo-wildcards-invalid");
+
+        // Ticking the flags (by keyboard) allows what the API allows; a glob path stays refused, and is removed.
+        security.find(By.id("p-sudo-1-wildcards")).sendKeys(org.openqa.selenium.Keys.SPACE);
+        security.find(By.id("p-sudo-2-unrestricted")).sendKeys(org.openqa.selenium.Keys.SPACE);
+        security.find(By.id("p-sudo-3-wildcards")).sendKeys(org.openqa.selenium.Keys.SPACE);
+        security.find(By.id("policy-save")).click();
+        security.untilText(By.id("p-sudo-3-error"), "wildcards are not allowed in the command path");
+        assertThat(security.find(By.id("p-sudo-1-error")).getText()).isBlank();
+        assertThat(security.find(By.id("p-sudo-2-error")).getText()).isBlank();
+        security.find(By.xpath("//button[@aria-label='Remove sudo rule 4']")).click();
+        assertThat(security.driver.findElements(By.id("p-sudo-3"))).isEmpty();
+        assertThat(security.driver.switchTo().activeElement().getAttribute("id"))
+                .isEqualTo("p-sudo-2");
+        security.shot("55-policies-sudo-wildcards-ticked");
+        security.find(By.id("policy-save")).click();
+        security.untilText(row, "/usr/bin/journalctl -u app *");
+        assertThat(security.find(row).getText()).contains("wildcards", "ALL", "unrestricted");
+        security.shot("56-policies-sudo-wildcards-saved");
+        JsonNode sudo =
+                api.get(T + "/policies/web-deploy", team.security).json().get("sudo");
+        assertThat(sudo.size()).isEqualTo(3);
+        assertThat(sudo.get(1).get("command").asText()).isEqualTo("/usr/bin/journalctl -u app *");
+        assertThat(sudo.get(1).get("allow_wildcards").asBoolean()).isTrue();
+        assertThat(sudo.get(2).get("unrestricted").asBoolean()).isTrue();
+
+        // Reopened, the form shows the flags as stored; removing ALL again leaves the rest as it was.
+        security.find(row)
+                .findElement(By.xpath(".//button[@aria-label='Edit policy web-deploy']"))
+                .click();
+        security.until(By.id("p-sudo-2"));
+        assertThat(security.find(By.id("p-sudo-1-wildcards")).isSelected()).isTrue();
+        assertThat(security.find(By.id("p-sudo-2-unrestricted")).isSelected()).isTrue();
+        security.find(By.xpath("//button[@aria-label='Remove sudo rule 3']")).click();
+        security.find(By.id("policy-save")).click();
+        security.wait.until(d -> !d.findElement(row).getText().contains("unrestricted"));
+        sudo = api.get(T + "/policies/web-deploy", team.security).json().get("sudo");
+        assertThat(sudo.size()).isEqualTo(2);
+        assertThat(sudo.get(1).get("allow_wildcards").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(17)
+    void apiTokensAreListedCreatedOnceAndRevokedWithAConfirmation() throws Exception {
+        devops.get("/console/acme/tokens");
+        security.get("/console/acme/tokens");
+        // sam's 'nightly' (revoked) and 'brief' (expired) from the earlier test, and the team's setup tokens.
+        By nightly = By.xpath("//table[@id='tokens']//tr[td/b[text()='nightly']]");
+        security.untilText(nightly, "revoked");
+        assertThat(security.find(nightly).getText()).contains("sam");
+        security.untilText(By.id("policy"), "New tokens live 90 days");
+
+        security.find(By.id("t-name")).sendKeys("Not A Name!");
+        security.find(By.id("token-create")).click();
+        security.notBlank(By.id("t-name-error"));
+        assertThat(security.find(By.id("t-name")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(security.find(By.id("created")).isDisplayed()).isFalse();
+        security.shot("60-tokens-invalid");
+
+        security.find(By.id("t-name")).clear();
+        security.find(By.id("t-name")).sendKeys("deploy-bot");
+        new org.openqa.selenium.support.ui.Select(security.find(By.id("t-lifetime"))).selectByVisibleText("7 days");
+        security.find(By.id("t-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
+        security.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created")));
+        String token = security.find(By.id("token-value")).getText();
+        assertThat(token).startsWith("kla_");
+        assertThat(security.driver.switchTo().activeElement().getAttribute("id"))
+                .isEqualTo("token-dismiss");
+        By bot = By.xpath("//table[@id='tokens']//tr[td/b[text()='deploy-bot']]");
+        security.untilText(bot, "active");
+        assertThat(security.find(bot).getText()).contains("sam", "never").doesNotContain(token);
+        security.shot("61-tokens-created");
+        assertThat(api.get(T + "/connections", token).status()).isEqualTo(200);
+        security.driver.navigate().refresh();
+        security.untilText(bot, "active");
+        assertThat(security.driver.getPageSource())
+                .as("no secret after its one-time display, not even on a reload")
+                .doesNotContain(token);
+        assertThat(security.find(bot).getText()).as("last used").doesNotContain("never");
+
+        security.find(bot).findElement(By.xpath(".//button[text()='Revoke']")).click();
+        WebElement confirm = security.wait.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//table[@id='tokens']//tr[td/b[text()='deploy-bot']]//button[text()='Confirm revoke']")));
+        assertThat(security.driver.switchTo().activeElement()).isEqualTo(confirm);
+        security.shot("62-tokens-confirm");
+        confirm.sendKeys(org.openqa.selenium.Keys.ENTER);
+        security.untilText(bot, "revoked");
+        security.untilText(By.id("status"), "revoked");
+        assertThat(api.get(T + "/connections", token).status()).isEqualTo(401);
+        security.shot("63-tokens-revoked");
+
+        // dana (devops) makes one of her own and sees only hers.
+        devops.driver.navigate().refresh();
+        devops.untilText(By.id("policy"), "New tokens live");
+        devops.find(By.id("t-name")).sendKeys("dana-ci");
+        devops.find(By.id("token-create")).click();
+        devops.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created")));
+        devops.button("I have copied it; remove it from the page").click();
+        devops.wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("created")));
+        assertThat(devops.fetch("return document.getElementById('token-value').textContent;"))
+                .as("gone from the page, not just hidden")
+                .isEmpty();
+        devops.untilText(By.id("tokens"), "dana-ci");
+        assertThat(devops.driver.findElements(By.cssSelector("#tokens tbody tr")))
+                .hasSize(1);
+        assertThat(devops.find(By.id("tokens")).getText()).doesNotContain("deploy-bot", "nightly", "initial");
+        devops.shot("64-tokens-devops");
     }
 
     @Test
@@ -453,11 +594,11 @@ abstract class ConsoleBrowserTests {
 
     @Test
     @Order(30)
-    void anEnrolmentTokenIsShownOnceWithTheInstallCommandAndThenGone() throws Exception {
+    void anEnrolmentTokenIsShownOnceWithTheInstallCommandAndThenGoneAndTheAgentsStatusShows() throws Exception {
         security.get("/console/acme/servers");
         By row = By.cssSelector("#servers tr[data-server='web-01']");
         WebElement tr = security.wait.until(ExpectedConditions.presenceOfElementLocated(row));
-        assertThat(tr.getText()).contains("env=prod");
+        assertThat(tr.getText()).contains("env=prod", "not enrolled");
         tr.findElement(By.xpath(".//button[text()='Mint enrolment token']")).click();
         security.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("minted")));
         String install = security.driver.findElement(By.id("install")).getText();
@@ -474,6 +615,19 @@ abstract class ConsoleBrowserTests {
                 .as("no secret after its one-time display")
                 .doesNotContain(token);
         security.shot("31-servers-dismissed");
+
+        // The copied token enrols an agent (the protocol's stand-in; the real one is in e2e).
+        TestAgent agent = TestAgent.enroll(service, "web-01", token, Files.createTempDirectory("console-agent"));
+        agent.version = "0.0.2-test";
+        assertThat(agent.call("GET", T + "/agents/sessions", null).status()).isEqualTo(200);
+        security.get("/console/acme/servers");
+        security.untilText(row, "0.0.2-test");
+        assertThat(security.find(row).getText())
+                .contains("enrolled", "under a minute ago")
+                .doesNotContain("not enrolled");
+        WebElement seen = security.find(row).findElement(By.cssSelector("time"));
+        assertThat(seen.getAttribute("datetime")).isNotBlank();
+        security.shot("32-servers-agent");
     }
 
     @Test

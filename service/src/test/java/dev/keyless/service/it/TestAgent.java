@@ -39,6 +39,8 @@ final class TestAgent {
     final String team;
     final String server;
     String agentId;
+    /** The version it reports on enrolment and signs into each request; null sends none (an older agent). */
+    String version = "0.0.0-test";
 
     TestAgent(URI base, String team, String server) {
         this.base = base;
@@ -48,12 +50,17 @@ final class TestAgent {
 
     /** Enrols a new agent for {@code server} with a one-time token and checks its host certificate. */
     static TestAgent enroll(RunningService service, TeamSetup team, String server, Path dir) throws Exception {
-        TestAgent a = new TestAgent(service.uri(), RunningService.TEAM, server);
         String token = team.api
                 .post(T + "/servers/" + server + "/enrollment-tokens", team.devops, null)
                 .json()
                 .get("token")
                 .asText();
+        return enroll(service, server, token, dir);
+    }
+
+    /** Enrols a new agent for {@code server} with {@code token} (say, one an admin copied from the console). */
+    static TestAgent enroll(RunningService service, String server, String token, Path dir) throws Exception {
+        TestAgent a = new TestAgent(service.uri(), RunningService.TEAM, server);
         Path hostKey = SshKeygen.generate(dir, "host-" + server, "ed25519", 0, "host");
         Api.Response r = a.call(
                 "POST",
@@ -66,7 +73,9 @@ final class TestAgent {
                         "agent_public_key",
                         a.publicKeyLine(),
                         "host_public_key",
-                        Files.readString(Path.of(hostKey + ".pub")).trim()),
+                        Files.readString(Path.of(hostKey + ".pub")).trim(),
+                        "agent_version",
+                        a.version),
                 null);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         a.agentId = r.json().get("agent_id").asText();
@@ -123,6 +132,9 @@ final class TestAgent {
         p.put("iat", iat);
         p.put("exp", iat + lifetime.toSeconds());
         p.put("jti", UUID.randomUUID().toString());
+        if (version != null) {
+            p.put("agent_version", version);
+        }
         return p;
     }
 
