@@ -126,9 +126,16 @@ class CommandTreeHelpTest {
         assertThat(missing.err()).contains("Usage: keyless exec");
     }
 
+    /**
+     * One tree for reading the specs: building the whole tree (50 admin subcommands) took about as
+     * long as a help run, and the specs are only read. Each run above still builds its own tree, as
+     * the CLI does.
+     */
+    private static final CommandLine TREE = KeylessCli.commandLine(
+            new Context(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+
     static CommandSpec spec(List<String> path) {
-        CommandLine cmd = KeylessCli.commandLine(
-                new Context(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        CommandLine cmd = TREE;
         for (String word : path) {
             cmd = cmd.getSubcommands().get(word);
         }
