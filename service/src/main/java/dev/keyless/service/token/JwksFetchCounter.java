@@ -1,6 +1,6 @@
-package dev.keyless.service.metrics;
+package dev.keyless.service.token;
 
-import dev.keyless.service.token.JwksFetchListener;
+import dev.keyless.service.metrics.KeylessMetrics;
 import jakarta.inject.Singleton;
 
 /** Counts key-set fetches and failures per connection. */

@@ -1,4 +1,4 @@
-package dev.keyless.service.admin;
+package dev.keyless.service.caller;
 
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.problem.KeylessException;

@@ -1,4 +1,4 @@
-package dev.keyless.service.admin;
+package dev.keyless.service.caller;
 
 import dev.keyless.protocol.AdminRole;
 import dev.keyless.protocol.ProblemType;
