@@ -110,7 +110,7 @@ class AccessTokenTest {
                         "access token is not a well-formed signed JWT"),
                 reject(
                         "garbage header",
-                        t -> "!!!." + t.split("\\.")[1] + ".x",
+                        t -> "!!!." + t.split("\\.", -1)[1] + ".x",
                         "access token is not a well-formed signed JWT"),
                 reject("signature tampered", AccessTokenTest::flipSignature, "access token signature does not verify"),
                 reject(
@@ -342,11 +342,11 @@ class AccessTokenTest {
     }
 
     private static String payload(String token) {
-        return new Base64URL(token.split("\\.")[1]).decodeToString();
+        return new Base64URL(token.split("\\.", -1)[1]).decodeToString();
     }
 
     private static String replacePayload(String token, String from, String to) {
-        String[] parts = token.split("\\.");
+        String[] parts = token.split("\\.", -1);
         String changed = payload(token).replace(from, to);
         assertThat(changed).isNotEqualTo(payload(token));
         return parts[0] + "." + b64(changed) + "." + parts[2];
@@ -354,13 +354,13 @@ class AccessTokenTest {
 
     /** New header, same payload, signed with {@code key} (or no signature when null). */
     private static String resign(String token, String headerJson, Ed25519KeyMaterial key) {
-        String input = b64(headerJson) + "." + token.split("\\.")[1];
+        String input = b64(headerJson) + "." + token.split("\\.", -1)[1];
         return input + "." + (key == null ? "" : sign(input, key));
     }
 
     /** Same header, changed payload, validly signed with our key: only claim checks can catch it. */
     private static String resignPayload(String token, String from, String to) {
-        String[] parts = replacePayload(token, from, to).split("\\.");
+        String[] parts = replacePayload(token, from, to).split("\\.", -1);
         String input = parts[0] + "." + parts[1];
         return input + "." + sign(input, KEY);
     }
@@ -380,7 +380,7 @@ class AccessTokenTest {
     private static String hmacWithPublicKey(String token) {
         try {
             String input = b64("{\"alg\":\"HS256\",\"typ\":\"keyless-at+jwt\",\"kid\":\"" + KEY.keyId() + "\"}") + "."
-                    + token.split("\\.")[1];
+                    + token.split("\\.", -1)[1];
             byte[] secret = Arrays.copyOf(KEY.publicKey(), 32);
             Base64URL mac = new MACSigner(secret)
                     .sign(new JWSHeader(JWSAlgorithm.HS256), input.getBytes(StandardCharsets.US_ASCII));

@@ -121,7 +121,7 @@ abstract class ColumnBoundsTests {
         try (Connection c = service.jdbc()) {
             DatabaseMetaData meta = c.getMetaData();
             for (Map.Entry<String, Integer> e : longestAccepted.entrySet()) {
-                String[] tc = e.getKey().split("\\.");
+                String[] tc = e.getKey().split("\\.", -1);
                 int size = columnSize(meta, c.getCatalog(), tc[0], tc[1]);
                 assertThat(size).as(e.getKey()).isGreaterThanOrEqualTo(e.getValue());
             }

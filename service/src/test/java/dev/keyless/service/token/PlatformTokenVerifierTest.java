@@ -261,7 +261,7 @@ class PlatformTokenVerifierTest {
                         Map.of(),
                         c -> TestTokens.sign(c.github(), RSA_OTHER)),
                 rejects("payload changed after signing", ProblemType.TOKEN_SIGNATURE_INVALID, null, Map.of(), c -> {
-                    String[] parts = TestTokens.sign(c.github(), RSA).split("\\.");
+                    String[] parts = TestTokens.sign(c.github(), RSA).split("\\.", -1);
                     Map<String, Object> changed = c.github();
                     changed.put("repository", "acme-corp/prod");
                     return parts[0] + "." + TestTokens.encode(changed) + "." + parts[2];
@@ -360,7 +360,7 @@ class PlatformTokenVerifierTest {
                 rejects("JWE with five parts", ProblemType.TOKEN_MALFORMED, null, Map.of(), c -> "a.b.c.d.e"),
                 rejects("garbage", ProblemType.TOKEN_MALFORMED, null, Map.of(), c -> "not a token"),
                 rejects("payload that is not JSON", ProblemType.TOKEN_MALFORMED, null, Map.of(), c -> {
-                    String[] parts = TestTokens.sign(c.github(), RSA).split("\\.");
+                    String[] parts = TestTokens.sign(c.github(), RSA).split("\\.", -1);
                     return parts[0] + "."
                             + java.util.Base64.getUrlEncoder()
                                     .withoutPadding()
