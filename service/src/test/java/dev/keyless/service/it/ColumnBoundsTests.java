@@ -4,8 +4,8 @@ import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyless.service.name.Names;
-import dev.keyless.service.token.EndpointRules;
-import dev.keyless.service.token.VerifiedToken;
+import dev.keyless.service.platformtoken.VerifiedToken;
+import dev.keyless.service.platformtoken.jwks.EndpointRules;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
