@@ -24,7 +24,7 @@ final class CryptoCeiling {
 
     private CryptoCeiling() {}
 
-    /** @return pairs per second on one core */
+    /** Pairs per second on one core. */
     static double pairsPerSecondPerCore(Duration warmUp, Duration measure) throws Exception {
         Work work = new Work();
         run(work, warmUp);

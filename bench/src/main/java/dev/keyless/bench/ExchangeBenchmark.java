@@ -139,7 +139,7 @@ public final class ExchangeBenchmark implements Callable<Integer> {
         if (tokensPerRun > 0) {
             return tokensPerRun;
         }
-        return (int) Math.max(clients * 4L, Math.ceil(ratePerSecond * phaseSeconds));
+        return (int) Math.max((double) (clients * 4L), Math.ceil(ratePerSecond * phaseSeconds));
     }
 
     private String[] mint(RSAKey key, int count, Report report) throws Exception {
@@ -150,7 +150,7 @@ public final class ExchangeBenchmark implements Callable<Integer> {
     }
 
     /** Everything to undo, in order, once: on a normal end, a failure, or Ctrl-C. */
-    private final class Cleanup {
+    private static final class Cleanup {
         final Path dir;
         ServiceProcess service;
         JwksServer jwks;

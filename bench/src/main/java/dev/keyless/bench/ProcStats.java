@@ -34,7 +34,7 @@ final class ProcStats {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name may hold spaces; fields after it are fixed.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -43,7 +43,7 @@ final class ProcStats {
 
     /** Machine-wide {busy, total} ticks from the first line of /proc/stat. */
     static long[] machineTicks() throws IOException {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+", -1);
         long total = 0;
         for (int i = 1; i < f.length && i <= 8; i++) {
             total += Long.parseLong(f[i]);

@@ -72,7 +72,7 @@ final class ServiceMetrics {
     static double sum(Map<String, Double> samples, String name, String labelPart) {
         return samples.entrySet().stream()
                 .filter(e -> e.getKey().equals(name)
-                        || e.getKey().startsWith(name + "{") && e.getKey().contains(labelPart))
+                        || (e.getKey().startsWith(name + "{") && e.getKey().contains(labelPart)))
                 .mapToDouble(Map.Entry::getValue)
                 .sum();
     }

@@ -56,7 +56,7 @@ final class ServiceProcess implements AutoCloseable {
         env.putAll(launch.environment());
         ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log);
         try {
-            service.awaitHealthy(Duration.ofSeconds(180));
+            service.awaitHealthy(Duration.ofMinutes(3));
         } catch (IOException | InterruptedException | RuntimeException e) {
             service.close(); // else a service that started too slowly outlives the benchmark
             throw e;

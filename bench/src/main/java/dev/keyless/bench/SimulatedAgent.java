@@ -68,7 +68,8 @@ final class SimulatedAgent {
 
     /** As the real agent: one reconcile at start, then the long poll. */
     void start() {
-        reconcile().whenComplete((ok, failure) -> {
+        // The handler is the end of the chain: it records a failure itself, so nothing waits on the result.
+        var unused = reconcile().whenComplete((ok, failure) -> {
             if (failure != null) {
                 counters.error("reconcile", failure);
             }
@@ -86,7 +87,8 @@ final class SimulatedAgent {
         }
         String query = "?after=" + after + "&wait_seconds=" + wait.toSeconds();
         long sent = System.nanoTime();
-        send("GET", "/agents/events" + query, null, wait.plusSeconds(30))
+        // As in start(): the last stage records a failure and schedules the next poll itself.
+        var unused = send("GET", "/agents/events" + query, null, wait.plusSeconds(30))
                 .thenCompose(response -> {
                     counters.polls.increment();
                     if (response.statusCode() != 200) {
@@ -107,7 +109,7 @@ final class SimulatedAgent {
                         counters.error("poll", failure);
                         reconnected = true;
                         long backoff = 1_000 + ThreadLocalRandom.current().nextLong(250);
-                        timer.schedule(this::poll, backoff, TimeUnit.MILLISECONDS);
+                        var unusedRetry = timer.schedule(this::poll, backoff, TimeUnit.MILLISECONDS);
                     }
                 });
     }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 final class GaleraCluster implements AutoCloseable {
     static final Path PROVIDER = Path.of("/usr/lib/galera/libgalera_smm.so");
     static final Path MARIADBD = Path.of("/usr/sbin/mariadbd");
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position:\\s+(\\S+:-?\\d+)");
 
     /** One node: its ports and files; {@code process} is null while it is down. */
@@ -255,7 +255,7 @@ final class GaleraCluster implements AutoCloseable {
                         "--auth-root-authentication-method=normal",
                         "--skip-test-db"),
                 Map.of(),
-                Duration.ofSeconds(120));
+                Duration.ofMinutes(2));
         if (!r.succeeded()) {
             throw new IllegalStateException("mariadb-install-db failed: " + r.stdout() + r.stderr());
         }

@@ -95,7 +95,7 @@ final class ServiceProcess implements AutoCloseable {
         try {
             // Running the migrations took over a minute on a busy machine (on Galera, where every
             // DDL statement is replicated to each node).
-            service.awaitHealthy(Duration.ofSeconds(180));
+            service.awaitHealthy(Duration.ofMinutes(3));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // not left running when the caller never gets it to close
             service.kill();

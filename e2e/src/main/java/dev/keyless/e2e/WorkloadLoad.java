@@ -109,7 +109,7 @@ final class WorkloadLoad {
                 turn + 1,
                 api -> api.post(
                         T + "/ssh/certificates", accessToken, Map.of("server", "web-01", "public_key", publicKey)));
-        if (cert == null || cert.status() != 201 && cert.status() != 200) {
+        if (cert == null || (cert.status() != 201 && cert.status() != 200)) {
             return;
         }
         String session = cert.json().get("session_id").asText();
@@ -144,9 +144,12 @@ final class WorkloadLoad {
 
     /** The access token's {@code jti}, which the audit event of its exchange carries as {@code token_id}. */
     static String tokenId(String accessToken) {
-        String payload = accessToken.split("\\.")[1];
-        JsonNode claims =
-                new Api.Response(200, "", new String(Base64.getUrlDecoder().decode(payload))).json();
+        String payload = accessToken.split("\\.", -1)[1];
+        JsonNode claims = new Api.Response(
+                        200,
+                        "",
+                        new String(Base64.getUrlDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8))
+                .json();
         return claims.get("jti").asText();
     }
 

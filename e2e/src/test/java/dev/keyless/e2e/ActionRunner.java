@@ -69,7 +69,7 @@ final class ActionRunner {
     Step run(Map<String, String> inputs, Map<String, String> runnerEnv) throws Exception {
         Instant started = Instant.now();
         Process p = start(inputs, runnerEnv);
-        if (!p.waitFor(Duration.ofSeconds(120).toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!p.waitFor(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the action did not finish in 120 s");
         }

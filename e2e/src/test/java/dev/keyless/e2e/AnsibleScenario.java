@@ -36,7 +36,7 @@ class AnsibleScenario {
     /** A second role, granted sudo ALL on web-01. */
     static final String ROOT = "ansroot";
 
-    static final Duration TIMEOUT = Duration.ofSeconds(180);
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     static final String BECOME_PLAYBOOK =
             """

@@ -107,7 +107,7 @@ class DebPackageScenario {
             return; // skipped before anything changed
         }
         if (Commands.run(List.of("dpkg-query", "-W", "keyless-agent")).exitCode() == 0) {
-            Commands.run(List.of("dpkg", "--purge", "keyless-agent"), Map.of(), Duration.ofSeconds(120));
+            Commands.run(List.of("dpkg", "--purge", "keyless-agent"), Map.of(), Duration.ofMinutes(2));
         }
         Files.write(SSHD_CONFIG, originalSshdConfig);
         if (LinuxUsers.exists(USER)) {
@@ -211,7 +211,7 @@ class DebPackageScenario {
     private static CommandResult dpkg(String... args) {
         List<String> argv = new ArrayList<>(List.of("dpkg"));
         argv.addAll(List.of(args));
-        return Commands.run(argv, Map.of("DEBIAN_FRONTEND", "noninteractive"), Duration.ofSeconds(120));
+        return Commands.run(argv, Map.of("DEBIAN_FRONTEND", "noninteractive"), Duration.ofMinutes(2));
     }
 
     private static CommandResult sshdTest() {
@@ -297,7 +297,7 @@ class DebPackageScenario {
 
     private static boolean listening(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (IOException e) {
             return false;

@@ -136,7 +136,7 @@ class FleetInstallScenario {
                         "--syntax-check",
                         work.resolve("enrol-fleet.yml").toString()),
                 Map.of("ANSIBLE_LOCAL_TEMP", work.resolve("tmp").toString(), "HOME", work.toString()),
-                Duration.ofSeconds(120));
+                Duration.ofMinutes(2));
         assertThat(syntax.exitCode()).as(syntax.stdout() + syntax.stderr()).isZero();
     }
 
@@ -210,7 +210,7 @@ class FleetInstallScenario {
         List<String> argv = new java.util.ArrayList<>(List.of("admin"));
         argv.addAll(List.of(args));
         argv.addAll(List.of("--addr", service.uri().toString(), "--team", TeamSetup.TEAM));
-        return CliProcess.run(argv, env, Duration.ofSeconds(120));
+        return CliProcess.run(argv, env, Duration.ofMinutes(2));
     }
 
     private CommandResult cli(String... options) {

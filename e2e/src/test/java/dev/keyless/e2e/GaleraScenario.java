@@ -208,7 +208,7 @@ class GaleraScenario {
         WorkloadLoad load = new WorkloadLoad(List.of(apiOne, apiTwo), team::githubToken, publicKey, true, "github");
         Probe probeOne = new Probe(one.uri(), team);
         Probe probeTwo = new Probe(two.uri(), team);
-        Thread running = load.start(CLIENTS, Duration.ofSeconds(120));
+        Thread running = load.start(CLIENTS, Duration.ofMinutes(2));
         probeOne.start();
         probeTwo.start();
         GaleraCluster.Rejoin rejoin;

@@ -135,7 +135,7 @@ class GitLabComponentScenario {
         System.getenv().keySet().forEach(name -> full.put(name, null));
         full.putAll(env);
         List<String> argv = List.of("bash", "-c", "cd \"$CI_PROJECT_DIR\" && " + shell);
-        CommandResult result = Commands.run(argv, full, Duration.ofSeconds(120));
+        CommandResult result = Commands.run(argv, full, Duration.ofMinutes(2));
         return new JobRun(result, projectDir, tmpDir, List.of(idToken, jobToken));
     }
 
@@ -190,10 +190,12 @@ class GitLabComponentScenario {
         // The script prints both values on purpose: the job log must show them masked.
         inputs.put(
                 "script",
-                "echo \"password: $DB_PASSWORD\"\ncat \"$DEPLOY_KEY_FILE\"\n"
-                        + "printf %s \"$DB_PASSWORD\" | sha256sum | cut -c1-64 > password.sha256\n"
-                        + "sha256sum < \"$DEPLOY_KEY_FILE\" | cut -c1-64 > key.sha256\n"
-                        + "ssh web-01 whoami > out.txt");
+                """
+                echo "password: $DB_PASSWORD"
+                cat "$DEPLOY_KEY_FILE"
+                printf %s "$DB_PASSWORD" | sha256sum | cut -c1-64 > password.sha256
+                sha256sum < "$DEPLOY_KEY_FILE" | cut -c1-64 > key.sha256
+                ssh web-01 whoami > out.txt""");
         JobRun run = runJob(
                 inputs,
                 Map.of("KEYLESS_CLI_JAR", CliProcess.JAR.toAbsolutePath().toString()));

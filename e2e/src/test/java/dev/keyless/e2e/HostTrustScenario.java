@@ -152,7 +152,7 @@ class HostTrustScenario {
             Files.writeString(file, publicKeyLine + "\n");
             return Commands.runChecked(List.of("ssh-keygen", "-l", "-f", file.toString()))
                     .stdout()
-                    .split(" ")[1];
+                    .split(" ", -1)[1];
         } finally {
             Files.deleteIfExists(file);
         }

@@ -84,7 +84,9 @@ class MasterKeyRotationScenario {
                 assertThat(killer.waitFor(120, java.util.concurrent.TimeUnit.SECONDS))
                         .as("the killer loop ended")
                         .isTrue();
-                String said = new String(killer.getInputStream().readAllBytes()).strip();
+                String said = new String(
+                                killer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .strip();
                 System.out.println("master-key rotation (mariadb): " + said);
                 service.kill();
                 lock.destroy();
@@ -217,7 +219,9 @@ class MasterKeyRotationScenario {
                 + "; echo 'killed after 15 s, the re-seal transaction not seen in a poll'";
         Process p = new ProcessBuilder("bash", "-c", loop).start();
         // Once it says so, it is polling: the re-seal may start.
-        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream())).readLine())
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(
+                                p.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine())
                 .isEqualTo("polling");
         Thread.sleep(200);
         return p;
@@ -237,7 +241,9 @@ class MasterKeyRotationScenario {
                         "BEGIN; SELECT 'locked' FROM secret_version WHERE name = 's99' FOR UPDATE; SELECT SLEEP(30);"
                                 + " ROLLBACK;")
                 .start();
-        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine())
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(
+                                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine())
                 .isEqualTo("locked");
         return p;
     }

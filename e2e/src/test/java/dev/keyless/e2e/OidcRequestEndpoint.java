@@ -25,7 +25,7 @@ final class OidcRequestEndpoint implements AutoCloseable {
     private final HttpServer server;
 
     OidcRequestEndpoint(TeamSetup team) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/_apis/distributedtask/token", exchange -> handle(exchange, team));
         server.start();
     }

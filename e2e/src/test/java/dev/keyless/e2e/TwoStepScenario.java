@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 class TwoStepScenario {
     static final String ROLE = "twostep";
     static final String USER = "wl_" + ROLE;
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     Stack stack;
     Path tempRoot;
@@ -184,17 +184,19 @@ class TwoStepScenario {
 
         Path state = onlyEntry(tempRoot);
         assertNoPrivateKeyUnder(state);
-        String config0600 = Files.walk(state)
-                .filter(p -> p.getFileName().toString().equals("ssh_config"))
-                .findFirst()
-                .map(p -> {
-                    try {
-                        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                })
-                .orElseThrow();
+        String config0600;
+        try (Stream<Path> walk = Files.walk(state)) {
+            config0600 = walk.filter(p -> p.getFileName().toString().equals("ssh_config"))
+                    .findFirst()
+                    .map(p -> {
+                        try {
+                            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .orElseThrow();
+        }
         assertThat(config0600).isEqualTo("rw-------");
 
         CommandResult stop = CliProcess.run(args("ssh-config", "--stop"), env(null), TIMEOUT);

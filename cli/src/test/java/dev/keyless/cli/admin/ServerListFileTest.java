@@ -21,10 +21,12 @@ class ServerListFileTest {
     void readsCsvWithOptionalPortAndLabelPairs() throws IOException {
         Path file = Files.writeString(
                 dir.resolve("servers.csv"),
-                "name,address,port,labels\n"
-                        + "web-01, 10.0.0.11 ,2222,env=prod;tier=web\n"
-                        + "web-02,10.0.0.12,,\n"
-                        + "\"db-01\",db-01.internal,22,\"env=prod; tier=db\"\n");
+                """
+                name,address,port,labels
+                web-01, 10.0.0.11 ,2222,env=prod;tier=web
+                web-02,10.0.0.12,,
+                "db-01",db-01.internal,22,"env=prod; tier=db"
+                """);
         List<ServerListFile.Entry> entries = ServerListFile.read(file);
         assertThat(entries).extracting(ServerListFile.Entry::name).containsExactly("web-01", "web-02", "db-01");
         assertThat(entries.get(0).spec().toString())

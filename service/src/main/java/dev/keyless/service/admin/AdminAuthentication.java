@@ -1,5 +1,7 @@
 package dev.keyless.service.admin;
 
+import dev.keyless.service.caller.AdminPrincipal;
+import dev.keyless.service.caller.PathTeam;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;

@@ -3,6 +3,7 @@ package dev.keyless.service.admin;
 import dev.keyless.protocol.AdminRequests.AdminCreated;
 import dev.keyless.protocol.AdminRequests.AdminView;
 import dev.keyless.protocol.AdminRequests.CreateAdmin;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

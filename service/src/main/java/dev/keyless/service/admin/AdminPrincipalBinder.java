@@ -1,6 +1,7 @@
 package dev.keyless.service.admin;
 
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.type.Argument;

@@ -4,6 +4,7 @@ import dev.keyless.protocol.AdminRequests.AdminTokenCreated;
 import dev.keyless.protocol.AdminRequests.AdminTokenPolicy;
 import dev.keyless.protocol.AdminRequests.AdminTokenView;
 import dev.keyless.protocol.AdminRequests.CreateAdminToken;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;

@@ -9,6 +9,7 @@ import dev.keyless.protocol.AuditEventType;
 import dev.keyless.protocol.ProblemType;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.name.InvalidNameException;
 import dev.keyless.service.name.Names;

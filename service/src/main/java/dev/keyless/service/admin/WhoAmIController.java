@@ -1,6 +1,7 @@
 package dev.keyless.service.admin;
 
 import dev.keyless.protocol.AdminRequests.AdminIdentity;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.annotation.Controller;

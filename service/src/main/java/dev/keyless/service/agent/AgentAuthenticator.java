@@ -1,8 +1,8 @@
 package dev.keyless.service.agent;
 
 import dev.keyless.protocol.ProblemType;
-import dev.keyless.service.access.AgentRequestVerifier;
-import dev.keyless.service.access.AgentRequestVerifier.AgentRequest;
+import dev.keyless.service.accesstoken.AgentRequestVerifier;
+import dev.keyless.service.accesstoken.AgentRequestVerifier.AgentRequest;
 import dev.keyless.service.ca.SshPublicKey;
 import dev.keyless.service.ca.SshPublicKeys;
 import dev.keyless.service.db.Db;

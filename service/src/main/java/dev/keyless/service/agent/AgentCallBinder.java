@@ -1,6 +1,6 @@
 package dev.keyless.service.agent;
 
-import dev.keyless.service.admin.PathTeam;
+import dev.keyless.service.caller.PathTeam;
 import io.micronaut.core.convert.ArgumentConversionContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;

@@ -12,7 +12,7 @@ import dev.keyless.protocol.AgentRequests.HostCertificate;
 import dev.keyless.protocol.AgentRequests.LiveSessions;
 import dev.keyless.protocol.AgentRequests.Login;
 import dev.keyless.protocol.AgentRequests.Ready;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.observability.ClientAddress;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;

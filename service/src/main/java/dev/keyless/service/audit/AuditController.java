@@ -5,7 +5,7 @@ import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
 import dev.keyless.protocol.AuditRequests.AuditPage;
 import dev.keyless.protocol.AuditRequests.AuditVerification;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;

@@ -1,7 +1,7 @@
 package dev.keyless.service.ca;
 
 import dev.keyless.protocol.ProblemType;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;

@@ -6,7 +6,7 @@ import dev.keyless.protocol.ConnectionRequests.ConnectionView;
 import dev.keyless.protocol.ConnectionRequests.PendingChange;
 import dev.keyless.protocol.ConnectionRequests.TestToken;
 import dev.keyless.protocol.ConnectionRequests.ValidationReport;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;

@@ -3,8 +3,8 @@ package dev.keyless.service.connection;
 import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
-import dev.keyless.service.admin.AdminPrincipal;
-import dev.keyless.service.token.JwksHealth;
+import dev.keyless.service.caller.AdminPrincipal;
+import dev.keyless.service.platformtoken.jwks.JwksHealth;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.keyless.service.connection;
 
 import dev.keyless.service.metrics.Sample;
 import dev.keyless.service.metrics.Sampled;
-import dev.keyless.service.token.JwksHealth;
+import dev.keyless.service.platformtoken.jwks.JwksHealth;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.keyless.service.policy;
 
 import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.PolicyRequests.PolicyView;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

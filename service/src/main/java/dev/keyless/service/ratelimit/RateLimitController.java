@@ -1,6 +1,6 @@
 package dev.keyless.service.ratelimit;
 
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

@@ -5,9 +5,9 @@ import static dev.keyless.protocol.AdminRole.DEVOPS_ADMIN;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
 import dev.keyless.protocol.AuditEventType;
-import dev.keyless.service.admin.AdminPrincipal;
 import dev.keyless.service.audit.AuditEntry;
 import dev.keyless.service.audit.AuditService;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.metrics.KeylessMetrics;
 import dev.keyless.service.problem.KeylessException;

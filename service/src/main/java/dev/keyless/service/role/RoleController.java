@@ -2,7 +2,7 @@ package dev.keyless.service.role;
 
 import dev.keyless.protocol.RoleRequests.RoleSpec;
 import dev.keyless.protocol.RoleRequests.RoleView;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

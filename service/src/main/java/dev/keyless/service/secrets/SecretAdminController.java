@@ -9,7 +9,7 @@ import dev.keyless.protocol.SecretRequests.SecretList;
 import dev.keyless.protocol.SecretRequests.SecretRef;
 import dev.keyless.protocol.SecretRequests.SecretView;
 import dev.keyless.protocol.SecretRequests.VersionList;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;

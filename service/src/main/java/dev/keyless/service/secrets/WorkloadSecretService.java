@@ -21,8 +21,6 @@ import dev.keyless.service.problem.Rejection;
 import dev.keyless.service.sealing.SecretBoxException;
 import dev.keyless.service.workload.WorkloadPrincipal;
 import jakarta.inject.Singleton;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -40,7 +38,6 @@ public class WorkloadSecretService {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadSecretService.class);
 
     private final Db db;
-    private final Clock clock;
     private final AuditService audit;
     private final SecretEnvelope envelope;
     private final dev.keyless.service.policy.PolicyService policies;
@@ -49,14 +46,12 @@ public class WorkloadSecretService {
 
     WorkloadSecretService(
             Db db,
-            Clock clock,
             AuditService audit,
             SecretEnvelope envelope,
             dev.keyless.service.policy.PolicyService policies,
             KeylessMetrics metrics) {
         this.metrics = metrics;
         this.db = db;
-        this.clock = clock;
         this.audit = audit;
         this.envelope = envelope;
         this.policies = policies;
@@ -135,7 +130,6 @@ public class WorkloadSecretService {
                 who.role(), SecretAction.REVEAL, SecretInputs.segments("path", path), name, rules(who))) {
             throw denied(who, SecretAction.REVEAL, path + "/" + name);
         }
-        Instant now = clock.instant();
         return db.write(c -> {
             StoredSecret secret = SecretRepository.secret(c, who.team(), path, name, false)
                     .filter(s -> !s.deleted())

@@ -4,7 +4,7 @@ import dev.keyless.protocol.PolicyRequests.PolicySpec;
 import dev.keyless.protocol.ServerRequests.BulkServers;
 import dev.keyless.protocol.ServerRequests.ServerSpec;
 import dev.keyless.protocol.ServerRequests.ServerView;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

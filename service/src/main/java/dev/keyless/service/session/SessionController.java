@@ -3,7 +3,7 @@ package dev.keyless.service.session;
 import dev.keyless.protocol.WorkloadRequests.CertificateRequest;
 import dev.keyless.protocol.WorkloadRequests.CertificateResponse;
 import dev.keyless.protocol.WorkloadRequests.SessionView;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.observability.ClientAddress;
 import dev.keyless.service.problem.KeylessException;
 import dev.keyless.service.workload.WorkloadAuthenticator;

@@ -3,7 +3,7 @@ package dev.keyless.service.sso;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyless.service.config.KeylessSettings;
-import dev.keyless.service.token.AddressRules;
+import dev.keyless.service.platformtoken.jwks.AddressRules;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package dev.keyless.service.sso;
 
 import dev.keyless.protocol.SsoRequests.ConfigureSso;
 import dev.keyless.protocol.SsoRequests.SsoView;
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

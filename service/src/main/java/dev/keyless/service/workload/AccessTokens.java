@@ -1,9 +1,9 @@
 package dev.keyless.service.workload;
 
-import dev.keyless.service.access.AccessTokenIssuer;
-import dev.keyless.service.access.AccessTokenVerifier;
-import dev.keyless.service.access.Ed25519KeyMaterial;
-import dev.keyless.service.access.KnownAccessTokens;
+import dev.keyless.service.accesstoken.AccessTokenIssuer;
+import dev.keyless.service.accesstoken.AccessTokenVerifier;
+import dev.keyless.service.accesstoken.Ed25519KeyMaterial;
+import dev.keyless.service.accesstoken.KnownAccessTokens;
 import dev.keyless.service.config.KeylessSettings;
 import dev.keyless.service.db.Db;
 import dev.keyless.service.sealing.SecretBox;

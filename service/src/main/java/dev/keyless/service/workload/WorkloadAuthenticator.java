@@ -1,7 +1,7 @@
 package dev.keyless.service.workload;
 
 import dev.keyless.protocol.ProblemType;
-import dev.keyless.service.access.AccessClaims;
+import dev.keyless.service.accesstoken.AccessClaims;
 import dev.keyless.service.connection.ConnectionService;
 import dev.keyless.service.connection.WorkloadConnection;
 import dev.keyless.service.problem.KeylessException;

@@ -141,7 +141,7 @@ class SshCertificateOracleTest {
         for (String raw : result.stdout().lines().skip(1).toList()) {
             String line = raw.strip();
             int colon = line.indexOf(": ");
-            boolean heading = line.endsWith(":") || colon > 0 && !raw.startsWith("                ");
+            boolean heading = line.endsWith(":") || (colon > 0 && !raw.startsWith("                "));
             if (heading && colon > 0) {
                 current = new ArrayList<>(List.of(line.substring(colon + 2).strip()));
                 fields.put(line.substring(0, colon), current);

@@ -102,7 +102,7 @@ class SshPublicKeysTest {
                         "public key blob is malformed: trailing data after the last field"),
                 rejected(
                         "type differs from blob",
-                        () -> "ssh-rsa " + ed25519.split(" ")[1],
+                        () -> "ssh-rsa " + ed25519.split(" ", -1)[1],
                         Reason.INVALID,
                         "key type in the line does not match the key type in the key blob"),
                 rejected(
@@ -134,7 +134,7 @@ class SshPublicKeysTest {
                         "public key line is not in the form: type base64 [comment]"),
                 rejected(
                         "security key type",
-                        () -> "sk-ssh-ed25519@openssh.com " + ed25519.split(" ")[1],
+                        () -> "sk-ssh-ed25519@openssh.com " + ed25519.split(" ", -1)[1],
                         Reason.INVALID,
                         "unsupported key type"),
                 rejected(
@@ -242,7 +242,7 @@ class SshPublicKeysTest {
     }
 
     private static byte[] blob(String line) {
-        return Base64.getDecoder().decode(line.split(" ")[1]);
+        return Base64.getDecoder().decode(line.split(" ", -1)[1]);
     }
 
     private static String base64(byte[] bytes) {

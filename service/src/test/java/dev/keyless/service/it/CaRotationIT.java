@@ -116,7 +116,7 @@ class CaRotationIT {
         Files.writeString(file, publicKeyLine + "\n");
         return dev.keyless.testkit.Commands.runChecked(List.of("ssh-keygen", "-l", "-f", file.toString()))
                 .stdout()
-                .split(" ")[1];
+                .split(" ", -1)[1];
     }
 
     private static String hostKeyOf(Path cert) {

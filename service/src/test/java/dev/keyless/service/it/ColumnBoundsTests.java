@@ -4,8 +4,8 @@ import static dev.keyless.testkit.service.TeamSetup.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyless.service.name.Names;
-import dev.keyless.service.token.EndpointRules;
-import dev.keyless.service.token.VerifiedToken;
+import dev.keyless.service.platformtoken.VerifiedToken;
+import dev.keyless.service.platformtoken.jwks.EndpointRules;
 import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
@@ -121,7 +121,7 @@ abstract class ColumnBoundsTests {
         try (Connection c = service.jdbc()) {
             DatabaseMetaData meta = c.getMetaData();
             for (Map.Entry<String, Integer> e : longestAccepted.entrySet()) {
-                String[] tc = e.getKey().split("\\.");
+                String[] tc = e.getKey().split("\\.", -1);
                 int size = columnSize(meta, c.getCatalog(), tc[0], tc[1]);
                 assertThat(size).as(e.getKey()).isGreaterThanOrEqualTo(e.getValue());
             }

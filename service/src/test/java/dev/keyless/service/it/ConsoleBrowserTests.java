@@ -145,7 +145,7 @@ abstract class ConsoleBrowserTests {
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver");
         idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
         service = RunningService.start(database());
         team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         api = team.api;
@@ -570,9 +570,9 @@ abstract class ConsoleBrowserTests {
 
         security.get("/console/acme/sessions");
         By row = By.cssSelector("#sessions tr[data-session='" + sessionId + "']");
-        WebElement tr = security.wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        security.wait.until(ExpectedConditions.presenceOfElementLocated(row));
         security.wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "acme-corp/deploy-svc"));
-        tr = security.driver.findElement(row);
+        WebElement tr = security.driver.findElement(row);
         assertThat(tr.getText()).contains("deployer", "web-01", "wl_deployer");
         security.shot("20-sessions");
 

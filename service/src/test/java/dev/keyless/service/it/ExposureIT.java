@@ -165,7 +165,7 @@ class ExposureIT {
     void aNameThatResolvesInsideIsRefusedWhenFetched() throws Exception {
         String name = InetAddress.getLocalHost().getHostName();
         Assumptions.assumeFalse(
-                dev.keyless.service.token.AddressRules.isPublic(InetAddress.getByName(name)),
+                dev.keyless.service.platformtoken.jwks.AddressRules.isPublic(InetAddress.getByName(name)),
                 "this host's name resolves to a public address");
         Map<String, Object> spec = new HashMap<>(team.connectionSpec("by-name"));
         spec.put("jwks_uri", "https://" + name + ":" + port(team.jwks) + "/jwks");

@@ -367,7 +367,7 @@ class HostileInputIT {
     void answersBadRequestsWithAProblemAndWritesNothing(
             String method, String path, Object body, int status, String slug) throws Exception {
         long before = auditAndConfig();
-        String bearer = path.contains("/workload/") || method.equals("GET") && status == 401 ? null : team.security;
+        String bearer = path.contains("/workload/") || (method.equals("GET") && status == 401) ? null : team.security;
         if (path.endsWith("/nothing-here")) {
             bearer = team.security;
         }

@@ -597,30 +597,28 @@ class InputFuzzIT {
     }
 
     private Object hostileValue(int depth) {
-        switch (random.nextInt(depth > 2 ? 3 : 6)) {
-            case 0:
-            case 1:
-                return hostileString();
-            case 2:
-                return hostileScalar();
-            case 3:
+        return switch (random.nextInt(depth > 2 ? 3 : 6)) {
+            case 0, 1 -> hostileString();
+            case 2 -> hostileScalar();
+            case 3 -> {
                 List<Object> list = new ArrayList<>();
                 int n = random.nextInt(4);
                 for (int i = 0; i < n; i++) {
                     list.add(hostileValue(depth + 1));
                 }
-                return list;
-            case 4:
-                return map(pick("name", "command", "names", "labels", "k"), hostileValue(depth + 1));
-            default:
+                yield list;
+            }
+            case 4 -> map(pick("name", "command", "names", "labels", "k"), hostileValue(depth + 1));
+            default -> {
                 Object deep = "x";
                 // Jackson writes at most 1000 levels; deeper bodies are the raw ones below.
                 int levels = pick(50, 200, 900);
                 for (int i = 0; i < levels; i++) {
                     deep = random.nextBoolean() ? List.of(deep) : Map.of("a", deep);
                 }
-                return deep;
-        }
+                yield deep;
+            }
+        };
     }
 
     private Object hostileScalar() {
@@ -781,7 +779,7 @@ class InputFuzzIT {
     }
 
     @SafeVarargs
-    private <T> T pick(T... options) {
+    private <V> V pick(V... options) {
         return options[random.nextInt(options.length)];
     }
 

@@ -148,7 +148,7 @@ abstract class ServiceFlowTests {
         var tokens = service.context().getBean(dev.keyless.service.workload.AccessTokens.class);
         var claims = tokens.verifier().verify(normal.accessToken(), RunningService.TEAM);
         String shortLived = tokens.issuer()
-                .issue(new dev.keyless.service.access.AccessTokenRequest(
+                .issue(new dev.keyless.service.accesstoken.AccessTokenRequest(
                         claims.team(),
                         claims.connection(),
                         claims.role(),

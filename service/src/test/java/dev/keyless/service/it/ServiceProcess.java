@@ -69,7 +69,7 @@ final class ServiceProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("KEYLESS_") || k.startsWith("MICRONAUT_"));
         pb.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(pb.start(), dataDir, log, port, https, bootstrapToken, masterKey);
-        service.awaitStarted(Duration.ofSeconds(180));
+        service.awaitStarted(Duration.ofMinutes(3));
         return service;
     }
 

@@ -112,9 +112,9 @@ class SignedAgentRequestIT {
     void aRequestIssuedInTheFutureOrLivingLongIsRefused() {
         byte[] body = TestAgent.json(login("wl_deployer", "198.51.100.10"));
         // iat 55 s ahead with a 120 s lifetime: one header usable for about 4 minutes before
-        String future = agent.header("POST", LOGINS, body, Instant.now().plusSeconds(55), Duration.ofSeconds(120));
+        String future = agent.header("POST", LOGINS, body, Instant.now().plusSeconds(55), Duration.ofMinutes(2));
         String ahead = agent.header("POST", LOGINS, body, Instant.now().plusSeconds(55), Duration.ofSeconds(30));
-        String longLived = agent.header("POST", LOGINS, body, Instant.now(), Duration.ofSeconds(120));
+        String longLived = agent.header("POST", LOGINS, body, Instant.now(), Duration.ofMinutes(2));
 
         assertThat(agent.send("POST", LOGINS, body, future).slug()).isEqualTo("agent-request-expired");
         assertThat(agent.send("POST", LOGINS, body, ahead).slug()).isEqualTo("agent-request-expired");

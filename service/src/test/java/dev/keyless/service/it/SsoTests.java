@@ -50,7 +50,7 @@ abstract class SsoTests {
     @BeforeAll
     void start() throws Exception {
         idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
         service = RunningService.start(database());
         team = new TeamSetup(service.uri(), service.bootstrapToken());
         api = team.api;

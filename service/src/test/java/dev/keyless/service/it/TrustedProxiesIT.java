@@ -64,7 +64,7 @@ class TrustedProxiesIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String accessToken = JSON.readTree(r.body()).get("access_token").asText();
         String tokenId = JSON.readTree(
-                        java.util.Base64.getUrlDecoder().decode(accessToken.split("[.]")[1]))
+                        java.util.Base64.getUrlDecoder().decode(accessToken.split("[.]", -1)[1]))
                 .get("jti")
                 .asText();
         // This exchange's own event, found by its token id (the query lists the oldest first).

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ID token checks of a sign-in, one named case per check, each with its fixed message. */
+// Nimbus's JWTClaimsSet.Builder takes its times as java.util.Date; there is no Instant overload.
+@SuppressWarnings("JavaUtilDate")
 class IdTokenVerifierTest {
     static final String ISSUER = "https://idp.example.com";
     static final String CLIENT = "keyless-console";

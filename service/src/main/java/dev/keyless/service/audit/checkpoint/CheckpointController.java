@@ -3,7 +3,7 @@ package dev.keyless.service.audit.checkpoint;
 import static dev.keyless.protocol.AdminRole.AUDITOR;
 import static dev.keyless.protocol.AdminRole.SECURITY_ADMIN;
 
-import dev.keyless.service.admin.AdminPrincipal;
+import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

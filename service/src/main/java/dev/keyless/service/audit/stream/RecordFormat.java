@@ -8,6 +8,8 @@ import java.util.function.Function;
  * StreamRecords}), {@code ecs}, an Elastic Common Schema document ({@link EcsRecords}), or {@code
  * ocsf}, an Open Cybersecurity Schema Framework event ({@link OcsfRecords}).
  */
+// The one field is a method reference to a stateless function; the check cannot see that it is immutable.
+@SuppressWarnings("ImmutableEnumChecker")
 enum RecordFormat {
     JSON(StreamItem::json),
     ECS(EcsRecords::document),

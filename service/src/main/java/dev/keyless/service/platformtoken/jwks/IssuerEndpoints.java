@@ -1,0 +1,4 @@
+package dev.keyless.service.platformtoken.jwks;
+
+/** A connection's effective issuer and key location after the preset is applied. */
+public record IssuerEndpoints(String issuer, JwksLocation jwks) {}

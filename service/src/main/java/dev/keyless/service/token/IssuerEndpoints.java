@@ -1,4 +1,0 @@
-package dev.keyless.service.token;
-
-/** A connection's effective issuer and key location after the preset is applied. */
-public record IssuerEndpoints(String issuer, JwksLocation jwks) {}

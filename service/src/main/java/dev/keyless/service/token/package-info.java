@@ -1,6 +1,0 @@
-/**
- * Verification of platform OIDC tokens: provider presets, JWKS sources (remote with discovery,
- * caching and outage tolerance, or pinned), and {@link dev.keyless.service.token.PlatformTokenVerifier},
- * which owns the order of checks and gives each its own problem type. Framework-free.
- */
-package dev.keyless.service.token;
