@@ -4,6 +4,7 @@ import dev.keyless.client.Masker;
 import dev.keyless.client.job.JobListener;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -86,11 +87,24 @@ public final class Context {
         }
     }
 
-    /** A {@code --debug} line on stderr with a duration, masked; nothing without {@code --debug}. */
+    /**
+     * A {@code --debug} line on stderr with a duration and when the step ended, counted from the
+     * process's start (the launcher execs the JVM, so that is when {@code keyless} was run; the
+     * kernel counts it in clock ticks, 10 ms), masked; nothing without {@code --debug}.
+     */
     public void debug(String step, Duration took) {
         if (debug) {
-            error(String.format("debug: %-60s %6d ms", step, took.toMillis()));
+            error(String.format("debug: %-60s %6d ms  at %5d ms", step, took.toMillis(), sinceProcessStart()));
         }
+    }
+
+    /** Milliseconds since this process started; -1 where the platform does not say. */
+    static long sinceProcessStart() {
+        return ProcessHandle.current()
+                .info()
+                .startInstant()
+                .map(start -> Duration.between(start, Instant.now()).toMillis())
+                .orElse(-1L);
     }
 
     /** A listener that shows job steps under {@code --debug} and warnings always. */

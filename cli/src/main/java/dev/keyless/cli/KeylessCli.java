@@ -59,7 +59,11 @@ public final class KeylessCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
     }
 
+    /** When {@link #main} began ({@link System#nanoTime}), for {@code --debug}'s first step. */
+    static volatile long mainStarted = System.nanoTime();
+
     public static void main(String[] args) {
+        mainStarted = System.nanoTime();
         if (callsTheService(args)) {
             warmUp();
         }
