@@ -197,13 +197,15 @@ public final class CliStartupBench {
                     .filter(v -> !v.isEmpty() && v.get(0).equals(LAUNCHER))
                     .forEach(v -> time(command(v, jar, authenticate), env));
             Map<String, List<Long>> total = new LinkedHashMap<>();
+            Map<String, List<Long>> cpu = new LinkedHashMap<>();
             Map<String, List<Long>> steps = new LinkedHashMap<>();
             List<Long> floor = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
                 floor.add(time(FLOOR, env).millis);
                 for (Map.Entry<String, List<String>> v : variants.entrySet()) {
-                    total.computeIfAbsent(v.getKey(), k -> new ArrayList<>())
-                            .add(time(command(v.getValue(), jar, authenticate), env).millis);
+                    Timed t = time(cpuTimed(command(v.getValue(), jar, authenticate)), env);
+                    total.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(t.millis);
+                    cpu.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(cpuMillis(t.result.stderr()));
                 }
                 Timed debug = time(command(List.of(LAUNCHER), jar, List.of("authenticate", "--debug")), env);
                 Map<String, long[]> at = steps(debug.result.stderr());
@@ -232,8 +234,14 @@ public final class CliStartupBench {
                     "floor: java -Xshare:auto (flags) -version",
                     median(floor),
                     p90(floor));
-            total.forEach(
-                    (k, v) -> System.out.printf(Locale.ROOT, "%-50s median %5d p90 %5d ms%n", k, median(v), p90(v)));
+            total.forEach((k, v) -> System.out.printf(
+                    Locale.ROOT,
+                    "%-50s median %5d p90 %5d ms   CPU (user+sys) median %5d p90 %5d ms%n",
+                    k,
+                    median(v),
+                    p90(v),
+                    median(cpu.get(k)),
+                    p90(cpu.get(k))));
             System.out.printf(Locale.ROOT, "%nwhere the time goes (bin/keyless --debug, medians of %d)%n", rounds);
             steps.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-62s %5d ms (p90 %d)%n", k, median(v), p90(v)));
         } finally {
@@ -263,6 +271,27 @@ public final class CliStartupBench {
                     List.of(LAUNCHER, Path.of(baselineJar).toAbsolutePath().toString()));
         }
         return variants;
+    }
+
+    /**
+     * {@code argv} under GNU time, which reports the CPU time of the process and its children (the
+     * launcher's shell and the JVM it execs): on a machine shared with other work, wall time is
+     * mostly waiting for a core, CPU time is what the start-up costs.
+     */
+    private static List<String> cpuTimed(List<String> argv) {
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "cpu %U %S"));
+        timed.addAll(argv);
+        return timed;
+    }
+
+    private static final Pattern CPU_LINE = Pattern.compile("^cpu (\\d+\\.\\d+) (\\d+\\.\\d+)$", Pattern.MULTILINE);
+
+    private static long cpuMillis(String stderr) {
+        Matcher m = CPU_LINE.matcher(stderr);
+        if (!m.find()) {
+            throw new IllegalStateException("no CPU time from /usr/bin/time: " + stderr);
+        }
+        return Math.round((Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))) * 1000);
     }
 
     record Timed(long millis, CommandResult result) {}
