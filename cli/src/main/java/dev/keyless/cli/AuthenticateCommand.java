@@ -22,12 +22,22 @@ public final class AuthenticateCommand extends WorkloadCommand {
     @Override
     public Integer call() {
         Context ctx = ctx();
+        ctx.debug("main -> command line parsed", Duration.ofNanos(System.nanoTime() - KeylessCli.mainStarted));
         PlatformTokenSource source = source();
         String audience = token.audience(service);
         String connection = token.connection();
         long t0 = System.nanoTime();
-        AccessToken at =
-                client().authenticate(connection, () -> ctx.masker().register(source.fetch(audience)), token.role);
+        AccessToken at = client().authenticate(
+                        connection,
+                        () -> {
+                            long f0 = System.nanoTime();
+                            String platformToken = ctx.masker().register(source.fetch(audience));
+                            ctx.debug(
+                                    "platform token fetched from " + source.name(),
+                                    Duration.ofNanos(System.nanoTime() - f0));
+                            return platformToken;
+                        },
+                        token.role);
         ctx.masker().register(at.accessToken());
         ctx.debug(
                 "exchanged for role " + at.role() + " (" + at.principal() + "), expires in " + at.expiresIn() + " s",

@@ -2,7 +2,11 @@ package dev.keyless.cli;
 
 import dev.keyless.client.Masker;
 import dev.keyless.client.job.JobListener;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -86,10 +90,35 @@ public final class Context {
         }
     }
 
-    /** A {@code --debug} line on stderr with a duration, masked; nothing without {@code --debug}. */
+    /**
+     * A {@code --debug} line on stderr with a duration and when the step ended, counted from the
+     * process's start (the launcher execs the JVM, so that is when {@code keyless} was run), masked;
+     * nothing without {@code --debug}.
+     */
     public void debug(String step, Duration took) {
         if (debug) {
-            error(String.format("debug: %-60s %6d ms", step, took.toMillis()));
+            error(String.format("debug: %-60s %6d ms  at %5d ms", step, took.toMillis(), sinceProcessStart()));
+        }
+    }
+
+    /**
+     * Milliseconds since this process started, to the kernel's clock tick (10 ms): Linux's
+     * {@code /proc/uptime} minus the process's start time in {@code /proc/self/stat} (field 22, in
+     * ticks of 1/100 s, which {@code USER_HZ} is on every Linux ABI). {@link ProcessHandle.Info}'s
+     * start instant is no good here: it adds the boot time, which the kernel gives in whole seconds.
+     * -1 where there is no {@code /proc}.
+     */
+    static long sinceProcessStart() {
+        try {
+            String uptime = Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII);
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            // fields after the command name (which may hold spaces and parentheses): state is field 3
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+            long startTicks = Long.parseLong(fields[22 - 3]);
+            double now = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
+            return Math.round(now * 1000) - startTicks * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -41,6 +41,8 @@ abstract class JobCommand extends WorkloadCommand {
 
     int runJob(List<String> targets, List<String> argv) throws InterruptedException {
         Context ctx = ctx();
+        // "at" minus the duration: JVM start until main; the duration: picocli and the options.
+        ctx.debug("main -> command line parsed", Duration.ofNanos(System.nanoTime() - KeylessCli.mainStarted));
         JobSpec jobSpec = jobSpec(targets);
         long t0 = System.nanoTime();
         JobContext jobContext = new JobContext(ctx.env(), ctx.masker(), ctx.listener());

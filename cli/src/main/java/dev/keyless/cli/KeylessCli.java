@@ -4,7 +4,9 @@ import dev.keyless.cli.admin.AdminCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +24,14 @@ import picocli.CommandLine.ScopeType;
             "  keyless exec --server web-01 -- ./deploy.sh",
             "  keyless admin connections list",
             "  keyless <command> --help        # each command's options and examples"
-        },
-        subcommands = {
+        })
+public final class KeylessCli implements Runnable {
+    /**
+     * The subcommands in the order help lists them ({@code help} last, picocli's own). Added by
+     * {@link #commandLine(Context, String)}, not by {@code @Command(subcommands)}, so that a run
+     * builds only the one it runs.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(
             AuthenticateCommand.class,
             ExecCommand.class,
             SshCommand.class,
@@ -34,9 +42,9 @@ import picocli.CommandLine.ScopeType;
             SecretsCommand.class,
             DoctorCommand.class,
             ExplainCommand.class,
-            VersionCommand.class
-        })
-public final class KeylessCli implements Runnable {
+            VersionCommand.class,
+            AdminCommand.class);
+
     private final Context context;
 
     @CommandLine.Spec
@@ -59,7 +67,11 @@ public final class KeylessCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
     }
 
+    /** When {@link #main} began ({@link System#nanoTime}), for {@code --debug}'s first step. */
+    static volatile long mainStarted = System.nanoTime();
+
     public static void main(String[] args) {
+        mainStarted = System.nanoTime();
         if (callsTheService(args)) {
             warmUp();
         }
@@ -75,16 +87,20 @@ public final class KeylessCli implements Runnable {
             java.util.Set.of("exec", "ssh", "scp", "authenticate", "ssh-config", "ansible-inventory", "secrets");
 
     private static boolean callsTheService(String[] args) {
-        return Arrays.stream(args)
-                .filter(a -> !a.startsWith("-"))
-                .findFirst()
-                .filter(WORKLOAD_COMMANDS::contains)
-                .isPresent();
+        return subcommand(args).filter(WORKLOAD_COMMANDS::contains).isPresent();
+    }
+
+    /** The subcommand {@code args} name: the first word that is no option (the root's take no value). */
+    private static Optional<String> subcommand(String[] args) {
+        return Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst();
     }
 
     /**
      * Loads on the second core what the first HTTP call and its JSON need (about a hundred ms of
-     * class loading) while picocli builds the command tree on the first. No I/O, no state.
+     * class loading) while picocli builds the command tree on the first. The JDK's default TLS
+     * context too: every {@code HttpClient} asks for it when it is built (also for a plain-HTTP
+     * service), and it reads the JDK's trust store; the token endpoints of the platforms are HTTPS.
+     * No network I/O, no state of ours.
      */
     private static void warmUp() {
         Thread t = new Thread(
@@ -95,7 +111,8 @@ public final class KeylessCli implements Runnable {
                                 .header("Accept", "application/json")
                                 .build();
                         java.net.http.HttpClient.newBuilder();
-                    } catch (java.io.IOException | RuntimeException ignored) {
+                        javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters();
+                    } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException ignored) {
                         // only a head start: the real call loads what this did not
                     }
                 },
@@ -111,7 +128,7 @@ public final class KeylessCli implements Runnable {
 
     /** Runs the CLI in-process with {@code ctx} (its terminal too); returns the exit code. */
     public static int run(String[] args, Context ctx) {
-        return commandLine(ctx, Arrays.asList(args).contains("admin")).execute(args);
+        return commandLine(ctx, subcommand(args).orElse(null)).execute(args);
     }
 
     /**
@@ -120,17 +137,23 @@ public final class KeylessCli implements Runnable {
      * build renders the man pages, the completion script and the README's command reference from.
      */
     public static CommandLine commandLine(Context ctx) {
-        return commandLine(ctx, true);
+        return commandLine(ctx, null);
     }
 
     /**
-     * With {@code admin} false, {@code admin} is a stand-in with its name and purpose only: its 50
-     * subcommands cost a CI job's {@code exec} about 0.2 s of start-up to build, for nothing.
+     * With {@code invoked} one of the subcommands, every other is a stand-in with its name, aliases
+     * and purpose only (what the root's help and picocli's suggestions show): building a command
+     * reflects over every option and mixin it has, about 0.2 s for {@code admin}'s 50 and the half
+     * of a CI job's JVM set-up for the eleven others, for nothing. With {@code invoked} null or no
+     * subcommand ({@code help}, a typo), the whole tree.
      */
-    private static CommandLine commandLine(Context ctx, boolean admin) {
+    private static CommandLine commandLine(Context ctx, String invoked) {
+        boolean whole = COMMANDS.stream().noneMatch(c -> isNamed(c, invoked));
         Failures failures = new Failures(ctx);
         CommandLine cli = new CommandLine(new KeylessCli(ctx));
-        cli.addSubcommand("admin", admin ? new CommandLine(AdminCommand.class) : adminStandIn());
+        for (Class<?> command : COMMANDS) {
+            cli.addSubcommand(whole || isNamed(command, invoked) ? new CommandLine(command) : standIn(command));
+        }
         cli.addSubcommand("help", new CommandLine.HelpCommand());
         cli.setDefaultValueProvider(new EnvDefaults(ctx.env()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
@@ -142,10 +165,15 @@ public final class KeylessCli implements Runnable {
         return cli;
     }
 
-    private static CommandLine adminStandIn() {
-        Command real = AdminCommand.class.getAnnotation(Command.class);
-        CommandSpec spec = CommandSpec.create().name(real.name());
-        spec.usageMessage().description(real.description());
+    private static boolean isNamed(Class<?> command, String word) {
+        Command c = command.getAnnotation(Command.class);
+        return c.name().equals(word) || Arrays.asList(c.aliases()).contains(word);
+    }
+
+    private static CommandLine standIn(Class<?> command) {
+        Command real = command.getAnnotation(Command.class);
+        CommandSpec spec = CommandSpec.create().name(real.name()).aliases(real.aliases());
+        spec.usageMessage().description(real.description()).hidden(real.hidden());
         return new CommandLine(spec);
     }
 

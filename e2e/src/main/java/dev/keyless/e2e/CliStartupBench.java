@@ -3,6 +3,7 @@ package dev.keyless.e2e;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
 import dev.keyless.testkit.LinuxUsers;
+import dev.keyless.testkit.TestPki;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The CLI's time from start to the first remote command under different JVM flags, the variants
@@ -32,15 +34,43 @@ public final class CliStartupBench {
 
     private CliStartupBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        String jar = CliProcess.JAR.toAbsolutePath().toString();
-        try (Stack stack = Stack.start(ROLE);
+    public static void main(String[] argv) throws Exception {
+        List<String> args = new ArrayList<>(List.of(argv));
+        boolean tls = args.remove("--tls");
+        boolean authenticateOnly = args.remove("--authenticate");
+        int rounds = !args.isEmpty() ? Integer.parseInt(args.get(0)) : 10;
+        // -Dbench.jar: the jar under test, so a build during the run cannot swap it (default cli/target's)
+        String jar = Path.of(System.getProperty("bench.jar", CliProcess.JAR.toString()))
+                .toAbsolutePath()
+                .normalize()
+                .toString();
+        Path pkiDir = Files.createTempDirectory(Path.of("/tmp"), "kcb-pki");
+        TestPki pki = null;
+        if (tls) {
+            // The service serves HTTPS from a private CA's certificate; the CLI gets the CA as
+            // KEYLESS_CA_BUNDLE, this JVM (health check, team set-up) trusts it by default.
+            pki = TestPki.create(pkiDir);
+            SSLContext.setDefault(pki.trustingContext());
+        }
+        Map<String, String> serviceEnv = new HashMap<>();
+        if (pki != null) {
+            serviceEnv.put("KEYLESS_TLS_CERT", pki.cert().toString());
+            serviceEnv.put("KEYLESS_TLS_KEY", pki.key().toString());
+        }
+        if (authenticateOnly) {
+            authenticateOnly(rounds, jar, serviceEnv, pki, args.size() > 1 ? args.get(1) : null);
+            Stack.deleteTree(pkiDir);
+            return;
+        }
+        try (Stack stack = Stack.withServiceEnv(ROLE, serviceEnv);
                 GitHubTokenEndpoint endpoint =
                         new GitHubTokenEndpoint(aud -> stack.team.githubToken(Map.of("aud", aud)))) {
             Path temp = Files.createTempDirectory(Path.of("/tmp"), "kcb");
             Path archive = temp.resolve("keyless.jsa");
             Map<String, String> env = env(stack, endpoint, temp);
+            if (pki != null) {
+                env.put("KEYLESS_CA_BUNDLE", pki.ca().toString());
+            }
             // One run records the classes a job loads into an AppCDS archive (JDK 17: two steps).
             // CDS logs its warnings to stdout (picocli's Java 5 classes cannot be archived); the
             // README's -Xlog options silence them, as a job must for `authenticate`'s output.
@@ -63,21 +93,26 @@ public final class CliStartupBench {
             env.put("KEYLESS_CDS_DIR", launcherCache.toString());
             variants.put("bin/keyless (launcher, its AppCDS archive)", List.of(LAUNCHER));
             run(List.of(LAUNCHER), jar, env, stack, null);
-            if (args.length > 1) {
+            if (args.size() > 1) {
                 // Another build's jar (e.g. before a change) through the same launcher, interleaved.
                 List<String> baseline =
-                        List.of(LAUNCHER, Path.of(args[1]).toAbsolutePath().toString());
-                variants.put("bin/keyless with " + args[1], baseline);
+                        List.of(LAUNCHER, Path.of(args.get(1)).toAbsolutePath().toString());
+                variants.put("bin/keyless with " + args.get(1), baseline);
                 run(baseline, jar, env, stack, null);
             }
             Map<String, List<Long>> steps = new LinkedHashMap<>();
             Map<String, List<Long>> firstCommand = new LinkedHashMap<>();
             Map<String, List<Long>> version = new LinkedHashMap<>();
+            List<Long> floor = new ArrayList<>();
             variants.keySet().forEach(v -> {
                 firstCommand.put(v, new ArrayList<>());
                 version.put(v, new ArrayList<>());
             });
             for (int i = 0; i < rounds; i++) {
+                // The floor: an empty JVM with the launcher's flags and the JDK's own CDS archive.
+                long f0 = System.nanoTime();
+                Commands.run(FLOOR, env, Duration.ofSeconds(60));
+                floor.add((System.nanoTime() - f0) / 1_000_000);
                 for (Map.Entry<String, List<String>> v : variants.entrySet()) {
                     firstCommand.get(v.getKey()).add(run(v.getValue(), jar, env, stack, null));
                     long t0 = System.nanoTime();
@@ -85,35 +120,203 @@ public final class CliStartupBench {
                     version.get(v.getKey()).add((System.nanoTime() - t0) / 1_000_000);
                 }
                 // Where the time goes: the launcher's run once more with --debug, its steps kept.
-                steps.computeIfAbsent("total: launch -> remote date", k -> new ArrayList<>())
-                        .add(run(List.of(LAUNCHER), jar, env, stack, steps));
+                run(List.of(LAUNCHER), jar, env, stack, steps);
             }
-            System.out.printf(Locale.ROOT, "rounds: %d, variants interleaved%n", rounds);
+            System.out.printf(
+                    Locale.ROOT, "rounds: %d, variants interleaved, service over %s%n", rounds, tls ? "HTTPS" : "HTTP");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-50s %29s median %5d p90 %5d ms%n",
+                    "floor: java -Xshare:auto (flags) -version",
+                    "",
+                    median(floor),
+                    p90(floor));
             for (String v : variants.keySet()) {
                 System.out.printf(
                         Locale.ROOT,
-                        "%-45s start -> first remote command median %5d ms   version median %4d ms%n",
+                        "%-50s first remote command median %5d p90 %5d ms   version median %4d p90 %4d ms%n",
                         v,
                         median(firstCommand.get(v)),
-                        median(version.get(v)));
+                        p90(firstCommand.get(v)),
+                        median(version.get(v)),
+                        p90(version.get(v)));
             }
-            System.out.printf(
-                    Locale.ROOT, "%nwhere the time goes (bin/keyless --debug, medians of %d; steps overlap)%n", rounds);
-            for (Map.Entry<String, List<Long>> step : steps.entrySet()) {
-                System.out.printf(Locale.ROOT, "  %-58s %5d ms%n", step.getKey(), median(step.getValue()));
-            }
-            long total = median(steps.get("total: launch -> remote date"));
-            long job = median(steps.getOrDefault("CLI: job start -> sessions READY", List.of(0L)));
-            long jvm = median(version.get("bin/keyless (launcher, its AppCDS archive)"));
             System.out.printf(
                     Locale.ROOT,
-                    "  %-58s %5d ms%n  %-58s %5d ms%n",
-                    "JVM start + CLI set-up (keyless version)",
-                    jvm,
-                    "the rest: parse, job directory, ssh until the remote date",
-                    total - job - jvm);
+                    "%nwhere the time goes (bin/keyless --debug, one more run per round, medians of %d)%n",
+                    rounds);
+            for (Map.Entry<String, List<Long>> step : steps.entrySet()) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-62s %5d ms (p90 %d)%n",
+                        step.getKey(),
+                        median(step.getValue()),
+                        p90(step.getValue()));
+            }
             Stack.deleteTree(temp);
+        } finally {
+            Stack.deleteTree(pkiDir);
         }
+    }
+
+    /**
+     * Without sshd and host agent (no {@code /tmp/keyless-e2e.lock} needed): {@code keyless
+     * authenticate}, launch to exit, i.e. JVM, picocli, HTTP client, platform token and exchange
+     * against the real service; the same variants, floor and {@code --debug} breakdown.
+     */
+    private static void authenticateOnly(
+            int rounds, String jar, Map<String, String> serviceEnv, TestPki pki, String baselineJar) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "kcb-auth");
+        try (ServiceProcess service = ServiceProcess.start(dir, serviceEnv);
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken());
+                GitHubTokenEndpoint endpoint = new GitHubTokenEndpoint(aud -> team.githubToken(Map.of("aud", aud)))) {
+            team.activeConnection("github");
+            team.role(ROLE, "github", Map.of("repository", "acme-corp/deploy-svc"));
+            // an exchange needs a policy for the role, a policy a server (never reached here)
+            team.server("web-01", 22, Map.of("env", "e2e"));
+            team.policy("e2e", List.of(ROLE), Map.of("names", List.of("web-01")), List.of());
+            Map<String, String> env = new HashMap<>();
+            System.getenv().keySet().forEach(name -> env.put(name, null));
+            env.putAll(CliProcess.baseEnv());
+            env.put("KEYLESS_SERVICE_URL", service.uri().toString());
+            env.put("KEYLESS_TEAM", TeamSetup.TEAM);
+            env.put("KEYLESS_CONNECTION", "github");
+            env.put("KEYLESS_AUDIENCE", TeamSetup.AUDIENCE);
+            env.put("GITHUB_ACTIONS", "true");
+            env.put("ACTIONS_ID_TOKEN_REQUEST_URL", endpoint.requestUrl());
+            env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", endpoint.requestToken);
+            if (pki != null) {
+                env.put("KEYLESS_CA_BUNDLE", pki.ca().toString());
+            }
+            Path archive = dir.resolve("keyless.jsa");
+            Map<String, List<String>> variants = variants(jar, archive, dir, env, baselineJar);
+            List<String> authenticate = List.of("authenticate");
+            // the archives: recorded by one run each before the rounds
+            time(List.of("java", "-XX:ArchiveClassesAtExit=" + archive, QUIET_CDS, "-jar", jar, "authenticate"), env);
+            variants.values().stream()
+                    .filter(v -> !v.isEmpty() && v.get(0).equals(LAUNCHER))
+                    .forEach(v -> time(command(v, jar, authenticate), env));
+            Map<String, List<Long>> total = new LinkedHashMap<>();
+            Map<String, List<Long>> cpu = new LinkedHashMap<>();
+            Map<String, List<Long>> steps = new LinkedHashMap<>();
+            List<Long> floor = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                floor.add(time(FLOOR, env).millis);
+                for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+                    Timed t = time(cpuTimed(command(v.getValue(), jar, authenticate)), env);
+                    total.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(t.millis);
+                    cpu.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(cpuMillis(t.result.stderr()));
+                }
+                Timed debug = time(command(List.of(LAUNCHER), jar, List.of("authenticate", "--debug")), env);
+                Map<String, long[]> at = steps(debug.result.stderr());
+                long[] parsed = at.get("parsed");
+                long[] token = at.get("token");
+                long[] exchange = at.get("exchange");
+                Map<String, Long> phases = new LinkedHashMap<>();
+                phases.put("1 JVM start until main (launcher, VM init, CDS mapping)", parsed[1] - parsed[0]);
+                phases.put("2 main -> command line parsed (picocli)", parsed[0]);
+                phases.put("3 parsed -> token request sent (HTTP client)", token[1] - token[0] - parsed[1]);
+                phases.put("4 platform token (first HTTP call)", token[0]);
+                phases.put("5 exchange round trip (after the platform token)", exchange[1] - token[1]);
+                phases.put("6 exchanged -> exit", debug.millis - exchange[1]);
+                phases.put("total: launch -> exit", debug.millis);
+                phases.forEach((k, ms) ->
+                        steps.computeIfAbsent(k, x -> new ArrayList<>()).add(ms));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "rounds: %d, keyless authenticate (launch -> exit), variants interleaved, service over %s%n",
+                    rounds,
+                    pki != null ? "HTTPS" : "HTTP");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-50s median %5d p90 %5d ms%n",
+                    "floor: java -Xshare:auto (flags) -version",
+                    median(floor),
+                    p90(floor));
+            total.forEach((k, v) -> System.out.printf(
+                    Locale.ROOT,
+                    "%-50s median %5d p90 %5d ms   CPU (user+sys) median %5d p90 %5d ms%n",
+                    k,
+                    median(v),
+                    p90(v),
+                    median(cpu.get(k)),
+                    p90(cpu.get(k))));
+            System.out.printf(Locale.ROOT, "%nwhere the time goes (bin/keyless --debug, medians of %d)%n", rounds);
+            steps.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-62s %5d ms (p90 %d)%n", k, median(v), p90(v)));
+        } finally {
+            Stack.deleteTree(dir);
+        }
+    }
+
+    private static final List<String> FLOOR =
+            List.of("java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-version");
+
+    /** The JVM flag sets compared, the launcher (its archive under {@code dir}) and the baseline jar. */
+    private static Map<String, List<String>> variants(
+            String jar, Path archive, Path dir, Map<String, String> env, String baselineJar) {
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put("no flags", List.of());
+        variants.put(
+                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        variants.put(
+                "the same + AppCDS archive",
+                List.of("-XX:SharedArchiveFile=" + archive, QUIET_CDS, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        env.put("KEYLESS_JAR", jar);
+        env.put("KEYLESS_CDS_DIR", dir.resolve("launcher-cds").toString());
+        variants.put("bin/keyless (launcher, its AppCDS archive)", List.of(LAUNCHER));
+        if (baselineJar != null) {
+            variants.put(
+                    "bin/keyless with " + baselineJar,
+                    List.of(LAUNCHER, Path.of(baselineJar).toAbsolutePath().toString()));
+        }
+        return variants;
+    }
+
+    /**
+     * {@code argv} under GNU time, which reports the CPU time of the process and its children (the
+     * launcher's shell and the JVM it execs): on a machine shared with other work, wall time is
+     * mostly waiting for a core, CPU time is what the start-up costs.
+     */
+    private static List<String> cpuTimed(List<String> argv) {
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "cpu %U %S"));
+        timed.addAll(argv);
+        return timed;
+    }
+
+    private static final Pattern CPU_LINE = Pattern.compile("^cpu (\\d+\\.\\d+) (\\d+\\.\\d+)$", Pattern.MULTILINE);
+
+    private static long cpuMillis(String stderr) {
+        Matcher m = CPU_LINE.matcher(stderr);
+        if (!m.find()) {
+            throw new IllegalStateException("no CPU time from /usr/bin/time: " + stderr);
+        }
+        return Math.round((Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))) * 1000);
+    }
+
+    record Timed(long millis, CommandResult result) {}
+
+    /** Runs {@code argv} to its end; fails unless it exits 0. */
+    private static Timed time(List<String> argv, Map<String, String> env) {
+        long t0 = System.nanoTime();
+        CommandResult r = Commands.run(argv, env, Duration.ofSeconds(60));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(argv + " failed: " + r.stderr());
+        }
+        return new Timed(ms, r);
+    }
+
+    /** Each known {@code --debug} step's duration and "at" (ms since the process started). */
+    private static Map<String, long[]> steps(String stderr) {
+        Map<String, long[]> at = new LinkedHashMap<>();
+        stderr.lines().map(DEBUG_LINE::matcher).filter(Matcher::matches).forEach(m -> {
+            String step = stepName(m.group(1).strip());
+            if (step != null) {
+                at.putIfAbsent(step, new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
+            }
+        });
+        return at;
     }
 
     private static Map<String, String> env(Stack stack, GitHubTokenEndpoint endpoint, Path temp) {
@@ -170,35 +373,67 @@ public final class CliStartupBench {
         while (LinuxUsers.exists(stack.user)) {
             Thread.sleep(5);
         }
+        long total = (remoteNanos - (start.getEpochSecond() * 1_000_000_000L + start.getNano())) / 1_000_000;
         if (steps != null) {
-            r.stderr().lines().map(DEBUG_LINE::matcher).filter(Matcher::matches).forEach(m -> {
-                String step = stepName(m.group(1).strip());
-                if (step != null) {
-                    steps.computeIfAbsent(step, k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
-                }
-            });
+            timeline(r.stderr(), total).forEach((step, ms) -> steps.computeIfAbsent(step, k -> new ArrayList<>())
+                    .add(ms));
         }
-        return (remoteNanos - (start.getEpochSecond() * 1_000_000_000L + start.getNano())) / 1_000_000;
+        return total;
     }
 
-    private static final Pattern DEBUG_LINE = Pattern.compile("^debug: (.*?)\\s+(\\d+) ms$");
-
-    /** A {@code --debug} step by what it is, without its session id; null for the after-command ones. */
-    private static String stepName(String line) {
-        if (line.startsWith("platform token fetched")) {
-            return "CLI: platform token fetched (first HTTP call)";
+    /**
+     * The phases of one {@code --debug} run, one after the other, from each line's "at" (ms since
+     * the process started; the launcher execs the JVM, so that is the launch, to the kernel's
+     * 10 ms clock tick) and duration; {@code total} is launch to the remote date.
+     */
+    static Map<String, Long> timeline(String stderr, long total) {
+        Map<String, long[]> at = steps(stderr);
+        Map<String, Long> phases = new LinkedHashMap<>();
+        long[] parsed = at.get("parsed");
+        long[] token = at.get("token");
+        long[] exchange = at.get("exchange");
+        long[] cert = at.get("certificate");
+        long[] ready = at.get("ready");
+        long[] command = at.get("command");
+        if (parsed == null || token == null || exchange == null || cert == null || ready == null || command == null) {
+            throw new IllegalStateException("--debug lacks a step: " + at.keySet());
         }
-        if (line.startsWith("exchanged at")) {
-            return "CLI: exchange (includes the platform token)";
+        long main = parsed[1] - parsed[0];
+        phases.put("1 JVM start until main (launcher, VM init, CDS mapping)", main);
+        phases.put("2 main -> command line parsed (picocli)", parsed[0]);
+        phases.put("3 parsed -> token request sent (job set-up, HTTP client)", token[1] - token[0] - parsed[1]);
+        phases.put("4 platform token (first HTTP call)", token[0]);
+        phases.put("5 exchange round trip (after the platform token)", exchange[1] - token[1]);
+        phases.put("6 certificate request", cert[0]);
+        phases.put("  gap exchange -> certificate sent", cert[1] - cert[0] - exchange[1]);
+        phases.put("7 certificate -> session READY", ready[0]);
+        phases.put("8 READY -> ssh started (agent, ssh files)", command[1] - ready[1]);
+        phases.put("9 ssh started -> remote date", total - command[1]);
+        phases.put("total: launch -> remote date", total);
+        return phases;
+    }
+
+    private static final Pattern DEBUG_LINE = Pattern.compile("^debug: (.*?)\\s+(\\d+) ms  at\\s+(\\d+) ms$");
+
+    /** A {@code --debug} step by what it is, without its session id; null for the others. */
+    private static String stepName(String line) {
+        if (line.startsWith("main -> command line parsed")) {
+            return "parsed";
+        }
+        if (line.startsWith("platform token fetched")) {
+            return "token";
+        }
+        if (line.startsWith("exchanged at") || line.startsWith("exchanged for role")) {
+            return "exchange";
         }
         if (line.startsWith("certificate for")) {
-            return "CLI: certificate request (key made during the exchange)";
+            return "certificate";
         }
         if (line.startsWith("session") && line.endsWith("READY")) {
-            return "CLI: certificate -> session READY";
+            return "ready";
         }
         if (line.startsWith("start to first command")) {
-            return "CLI: job start -> sessions READY";
+            return "command";
         }
         return null;
     }
@@ -207,5 +442,11 @@ public final class CliStartupBench {
         List<Long> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The nearest-rank 90th percentile. */
+    private static long p90(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, (int) Math.ceil(0.9 * sorted.size()) - 1));
     }
 }
