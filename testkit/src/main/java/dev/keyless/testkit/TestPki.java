@@ -12,7 +12,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A private CA and a server certificate for {@code 127.0.0.1} and {@code localhost}, made by the
  * real {@code openssl} into a directory the test owns, for the service's {@code KEYLESS_TLS_CERT}
- * / {@code KEYLESS_TLS_KEY} and a client's CA bundle. Valid two days.
+ * / {@code KEYLESS_TLS_KEY} and a client's CA bundle, and on request client certificates for a
+ * receiver that authenticates its clients (rsyslog's imrelp with TLS). Valid two days.
  *
  * @param ca the CA certificate (PEM), what {@code --ca-bundle} takes
  * @param cert the server certificate (PEM), signed by the CA
@@ -90,6 +91,58 @@ public record TestPki(Path ca, Path cert, Path key) {
         context.init(null, tmf.getTrustManagers(), null);
         return context;
     }
+
+    /**
+     * A client certificate for {@code commonName} ({@code extendedKeyUsage=clientAuth}) signed by
+     * this CA. Its key is written in the traditional RSA form ({@code BEGIN RSA PRIVATE KEY}), the
+     * one older tooling still produces, so a reader of PEM keys is tested on both forms (the server
+     * key is PKCS#8).
+     */
+    public ClientCertificate issueClient(String commonName) {
+        Path dir = ca.getParent();
+        Path cert = dir.resolve(commonName + ".pem");
+        Path pkcs8 = dir.resolve(commonName + ".pkcs8.key");
+        Path key = dir.resolve(commonName + ".key");
+        Path csr = dir.resolve(commonName + ".csr");
+        Path ext = dir.resolve(commonName + ".ext");
+        try {
+            Files.writeString(ext, "extendedKeyUsage=clientAuth\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        openssl(
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                pkcs8.toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                "/CN=" + commonName);
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                ca.toString(),
+                "-CAkey",
+                dir.resolve("ca.key").toString(),
+                "-CAcreateserial",
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-extfile",
+                ext.toString());
+        openssl("rsa", "-in", pkcs8.toString(), "-traditional", "-out", key.toString());
+        return new ClientCertificate(commonName, cert, key);
+    }
+
+    /** A client certificate and its private key (PEM, unencrypted, traditional RSA form). */
+    public record ClientCertificate(String commonName, Path certificate, Path key) {}
 
     private static void openssl(String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of("openssl"));

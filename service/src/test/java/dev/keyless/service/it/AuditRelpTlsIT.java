@@ -7,9 +7,9 @@ import static dev.keyless.service.it.AuditStreamIT.syslogRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keyless.testkit.TestPki;
 import dev.keyless.testkit.audit.Rsyslogd;
 import dev.keyless.testkit.audit.StreamOrder;
-import dev.keyless.testkit.audit.TestPki;
 import dev.keyless.testkit.service.TeamSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +31,16 @@ class AuditRelpTlsIT {
     @TempDir
     Path dir;
 
+    private static final String CLIENT_NAME = "keyless-audit";
+
     TestPki pki;
+    TestPki.ClientCertificate client;
 
     @BeforeEach
     void pki() throws Exception {
         assumeTrue(Rsyslogd.relpInstalled(), "rsyslog-relp is installed by .ci/run");
-        pki = TestPki.create(dir.resolve("pki"));
+        pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        client = pki.issueClient(CLIENT_NAME);
     }
 
     private Map<String, Object> sink(Rsyslogd rsyslog, boolean clientCertificate, String serverName) {
@@ -45,12 +49,12 @@ class AuditRelpTlsIT {
                 "keyless.audit.stream.relp.port", rsyslog.port(),
                 "keyless.audit.stream.relp.timeout", "2s",
                 "keyless.audit.stream.relp.tls", "true",
-                "keyless.audit.stream.relp.ca-file", pki.caCertificate().toString()));
+                "keyless.audit.stream.relp.ca-file", pki.ca().toString()));
         if (clientCertificate) {
             props.put(
                     "keyless.audit.stream.relp.cert-file",
-                    pki.clientCertificate().toString());
-            props.put("keyless.audit.stream.relp.key-file", pki.clientKey().toString());
+                    client.certificate().toString());
+            props.put("keyless.audit.stream.relp.key-file", client.key().toString());
         }
         if (serverName != null) {
             props.put("keyless.audit.stream.relp.server-name", serverName);
@@ -61,7 +65,7 @@ class AuditRelpTlsIT {
     @Test
     void mutualTlsWithGnuTlsDeliversEveryEventInOrderAcrossAReceiverRestart() throws Exception {
         try (Rsyslogd rsyslog = Rsyslogd.startRelpTls(
-                        dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "name", TestPki.CLIENT_NAME));
+                        dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "name", CLIENT_NAME));
                 RunningService service = RunningService.start(TestDatabase.H2, sink(rsyslog, true, null));
                 TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
             long first = events(service, team, "tls-a-", 10);

@@ -1,5 +1,6 @@
 package dev.keyless.testkit.audit;
 
+import dev.keyless.testkit.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,13 +81,13 @@ public final class Rsyslogd implements AutoCloseable {
         String inputOptions() {
             StringBuilder o = new StringBuilder(" tls=\"on\"")
                     .append(" tls.cacert=\"")
-                    .append(pki.caCertificate())
+                    .append(pki.ca())
                     .append('"')
                     .append(" tls.mycert=\"")
-                    .append(pki.serverCertificate())
+                    .append(pki.cert())
                     .append('"')
                     .append(" tls.myprivkey=\"")
-                    .append(pki.serverKey())
+                    .append(pki.key())
                     .append('"');
             if (authMode != null) {
                 o.append(" tls.authMode=\"").append(authMode).append('"');
