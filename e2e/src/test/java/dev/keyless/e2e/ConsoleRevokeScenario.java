@@ -60,7 +60,7 @@ class ConsoleRevokeScenario {
                 "needs Debian's chromium and chromium-driver");
         java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(java.util.logging.Level.OFF);
         idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
         stack = Stack.start(ROLE);
         Map<String, Object> sso = Map.of(
                 "issuer",

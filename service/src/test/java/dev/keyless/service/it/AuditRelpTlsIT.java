@@ -52,8 +52,7 @@ class AuditRelpTlsIT {
                 "keyless.audit.stream.relp.ca-file", pki.ca().toString()));
         if (clientCertificate) {
             props.put(
-                    "keyless.audit.stream.relp.cert-file",
-                    client.certificate().toString());
+                    "keyless.audit.stream.relp.cert-file", client.certificate().toString());
             props.put("keyless.audit.stream.relp.key-file", client.key().toString());
         }
         if (serverName != null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyless.testkit.TcpProxy;
 import dev.keyless.testkit.service.Api;
 import dev.keyless.testkit.service.TeamSetup;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -90,7 +91,8 @@ class ExchangeCommitLostIT {
     }
 
     private static String tokenId(String accessToken) {
-        String payload = new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]));
+        String payload =
+                new String(Base64.getUrlDecoder().decode(accessToken.split("\\.", -1)[1]), StandardCharsets.UTF_8);
         return new Api.Response(200, "", payload).json().get("jti").asText();
     }
 }
