@@ -1,5 +1,9 @@
 package dev.keyless.service.audit.stream;
 
+import static dev.keyless.service.audit.stream.RecordFields.putIfPresent;
+import static dev.keyless.service.audit.stream.RecordFields.putObject;
+import static dev.keyless.service.audit.stream.RecordFields.text;
+
 import dev.keyless.service.db.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -40,8 +44,8 @@ final class EcsRecords {
             doc.put("@timestamp", text(record.get("time")));
             doc.put("event", event(item, record));
             putActor(doc, record);
-            putIfPresent(doc, "source", "ip", record.get("client_ip"));
-            putIfPresent(doc, "host", "name", record.get("server"));
+            putObject(doc, "source", "ip", record.get("client_ip"));
+            putObject(doc, "host", "name", record.get("server"));
             Map<String, Object> related = related(doc);
             if (!related.isEmpty()) {
                 doc.put("related", related);
@@ -140,27 +144,5 @@ final class EcsRecords {
             related.put("hosts", List.of(text(host.get("name"))));
         }
         return related;
-    }
-
-    private static void putIfPresent(Map<String, Object> doc, String object, String field, Object value) {
-        String v = text(value);
-        if (v != null) {
-            doc.put(object, Map.of(field, v));
-        }
-    }
-
-    private static void putIfPresent(Map<String, Object> map, String field, Object value) {
-        String v = text(value);
-        if (v != null) {
-            map.put(field, v);
-        }
-    }
-
-    private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        String s = String.valueOf(value);
-        return s.isEmpty() ? null : s;
     }
 }

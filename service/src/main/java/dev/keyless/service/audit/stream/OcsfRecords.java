@@ -1,5 +1,9 @@
 package dev.keyless.service.audit.stream;
 
+import static dev.keyless.service.audit.stream.RecordFields.putIfPresent;
+import static dev.keyless.service.audit.stream.RecordFields.putObject;
+import static dev.keyless.service.audit.stream.RecordFields.text;
+
 import dev.keyless.service.db.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -182,27 +186,5 @@ final class OcsfRecords {
                 // not a whole number of milliseconds: left in unmapped.keyless.details only
             }
         }
-    }
-
-    private static void putObject(Map<String, Object> doc, String object, String field, Object value) {
-        String v = text(value);
-        if (v != null) {
-            doc.put(object, Map.of(field, v));
-        }
-    }
-
-    private static void putIfPresent(Map<String, Object> map, String field, Object value) {
-        String v = text(value);
-        if (v != null) {
-            map.put(field, v);
-        }
-    }
-
-    private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        String s = String.valueOf(value);
-        return s.isEmpty() ? null : s;
     }
 }
