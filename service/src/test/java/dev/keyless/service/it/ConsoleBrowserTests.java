@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -84,7 +85,10 @@ abstract class ConsoleBrowserTests {
                     .usingAnyFreePort()
                     .build();
             this.driver = new ChromeDriver(driverService, options);
+            // The console re-renders its tables on every refresh: an element found in one poll can be
+            // replaced before its text is read, which is a retry, not a failure.
             this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            this.wait.ignoring(StaleElementReferenceException.class);
             this.who = who;
         }
 
@@ -94,6 +98,11 @@ abstract class ConsoleBrowserTests {
 
         WebElement find(By by) {
             return driver.findElement(by);
+        }
+
+        /** The element's text, read again if the page replaced the element between finding and reading it. */
+        String text(By by) {
+            return wait.until(d -> d.findElement(by).getText());
         }
 
         WebElement until(By by) {
@@ -220,7 +229,7 @@ abstract class ConsoleBrowserTests {
         devops.find(By.id("save")).click();
         // The service's own problem messages, each under its field.
         devops.untilText(By.id("c-audiences-error"), "at least one audience is required");
-        assertThat(devops.find(By.id("c-name-error")).getText()).isNotBlank();
+        assertThat(devops.text(By.id("c-name-error"))).isNotBlank();
         assertThat(devops.find(By.id("c-name")).getAttribute("aria-invalid")).isEqualTo("true");
         devops.shot("10-connections-invalid");
 
@@ -230,8 +239,8 @@ abstract class ConsoleBrowserTests {
         devops.find(By.id("c-audiences")).sendKeys(TeamSetup.AUDIENCE);
         devops.find(By.id("save")).click();
         devops.untilText(By.id("detail-title"), "draft-gh");
-        assertThat(devops.find(By.id("detail-title")).getText()).contains("DRAFT");
-        assertThat(devops.find(By.id("settings")).getText()).contains(team.jwks.jwksUri(), "acme-corp");
+        assertThat(devops.text(By.id("detail-title"))).contains("DRAFT");
+        assertThat(devops.text(By.id("settings"))).contains(team.jwks.jwksUri(), "acme-corp");
         assertThat(devops.driver.findElements(By.xpath("//button[text()='Approve and activate']")))
                 .isEmpty();
 
@@ -239,9 +248,9 @@ abstract class ConsoleBrowserTests {
         devops.find(By.id("test-token")).sendKeys(token);
         devops.find(By.cssSelector("#test-form button")).click();
         devops.until(By.id("checks"));
-        assertThat(devops.find(By.id("verdict")).getText())
+        assertThat(devops.text(By.id("verdict")))
                 .contains("passes all", "draft-gh's trust settings", "DRAFT: tokens are refused until it is ACTIVE");
-        String checks = devops.find(By.id("checks")).getText();
+        String checks = devops.text(By.id("checks"));
         for (String check : List.of("signature", "issuer", "audience", "required-claims")) {
             assertThat(checks).containsPattern("(?m)^" + check + " ✓ passed");
         }
@@ -255,7 +264,7 @@ abstract class ConsoleBrowserTests {
         devops.button("Request activation").click();
         devops.untilText(By.id("workflow"), "Activation requested by dana");
         devops.untilText(By.id("outcome"), "done");
-        assertThat(devops.find(By.id("workflow")).getText()).contains("Waiting for a security admin");
+        assertThat(devops.text(By.id("workflow"))).contains("Waiting for a security admin");
         devops.shot("12-connections-activation-requested");
         JsonNode draft = api.get(T + "/connections/draft-gh", team.auditor).json();
         assertThat(draft.get("activation_request").get("requested_by").asText()).isEqualTo("dana");
@@ -275,8 +284,8 @@ abstract class ConsoleBrowserTests {
         security.shot("13-connections-review");
         security.button("Approve and activate").click();
         security.untilText(By.id("outcome"), "done");
-        assertThat(security.find(By.id("detail-title")).getText()).contains("ACTIVE");
-        assertThat(security.find(By.id("settings")).getText()).contains("sam");
+        assertThat(security.text(By.id("detail-title"))).contains("ACTIVE");
+        assertThat(security.text(By.id("settings"))).contains("sam");
         security.shot("14-connections-approved");
         JsonNode active = api.get(T + "/connections/draft-gh", team.auditor).json();
         assertThat(active.get("state").asText()).isEqualTo("ACTIVE");
@@ -292,7 +301,7 @@ abstract class ConsoleBrowserTests {
         security.untilText(By.id("detail-title"), "INACTIVE");
         security.button("Reactivate").click();
         security.untilText(By.id("outcome"), "Reactivation of draft-gh: done");
-        assertThat(security.find(By.id("detail-title")).getText()).doesNotContain("INACTIVE");
+        assertThat(security.text(By.id("detail-title"))).doesNotContain("INACTIVE");
     }
 
     @Test
@@ -302,7 +311,7 @@ abstract class ConsoleBrowserTests {
         security.button("Propose a change").click();
         WebElement audiences = security.find(By.id("c-audiences"));
         audiences.sendKeys(", https://other.example.com");
-        assertThat(security.find(By.id("save")).getText()).isEqualTo("Propose change");
+        assertThat(security.text(By.id("save"))).isEqualTo("Propose change");
         security.find(By.id("save")).click();
         WebElement diff = security.until(By.id("change-diff"));
         assertThat(diff.getText()).contains("audiences", "https://other.example.com");
@@ -315,7 +324,7 @@ abstract class ConsoleBrowserTests {
             again.button("Approve change").click();
             again.untilText(By.id("outcome"), "approver-is-proposer");
             again.shot("17-connections-own-change-refused");
-            assertThat(again.find(By.id("status")).getText()).contains("refused");
+            assertThat(again.text(By.id("status"))).contains("refused");
             again.button("Reject change").click();
             again.untilText(By.id("outcome"), "done");
             assertThat(again.driver.findElements(By.id("change-diff"))).isEmpty();
@@ -382,7 +391,7 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("r-name")).sendKeys("web-deploy");
         security.find(By.id("role-save")).click();
         security.untilText(By.id("r-claims-error"), "a condition must not be an object");
-        assertThat(security.find(By.id("r-name-error")).getText()).isBlank();
+        assertThat(security.text(By.id("r-name-error"))).isBlank();
         security.shot("50-policies-role-invalid");
         security.find(By.id("r-claims")).clear();
         security.find(By.id("r-claims")).sendKeys("{\"repository\": \"acme-corp/*\"}");
@@ -406,7 +415,7 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("p-sudo-0")).sendKeys("/usr/bin/systemctl restart app");
         security.button("Which servers does it reach?").click();
         security.untilText(By.id("reach-result"), "web-01");
-        assertThat(security.find(By.id("p-sudo-0-error")).getText()).isBlank();
+        assertThat(security.text(By.id("p-sudo-0-error"))).isBlank();
         security.shot("52-policies-preview");
         assertThat(api.get(T + "/policies/web-deploy", team.security).status())
                 .as("a preview stores nothing")
@@ -414,7 +423,7 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("policy-save")).click();
         By row = By.cssSelector("#policies tr[data-policy='web-deploy']");
         security.untilText(row, "web-01");
-        assertThat(security.find(row).getText()).contains("labels: env=prod", "/usr/bin/systemctl restart app");
+        assertThat(security.text(row)).contains("labels: env=prod", "/usr/bin/systemctl restart app");
         security.shot("53-policies-saved");
         JsonNode policy = api.get(T + "/policies/web-deploy", team.security).json();
         assertThat(policy.get("servers").get("labels").get("env").asText()).isEqualTo("prod");
@@ -440,10 +449,9 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("policy-save")).click();
         // Each rule's own message from the service, under its own row.
         security.untilText(By.id("p-sudo-1-error"), "needs allow_wildcards: true");
-        assertThat(security.find(By.id("p-sudo-2-error")).getText()).contains("ALL needs unrestricted: true");
-        assertThat(security.find(By.id("p-sudo-3-error")).getText())
-                .contains("wildcards are not allowed in the command path");
-        assertThat(security.find(By.id("p-sudo-0-error")).getText()).isBlank();
+        assertThat(security.text(By.id("p-sudo-2-error"))).contains("ALL needs unrestricted: true");
+        assertThat(security.text(By.id("p-sudo-3-error"))).contains("wildcards are not allowed in the command path");
+        assertThat(security.text(By.id("p-sudo-0-error"))).isBlank();
         assertThat(security.find(By.id("p-sudo-1")).getAttribute("aria-invalid"))
                 .isEqualTo("true");
         security.shot("54-policies-sudo-wildcards-invalid");
@@ -454,8 +462,8 @@ abstract class ConsoleBrowserTests {
         security.find(By.id("p-sudo-3-wildcards")).sendKeys(org.openqa.selenium.Keys.SPACE);
         security.find(By.id("policy-save")).click();
         security.untilText(By.id("p-sudo-3-error"), "wildcards are not allowed in the command path");
-        assertThat(security.find(By.id("p-sudo-1-error")).getText()).isBlank();
-        assertThat(security.find(By.id("p-sudo-2-error")).getText()).isBlank();
+        assertThat(security.text(By.id("p-sudo-1-error"))).isBlank();
+        assertThat(security.text(By.id("p-sudo-2-error"))).isBlank();
         security.find(By.xpath("//button[@aria-label='Remove sudo rule 4']")).click();
         assertThat(security.driver.findElements(By.id("p-sudo-3"))).isEmpty();
         assertThat(security.driver.switchTo().activeElement().getAttribute("id"))
@@ -463,7 +471,7 @@ abstract class ConsoleBrowserTests {
         security.shot("55-policies-sudo-wildcards-ticked");
         security.find(By.id("policy-save")).click();
         security.untilText(row, "/usr/bin/journalctl -u app *");
-        assertThat(security.find(row).getText()).contains("wildcards", "ALL", "unrestricted");
+        assertThat(security.text(row)).contains("wildcards", "ALL", "unrestricted");
         security.shot("56-policies-sudo-wildcards-saved");
         JsonNode sudo =
                 api.get(T + "/policies/web-deploy", team.security).json().get("sudo");
@@ -495,7 +503,7 @@ abstract class ConsoleBrowserTests {
         // sam's 'nightly' (revoked) and 'brief' (expired) from the earlier test, and the team's setup tokens.
         By nightly = By.xpath("//table[@id='tokens']//tr[td/b[text()='nightly']]");
         security.untilText(nightly, "revoked");
-        assertThat(security.find(nightly).getText()).contains("sam");
+        assertThat(security.text(nightly)).contains("sam");
         security.untilText(By.id("policy"), "New tokens live 90 days");
 
         security.find(By.id("t-name")).sendKeys("Not A Name!");
@@ -510,13 +518,13 @@ abstract class ConsoleBrowserTests {
         new org.openqa.selenium.support.ui.Select(security.find(By.id("t-lifetime"))).selectByVisibleText("7 days");
         security.find(By.id("t-name")).sendKeys(org.openqa.selenium.Keys.ENTER);
         security.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created")));
-        String token = security.find(By.id("token-value")).getText();
+        String token = security.text(By.id("token-value"));
         assertThat(token).startsWith("kla_");
         assertThat(security.driver.switchTo().activeElement().getAttribute("id"))
                 .isEqualTo("token-dismiss");
         By bot = By.xpath("//table[@id='tokens']//tr[td/b[text()='deploy-bot']]");
         security.untilText(bot, "active");
-        assertThat(security.find(bot).getText()).contains("sam", "never").doesNotContain(token);
+        assertThat(security.text(bot)).contains("sam", "never").doesNotContain(token);
         security.shot("61-tokens-created");
         assertThat(api.get(T + "/connections", token).status()).isEqualTo(200);
         security.driver.navigate().refresh();
@@ -524,7 +532,7 @@ abstract class ConsoleBrowserTests {
         assertThat(security.driver.getPageSource())
                 .as("no secret after its one-time display, not even on a reload")
                 .doesNotContain(token);
-        assertThat(security.find(bot).getText()).as("last used").doesNotContain("never");
+        assertThat(security.text(bot)).as("last used").doesNotContain("never");
 
         security.find(bot).findElement(By.xpath(".//button[text()='Revoke']")).click();
         WebElement confirm = security.wait.until(ExpectedConditions.elementToBeClickable(
@@ -551,7 +559,7 @@ abstract class ConsoleBrowserTests {
         devops.untilText(By.id("tokens"), "dana-ci");
         assertThat(devops.driver.findElements(By.cssSelector("#tokens tbody tr")))
                 .hasSize(1);
-        assertThat(devops.find(By.id("tokens")).getText()).doesNotContain("deploy-bot", "nightly", "initial");
+        assertThat(devops.text(By.id("tokens"))).doesNotContain("deploy-bot", "nightly", "initial");
         devops.shot("64-tokens-devops");
     }
 
@@ -622,7 +630,7 @@ abstract class ConsoleBrowserTests {
         assertThat(agent.call("GET", T + "/agents/sessions", null).status()).isEqualTo(200);
         security.get("/console/acme/servers");
         security.untilText(row, "0.0.2-test");
-        assertThat(security.find(row).getText())
+        assertThat(security.text(row))
                 .contains("enrolled", "under a minute ago")
                 .doesNotContain("not enrolled");
         WebElement seen = security.find(row).findElement(By.cssSelector("time"));
@@ -643,7 +651,7 @@ abstract class ConsoleBrowserTests {
         security.get("/console/acme/audit?limit=1000");
         security.untilText(By.id("status"), " shown");
         security.fetch("window.scrollTo(0, document.body.scrollHeight); return 'ok';");
-        assertThat(security.find(By.id("events")).getText())
+        assertThat(security.text(By.id("events")))
                 .as("the connection's story")
                 .contains("connection.create", "connection.activation.request", "connection.activate")
                 .contains("connection.approval.refuse", "connection.change.reject", "dana", "sam");
