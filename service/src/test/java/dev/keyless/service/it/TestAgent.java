@@ -30,7 +30,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * A stand-in host agent that speaks the agent protocol (signed requests) so the service side can be
  * tested on its own; the real agent is tested against it in host-agent/ and e2e/.
  */
-final class TestAgent {
+public final class TestAgent {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -38,9 +38,9 @@ final class TestAgent {
     final URI base;
     final String team;
     final String server;
-    String agentId;
+    public String agentId;
     /** The version it reports on enrolment and signs into each request; null sends none (an older agent). */
-    String version = "0.0.0-test";
+    public String version = "0.0.0-test";
 
     TestAgent(URI base, String team, String server) {
         this.base = base;
@@ -49,7 +49,7 @@ final class TestAgent {
     }
 
     /** Enrols a new agent for {@code server} with a one-time token and checks its host certificate. */
-    static TestAgent enroll(RunningService service, TeamSetup team, String server, Path dir) throws Exception {
+    public static TestAgent enroll(RunningService service, TeamSetup team, String server, Path dir) throws Exception {
         String token = team.api
                 .post(T + "/servers/" + server + "/enrollment-tokens", team.devops, null)
                 .json()
@@ -109,7 +109,7 @@ final class TestAgent {
      * A signed header issued at {@code issuedAt} for {@code lifetime}: the claims the real agent
      * signs ({@code AgentRequests}), so tests can shift the times the way an attacker would.
      */
-    String header(String method, String target, byte[] body, Instant issuedAt, Duration lifetime) {
+    public String header(String method, String target, byte[] body, Instant issuedAt, Duration lifetime) {
         return sign(claims(method, target, body, issuedAt, lifetime));
     }
 
