@@ -34,24 +34,40 @@ final class SignedAgent {
     private final String team;
     private final String server;
     private final String agentId;
+    private final String version;
 
-    private SignedAgent(KeyPair key, URI service, String team, String server, String agentId) {
+    private SignedAgent(KeyPair key, URI service, String team, String server, String agentId, String version) {
         this.key = key;
         this.service = service;
         this.team = team;
         this.server = server;
         this.agentId = agentId;
+        this.version = version;
     }
 
     /** Enrols for {@code server} with a one-time token; {@code hostPublicKey} is an OpenSSH line. */
     static SignedAgent enroll(URI service, String team, String server, String token, String hostPublicKey)
             throws Exception {
+        return enroll(service, team, server, token, hostPublicKey, null);
+    }
+
+    /**
+     * Enrols as an agent of {@code version}, which it reports on enrolment and signs into each
+     * request as the real agent does; null reports none (an agent older than the claim).
+     */
+    static SignedAgent enroll(
+            URI service, String team, String server, String token, String hostPublicKey, String version)
+            throws Exception {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        byte[] body = JSON.writeValueAsBytes(Map.of(
-                "server", server,
-                "enrollment_token", token,
-                "agent_public_key", publicKeyLine(key),
-                "host_public_key", hostPublicKey));
+        Map<String, String> enrolment = new LinkedHashMap<>();
+        enrolment.put("server", server);
+        enrolment.put("enrollment_token", token);
+        enrolment.put("agent_public_key", publicKeyLine(key));
+        enrolment.put("host_public_key", hostPublicKey);
+        if (version != null) {
+            enrolment.put("agent_version", version);
+        }
+        byte[] body = JSON.writeValueAsBytes(enrolment);
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(service.resolve("/v1/teams/" + team + "/agents/enroll"))
@@ -67,7 +83,8 @@ final class SignedAgent {
                 service,
                 team,
                 server,
-                JSON.readTree(r.body()).get("agent_id").asText());
+                JSON.readTree(r.body()).get("agent_id").asText(),
+                version);
     }
 
     /** A signed {@code GET /agents/events} long poll on {@code http}, answered with its status. */
@@ -94,6 +111,9 @@ final class SignedAgent {
             claims.put("iat", iat);
             claims.put("exp", iat + 30);
             claims.put("jti", UUID.randomUUID().toString());
+            if (version != null) {
+                claims.put("agent_version", version);
+            }
             Map<String, Object> header = Map.of("alg", "EdDSA", "typ", "keyless-agent+jwt", "kid", agentId);
             String input = b64(JSON.writeValueAsBytes(header)) + "." + b64(JSON.writeValueAsBytes(claims));
             Signature ed25519 = Signature.getInstance("Ed25519");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyless.testkit.CommandResult;
 import dev.keyless.testkit.Commands;
+import dev.keyless.testkit.SshKeygen;
 import dev.keyless.testkit.service.TeamSetup;
 import java.io.File;
 import java.net.URI;
@@ -88,6 +89,50 @@ class FleetInstallScenario {
                 Commands.run(List.of("sh", "-c", "cd '" + fetched + "' && sha256sum --strict -c SHA256SUMS"));
         assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
         assertThat(check.stdout().lines()).hasSize(listing.path("files").size());
+    }
+
+    @Test
+    void serversListShowsEachHostAgentsStatusLastCallAndVersion() throws Exception {
+        team.server("agent-1", 22, Map.of("env", "agents"));
+        team.server("agent-2", 22, Map.of("env", "agents"));
+        String token = team.api
+                .post(TeamSetup.T + "/servers/agent-1/enrollment-tokens", team.devops, null)
+                .json()
+                .get("token")
+                .asText();
+        Path hostKey = SshKeygen.generate(dir, "agent-1-host", "ed25519", 0, "host");
+        SignedAgent agent = SignedAgent.enroll(
+                service.uri(),
+                TeamSetup.TEAM,
+                "agent-1",
+                token,
+                Files.readString(Path.of(hostKey + ".pub")).strip(),
+                "1.2.3-e2e");
+        assertThat(agent.poll(HttpClient.newHttpClient(), 0, 0).get()).isEqualTo(200);
+
+        CommandResult table = admin("servers", "list");
+        assertThat(table.exitCode()).as(table.stderr()).isZero();
+        List<String> lines = table.stdout().lines().toList();
+        assertThat(lines.get(0)).matches("NAME\\s+ADDRESS\\s+PORT\\s+LABELS\\s+AGENT\\s+LAST_SEEN\\s+AGENT_VERSION");
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l)
+                        .matches("agent-1\\s+\\S+\\s+22\\s+env=agents\\s+enrolled\\s+20\\d\\d-\\S+Z\\s+1\\.2\\.3-e2e"))
+                .anySatisfy(
+                        l -> assertThat(l).matches("agent-2\\s+\\S+\\s+22\\s+env=agents\\s+not enrolled\\s+-\\s+-"));
+
+        // Scripts get the API's answer as it is.
+        JsonNode json =
+                JSON.readTree(admin("servers", "list", "--output", "json").stdout());
+        JsonNode enrolled = null;
+        for (JsonNode s : json) {
+            if (s.path("name").asText().equals("agent-1")) {
+                enrolled = s;
+            }
+        }
+        assertThat(enrolled).isNotNull();
+        assertThat(enrolled.path("agent").path("enrolled").asBoolean()).isTrue();
+        assertThat(enrolled.path("agent").path("version").asText()).isEqualTo("1.2.3-e2e");
+        assertThat(enrolled.path("agent").path("last_seen_at").asText()).isNotBlank();
     }
 
     @Test

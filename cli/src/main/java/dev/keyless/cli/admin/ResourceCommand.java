@@ -22,6 +22,14 @@ abstract class ResourceCommand {
     /** The columns of {@code list}. */
     abstract List<String> columns();
 
+    /**
+     * The rows of {@code list}'s table, from the API's answer: as they are, unless a resource
+     * derives columns from nested fields. {@code --output json} prints the answer unchanged.
+     */
+    JsonNode tableRows(JsonNode answer) {
+        return answer;
+    }
+
     @Command(
             name = "list",
             description = "List them as a table (--output json for scripts).",
@@ -31,7 +39,8 @@ abstract class ResourceCommand {
                 "  keyless admin ${PARENT-COMMAND-NAME} list --output json"
             })
     int list(@Mixin AdminCall call) {
-        call.show(call.call("GET", "/" + resource(), null), columns());
+        JsonNode answer = call.call("GET", "/" + resource(), null);
+        call.show(call.json() ? answer : tableRows(answer), columns());
         return ExitCodes.OK;
     }
 
