@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.keyless.protocol.ConnectionRequests.CheckResult;
 import dev.keyless.service.claims.ClaimMismatch;
 import dev.keyless.service.platformtoken.jwks.JwkSetSource;
+import dev.keyless.service.platformtoken.jwks.TokenVerificationException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.keyless.service.platformtoken;
 
 import dev.keyless.service.platformtoken.jwks.EndpointRules;
+import dev.keyless.service.platformtoken.jwks.InvalidProviderSettingsException;
 import dev.keyless.service.platformtoken.jwks.IssuerEndpoints;
 import dev.keyless.service.platformtoken.jwks.JwksLocation;
 import java.net.URI;

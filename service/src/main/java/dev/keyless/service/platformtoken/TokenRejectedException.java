@@ -1,6 +1,7 @@
 package dev.keyless.service.platformtoken;
 
 import dev.keyless.protocol.ProblemType;
+import dev.keyless.service.platformtoken.jwks.TokenVerificationException;
 import dev.keyless.service.problem.Rejection;
 
 /**

@@ -14,6 +14,7 @@ import dev.keyless.service.platformtoken.jwks.JwksFetchSettings;
 import dev.keyless.service.platformtoken.jwks.JwksHealth;
 import dev.keyless.service.platformtoken.jwks.JwksLocation;
 import dev.keyless.service.platformtoken.jwks.RemoteJwkSetSource;
+import dev.keyless.service.platformtoken.jwks.TokenVerificationException;
 import dev.keyless.testkit.JwksServer;
 import dev.keyless.testkit.TestClock;
 import dev.keyless.testkit.TestKeys;

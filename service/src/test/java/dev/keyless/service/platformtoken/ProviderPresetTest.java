@@ -3,6 +3,7 @@ package dev.keyless.service.platformtoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyless.service.platformtoken.jwks.InvalidProviderSettingsException;
 import dev.keyless.service.platformtoken.jwks.IssuerEndpoints;
 import dev.keyless.service.platformtoken.jwks.JwksLocation;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package dev.keyless.service.platformtoken.jwks;
 
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

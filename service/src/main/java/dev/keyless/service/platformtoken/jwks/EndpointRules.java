@@ -1,6 +1,5 @@
 package dev.keyless.service.platformtoken.jwks;
 
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,6 @@
 package dev.keyless.service.platformtoken.jwks;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.keyless.service.platformtoken.TokenVerificationException;
 
 /**
  * Supplies an issuer's public signing keys. Implementations are thread-safe and shared by every

@@ -2,7 +2,6 @@ package dev.keyless.service.platformtoken.jwks;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;

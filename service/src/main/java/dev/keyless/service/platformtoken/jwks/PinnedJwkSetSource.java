@@ -1,7 +1,6 @@
 package dev.keyless.service.platformtoken.jwks;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.keyless.service.platformtoken.jwks;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.keyless.protocol.ProblemType;
-import dev.keyless.service.platformtoken.TokenVerificationException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;

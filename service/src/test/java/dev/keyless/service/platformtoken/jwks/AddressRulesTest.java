@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
 import java.net.InetAddress;
 import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;

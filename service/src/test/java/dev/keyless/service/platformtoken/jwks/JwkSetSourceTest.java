@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.keyless.service.platformtoken.InvalidProviderSettingsException;
-import dev.keyless.service.platformtoken.TokenVerificationException;
 import dev.keyless.testkit.JwksServer;
 import dev.keyless.testkit.TestClock;
 import dev.keyless.testkit.TestKeys;

@@ -1,4 +1,4 @@
-package dev.keyless.service.platformtoken;
+package dev.keyless.service.platformtoken.jwks;
 
 /**
  * A connection's provider settings were refused at write time (missing issuer, non-https URL, bad

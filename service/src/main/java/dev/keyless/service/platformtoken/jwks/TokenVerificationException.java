@@ -1,4 +1,4 @@
-package dev.keyless.service.platformtoken;
+package dev.keyless.service.platformtoken.jwks;
 
 import dev.keyless.protocol.ProblemType;
 
