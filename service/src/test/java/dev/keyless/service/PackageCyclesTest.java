@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
  * Dependencies between the service's features point one way (service/README.md, "How it is
  * built"): a cycle between two top-level packages fails the build, so a new one is cut when it is
  * made, not found by the next review; the same holds for the packages within a feature. Read from
- * the compiled main classes, the generated bean
- * definitions included.
+ * the compiled main classes, the generated bean definitions included.
  */
 class PackageCyclesTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
