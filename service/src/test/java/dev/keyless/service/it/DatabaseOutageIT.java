@@ -19,7 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The service on MariaDB through a TCP proxy that is cut off, as when the database server dies:
  * requests answer 503 with {@code Retry-After} within two seconds instead of waiting out the pool,
- * {@code /health} says DOWN as fast, nothing is burned, and the service recovers by itself.
+ * {@code /health} and {@code /health/readiness} say DOWN as fast while {@code /health/liveness} stays UP
+ * (the process is fine: a liveness probe must not restart every replica for a database outage),
+ * nothing is burned, and the service recovers by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseOutageIT {
@@ -71,6 +73,13 @@ class DatabaseOutageIT {
             Timed health = get("/health");
             assertThat(health.elapsed).isLessThan(FAST);
             assertThat(health.response.statusCode()).isEqualTo(503);
+            Timed readiness = get("/health/readiness");
+            assertThat(readiness.elapsed).isLessThan(FAST);
+            assertThat(readiness.response.statusCode()).isEqualTo(503);
+            Timed liveness = get("/health/liveness");
+            assertThat(liveness.elapsed).isLessThan(FAST);
+            assertThat(liveness.response.statusCode()).isEqualTo(200);
+            assertThat(liveness.response.body()).isEqualTo("{\"status\":\"UP\"}");
         } finally {
             proxy.restore();
         }
@@ -78,6 +87,7 @@ class DatabaseOutageIT {
         while (get("/health").response.statusCode() != 200 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        assertThat(get("/health/readiness").response.statusCode()).isEqualTo(200);
         Timed again =
                 post(T + "/workload/authenticate", null, "{\"connection\":\"github\",\"token\":\"" + token + "\"}");
         assertThat(again.response.statusCode())
