@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The master key (from {@code KEYLESS_MASTER_KEY}, or a 0600 key file in the data dir), and during
- * a rotation the previous one ({@code KEYLESS_MASTER_KEY_PREVIOUS}, or {@code master.key.previous}).
+ * The master key (from {@code KEYLESS_MASTER_KEY}, the file {@code KEYLESS_MASTER_KEY_FILE} names, or a
+ * 0600 key file in the data dir), and during a rotation the previous one ({@code
+ * KEYLESS_MASTER_KEY_PREVIOUS}, {@code KEYLESS_MASTER_KEY_PREVIOUS_FILE}, or {@code
+ * master.key.previous}).
  */
 @Factory
 final class SecretBoxFactory {
@@ -19,13 +21,21 @@ final class SecretBoxFactory {
     SecretBox secretBox(
             KeylessSettings settings,
             java.security.SecureRandom random,
-            @Nullable @Value("${keyless.master-key-previous:}") String previous) {
+            @Nullable @Value("${keyless.master-key-previous:}") String previous,
+            @Nullable @Value("${keyless.master-key-file:}") String file,
+            @Nullable @Value("${keyless.master-key-previous-file:}") String previousFile) {
         Map<String, String> env = new HashMap<>();
         if (settings.masterKey() != null) {
             env.put(MasterKeySource.ENV, settings.masterKey());
         }
         if (previous != null && !previous.isBlank()) {
             env.put(MasterKeySource.PREVIOUS_ENV, previous);
+        }
+        if (file != null && !file.isBlank()) {
+            env.put(MasterKeySource.FILE_ENV, file);
+        }
+        if (previousFile != null && !previousFile.isBlank()) {
+            env.put(MasterKeySource.PREVIOUS_FILE_ENV, previousFile);
         }
         return new MasterKeySource(env, settings.dataDir(), random).secretBox();
     }

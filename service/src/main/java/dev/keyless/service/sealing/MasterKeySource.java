@@ -22,17 +22,23 @@ import java.util.Set;
  * Supplies the 256-bit master key of {@link SecretBox}. From {@value #ENV} (base64 of 32 bytes)
  * when that is set, as in containers and multi-replica setups; otherwise from {@value #FILE_NAME}
  * in the data directory, created on first start with mode 0600. A key file readable or writable by
- * group or others is refused: whoever can read it can decrypt every CA key.
+ * group or others is refused: whoever can read it can decrypt every CA key. {@value #FILE_ENV}
+ * names a key file elsewhere instead (a systemd credential, {@code LoadCredential=}, or a
+ * mounted secret), under the same mode rule; it is never created, and setting it together with
+ * {@value #ENV} is refused, since which of two keys wins would be a guess.
  *
  * <p>During a master-key rotation the key of before is given too, from {@value #PREVIOUS_ENV} or
  * {@value #PREVIOUS_FILE_NAME} (same rules): it only opens what is still sealed under it, until
- * the re-seal has moved everything onto the current key.
+ * the re-seal has moved everything onto the current key ({@value #PREVIOUS_FILE_ENV} names its file
+ * elsewhere).
  */
 public final class MasterKeySource {
     public static final String ENV = "KEYLESS_MASTER_KEY";
     public static final String FILE_NAME = "master.key";
     public static final String PREVIOUS_ENV = "KEYLESS_MASTER_KEY_PREVIOUS";
     public static final String PREVIOUS_FILE_NAME = "master.key.previous";
+    public static final String FILE_ENV = "KEYLESS_MASTER_KEY_FILE";
+    public static final String PREVIOUS_FILE_ENV = "KEYLESS_MASTER_KEY_PREVIOUS_FILE";
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -54,8 +60,12 @@ public final class MasterKeySource {
     /** The 32-byte master key; a fresh copy the caller may wipe. */
     public byte[] load() {
         String fromEnv = env.get(ENV);
+        Path given = given(ENV, FILE_ENV);
         if (fromEnv != null) {
             return decode(fromEnv, ENV);
+        }
+        if (given != null) {
+            return readGiven(given, FILE_ENV);
         }
         Path file = dataDir.resolve(FILE_NAME);
         try {
@@ -71,8 +81,12 @@ public final class MasterKeySource {
     /** The 32-byte previous key of a rotation under way, or null; a fresh copy the caller may wipe. */
     public byte[] loadPrevious() {
         String fromEnv = env.get(PREVIOUS_ENV);
+        Path given = given(PREVIOUS_ENV, PREVIOUS_FILE_ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return decode(fromEnv, PREVIOUS_ENV);
+        }
+        if (given != null) {
+            return readGiven(given, PREVIOUS_FILE_ENV);
         }
         Path file = dataDir.resolve(PREVIOUS_FILE_NAME);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -96,6 +110,32 @@ public final class MasterKeySource {
             if (previous != null) {
                 Arrays.fill(previous, (byte) 0);
             }
+        }
+    }
+
+    /** The key file {@code fileVariable} names, or null; refused when {@code valueVariable} is set too. */
+    private Path given(String valueVariable, String fileVariable) {
+        String name = env.get(fileVariable);
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String value = env.get(valueVariable);
+        if (value != null && !value.isBlank()) {
+            throw new MasterKeyException(
+                    "both " + valueVariable + " and " + fileVariable + " are set; set one of them, not both");
+        }
+        return Path.of(name.strip());
+    }
+
+    private byte[] readGiven(Path file, String variable) {
+        if (!Files.isRegularFile(file)) {
+            throw new MasterKeyException(variable + " names " + file
+                    + ", which is not a readable file (is the credential or secret mounted?)");
+        }
+        try {
+            return read(file);
+        } catch (IOException e) {
+            throw new MasterKeyException("cannot read the master key file " + file + " (" + variable + ")", e);
         }
     }
 

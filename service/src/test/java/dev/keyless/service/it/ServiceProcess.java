@@ -109,6 +109,10 @@ final class ServiceProcess implements AutoCloseable {
         return masterKey;
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** Everything the process wrote so far. */
     String log() throws IOException {
         return Files.readString(log);

@@ -163,6 +163,77 @@ class MasterKeySourceTest {
         assertThat(source(Map.of()).secretBox().hasPreviousKey()).isFalse();
     }
 
+    @Test
+    void keyFileElsewhereIsReadUnderTheSameModeRuleAndNeverCreated() throws Exception {
+        // As systemd hands a LoadCredential= file over: read-only for the service's user.
+        Path credentials = Files.createDirectories(dir.resolve("credentials"));
+        Path file = credentials.resolve("master-key");
+        Files.writeString(file, Base64.getEncoder().encodeToString(KEY) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertThat(source(Map.of("KEYLESS_MASTER_KEY_FILE", file.toString())).load())
+                .isEqualTo(KEY);
+        assertThat(dir.resolve("master.key")).doesNotExist();
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> source(Map.of("KEYLESS_MASTER_KEY_FILE", file.toString()))
+                        .load())
+                .isInstanceOf(MasterKeyException.class)
+                .hasMessageContaining("master key file " + file + " has mode 0644");
+
+        Path missing = credentials.resolve("absent");
+        assertThatThrownBy(() -> source(Map.of("KEYLESS_MASTER_KEY_FILE", missing.toString()))
+                        .load())
+                .isInstanceOf(MasterKeyException.class)
+                .hasMessage("KEYLESS_MASTER_KEY_FILE names " + missing
+                        + ", which is not a readable file (is the credential or secret mounted?)");
+        assertThat(missing).doesNotExist();
+        assertThat(dir.resolve("master.key")).doesNotExist();
+    }
+
+    @Test
+    void aKeyAndAKeyFileTogetherAreRefusedWithoutEchoingTheKey() throws Exception {
+        Path file = dir.resolve("elsewhere.key");
+        Files.writeString(file, Base64.getEncoder().encodeToString(KEY) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        String value = Base64.getEncoder().encodeToString(KEY);
+        assertThatThrownBy(() -> source(Map.of("KEYLESS_MASTER_KEY", value, "KEYLESS_MASTER_KEY_FILE", file.toString()))
+                        .load())
+                .isInstanceOf(MasterKeyException.class)
+                .hasMessage("both KEYLESS_MASTER_KEY and KEYLESS_MASTER_KEY_FILE are set; set one of them, not both")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(value));
+        assertThatThrownBy(() -> source(Map.of(
+                                "KEYLESS_MASTER_KEY",
+                                value,
+                                "KEYLESS_MASTER_KEY_PREVIOUS",
+                                value,
+                                "KEYLESS_MASTER_KEY_PREVIOUS_FILE",
+                                file.toString()))
+                        .secretBox())
+                .hasMessage("both KEYLESS_MASTER_KEY_PREVIOUS and KEYLESS_MASTER_KEY_PREVIOUS_FILE are set;"
+                        + " set one of them, not both");
+    }
+
+    @Test
+    void thePreviousKeyFileElsewhereOpensWhatIsStillSealedUnderIt() throws Exception {
+        byte[] previous = new byte[32];
+        new SecureRandom().nextBytes(previous);
+        String underPrevious = new SecretBox(previous).seal(new byte[] {8, 9}, "aad");
+        Path current = dir.resolve("current.key");
+        Path old = dir.resolve("previous.key");
+        Files.writeString(current, Base64.getEncoder().encodeToString(KEY) + "\n");
+        Files.writeString(old, Base64.getEncoder().encodeToString(previous) + "\n");
+        Files.setPosixFilePermissions(current, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("r--------"));
+        SecretBox box = source(Map.of(
+                        "KEYLESS_MASTER_KEY_FILE", current.toString(),
+                        "KEYLESS_MASTER_KEY_PREVIOUS_FILE", old.toString()))
+                .secretBox();
+        assertThat(box.hasPreviousKey()).isTrue();
+        assertThat(box.open(underPrevious, "aad")).containsExactly(8, 9);
+        assertThat(new SecretBox(KEY).open(box.seal(new byte[] {1}, "aad"), "aad"))
+                .containsExactly(1);
+    }
+
     private MasterKeySource source(Map<String, String> env) {
         return new MasterKeySource(env, dir, new SecureRandom());
     }
