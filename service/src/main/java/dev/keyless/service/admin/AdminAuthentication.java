@@ -2,6 +2,7 @@ package dev.keyless.service.admin;
 
 import dev.keyless.service.caller.AdminPrincipal;
 import dev.keyless.service.caller.PathTeam;
+import dev.keyless.service.observability.ClientAddress;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -56,7 +57,7 @@ final class AdminAuthentication {
                         request.getMethod(),
                         request.getHeaders().get(ConsoleSessions.CSRF_HEADER))
                 : admins.authenticate(team, authorization);
-        request.setAttribute(ATTRIBUTE, principal);
+        request.setAttribute(ATTRIBUTE, principal.from(ClientAddress.of(request)));
     }
 
     private static boolean takesAdmin(RouteInfo<?> route) {

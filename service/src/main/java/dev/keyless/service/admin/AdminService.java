@@ -66,7 +66,7 @@ public class AdminService {
             AdminTokenService.Minted minted =
                     tokens.mint(c, by.team(), name, "initial", by.name(), tokens.lifetime(c, by.team(), null));
             audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_CREATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("admin", name)
                     .detail("admin_role", role.wireName())
                     .detail("owner", owner)

@@ -62,7 +62,7 @@ public class AdminTokenService {
             Duration ttl = lifetime(c, by.team(), request.expiresInSeconds());
             Minted minted = mint(c, by.team(), by.name(), name, by.name(), ttl);
             audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_TOKEN_CREATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("admin", by.name())
                     .detail("token_id", minted.token().id())
                     .detail("token_name", name)
@@ -141,7 +141,7 @@ public class AdminTokenService {
             Instant now = clock.instant();
             if (AdminTokenRepository.revoke(c, by.team(), id, by.name(), now)) {
                 audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_TOKEN_REVOKE)
-                        .actor("admin", by.name())
+                        .by(by)
                         .detail("admin", token.admin())
                         .detail("token_id", id)
                         .detail("token_name", token.name()));
@@ -160,7 +160,7 @@ public class AdminTokenService {
         db.write(c -> {
             AdminTokenRepository.putPolicy(c, by.team(), lifetimes, clock.instant());
             audit.record(AuditEntry.of(by.team(), AuditEventType.ADMIN_TOKEN_POLICY_UPDATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail(
                             "default_ttl_seconds",
                             String.valueOf(lifetimes.defaultTtl().toSeconds()))

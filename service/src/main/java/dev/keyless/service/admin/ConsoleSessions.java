@@ -56,14 +56,16 @@ public class ConsoleSessions {
     }
 
     /** A new session; the answer's cookie value is shown to the browser only. */
-    public Started start(String team, String admin, java.util.Map<String, String> auditDetails) {
+    public Started start(String team, String admin, String clientIp, java.util.Map<String, String> auditDetails) {
         String cookie = AdminTokens.opaque(random);
         Instant now = clock.instant();
         AdminSession session =
                 new AdminSession(team, admin, AdminTokens.opaque(random), now, now, now.plus(maxAge), null);
         db.write(c -> {
             AdminSessionRepository.insert(c, AdminTokens.hash(cookie), session);
-            AuditEntry entry = AuditEntry.of(team, AuditEventType.ADMIN_LOGIN).actor("admin", admin);
+            AuditEntry entry = AuditEntry.of(team, AuditEventType.ADMIN_LOGIN)
+                    .actor("admin", admin)
+                    .clientIp(clientIp);
             auditDetails.forEach(entry::detail);
             audit.record(entry);
             return null;
@@ -114,7 +116,7 @@ public class ConsoleSessions {
     }
 
     /** Ends the session (the CSRF token must match); audited once; a second logout is a no-op. */
-    public void end(String cookie, String csrf) {
+    public void end(String cookie, String csrf, String clientIp) {
         AdminSession s = live(cookie);
         if (s == null) {
             return;
@@ -125,8 +127,9 @@ public class ConsoleSessions {
         }
         db.write(c -> {
             if (AdminSessionRepository.end(c, AdminTokens.hash(cookie), clock.instant())) {
-                audit.record(
-                        AuditEntry.of(s.team(), AuditEventType.ADMIN_LOGOUT).actor("admin", s.admin()));
+                audit.record(AuditEntry.of(s.team(), AuditEventType.ADMIN_LOGOUT)
+                        .actor("admin", s.admin())
+                        .clientIp(clientIp));
             }
             return null;
         });

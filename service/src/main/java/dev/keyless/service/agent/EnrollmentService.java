@@ -85,7 +85,7 @@ public class EnrollmentService {
         Instant expires = clock.instant().plus(TOKEN_TTL);
         String token = db.write(c -> mint(c, by, serverName, expires));
         audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
-                .actor("admin", by.name())
+                .by(by)
                 .server(serverName)
                 .detail("expires_at", expires.toString()));
         return new EnrollmentToken(serverName, token, expires);
@@ -113,7 +113,7 @@ public class EnrollmentService {
             for (TargetServer server : matched) {
                 tokens.add(new EnrollmentToken(server.name(), mint(c, by, server.name(), expires), expires));
                 audit.record(AuditEntry.of(by.team(), AuditEventType.ENROLLMENT_TOKEN_CREATE)
-                        .actor("admin", by.name())
+                        .by(by)
                         .server(server.name())
                         .detail("expires_at", expires.toString())
                         .detail("selector", selector));

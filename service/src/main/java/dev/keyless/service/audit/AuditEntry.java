@@ -1,5 +1,6 @@
 package dev.keyless.service.audit;
 
+import dev.keyless.service.caller.AdminPrincipal;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,6 +46,11 @@ public final class AuditEntry {
         this.actorType = actorType;
         this.actorId = actorId;
         return this;
+    }
+
+    /** An admin's change: the admin as the actor, and the address the admin called from. */
+    public AuditEntry by(AdminPrincipal admin) {
+        return actor("admin", admin.name()).clientIp(admin.clientIp());
     }
 
     public AuditEntry connection(String connection) {

@@ -69,7 +69,7 @@ public class CaService {
             lock(c, by.team());
             String keyId = add(c, by.team(), kind);
             audit.record(AuditEntry.of(by.team(), AuditEventType.CA_ROTATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("kind", kind.column())
                     .detail("new_key", keyId));
             return keyId;
@@ -98,7 +98,7 @@ public class CaService {
                 }
             }
             audit.record(AuditEntry.of(by.team(), AuditEventType.CA_RETIRE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("kind", kind.column())
                     .detail("retired_keys", String.join(",", old)));
             return old;

@@ -284,6 +284,6 @@ public class ConnectionService {
     }
 
     static AuditEntry adminEvent(AdminPrincipal by, String type, String connection) {
-        return AuditEntry.of(by.team(), type).actor("admin", by.name()).connection(connection);
+        return AuditEntry.of(by.team(), type).by(by).connection(connection);
     }
 }

@@ -71,7 +71,7 @@ final class ConnectionTester {
                 connection.isActive() ? "ACTIVE" : connection.state() + ": tokens are refused until it is ACTIVE"));
         boolean valid = report.valid() && connection.isActive() && matching.size() == 1;
         audit.record(AuditEntry.of(by.team(), AuditEventType.CONNECTION_TEST)
-                .actor("admin", by.name())
+                .by(by)
                 .connection(name)
                 .detail("valid", Boolean.toString(valid)));
         return new ValidationReport(name, valid, checks, matching);

@@ -183,6 +183,6 @@ public class PolicyService {
     }
 
     private static AuditEntry event(AdminPrincipal by, String type, String policy) {
-        return AuditEntry.of(by.team(), type).actor("admin", by.name()).detail("policy", policy);
+        return AuditEntry.of(by.team(), type).by(by).detail("policy", policy);
     }
 }

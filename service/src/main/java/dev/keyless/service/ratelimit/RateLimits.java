@@ -114,7 +114,7 @@ public class RateLimits {
             TeamService.configVersion(c, by.team());
             RateLimitRepository.put(c, by.team(), s, clock.instant());
             audit.record(AuditEntry.of(by.team(), AuditEventType.TEAM_RATE_LIMITS_UPDATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("per_connection", Integer.toString(s.perConnection()))
                     .detail("per_client_ip", Integer.toString(s.perClientIp())));
             return null;

@@ -148,10 +148,7 @@ public class RoleService {
     }
 
     private static AuditEntry event(AdminPrincipal by, String type, WorkloadRole r) {
-        return AuditEntry.of(by.team(), type)
-                .actor("admin", by.name())
-                .role(r.name())
-                .connection(r.connection());
+        return AuditEntry.of(by.team(), type).by(by).role(r.name()).connection(r.connection());
     }
 
     /** How many of the team's roles use the connection, inside the caller's transaction. */

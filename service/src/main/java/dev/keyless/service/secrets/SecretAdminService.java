@@ -288,9 +288,6 @@ public class SecretAdminService {
     }
 
     private static AuditEntry event(AdminPrincipal by, String type, String path, String name) {
-        return AuditEntry.of(by.team(), type)
-                .actor("admin", by.name())
-                .detail("path", path)
-                .detail("name", name);
+        return AuditEntry.of(by.team(), type).by(by).detail("path", path).detail("name", name);
     }
 }

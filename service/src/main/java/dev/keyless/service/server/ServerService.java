@@ -165,7 +165,7 @@ public class ServerService {
         }
         // No configuration version bump: see the class comment.
         audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_CREATE)
-                .actor("admin", by.name())
+                .by(by)
                 .server(server.name())
                 .detail("address", server.address()));
     }
@@ -188,7 +188,7 @@ public class ServerService {
             TeamService.bumpConfigVersion(c, by.team());
             long version = TeamService.configVersion(c, by.team());
             audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_UPDATE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .server(server.name())
                     .detail("address", server.address())
                     .detail("port", Integer.toString(server.port())));
@@ -222,7 +222,7 @@ public class ServerService {
             }
             TeamService.bumpConfigVersion(c, by.team());
             audit.record(AuditEntry.of(by.team(), AuditEventType.SERVER_DELETE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .server(checked));
             long version = TeamService.configVersion(c, by.team());
             db.afterCommit(() -> cache.advance(by.team(), version - 1, version, known -> {

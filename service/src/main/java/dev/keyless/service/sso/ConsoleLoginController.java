@@ -5,8 +5,10 @@ import dev.keyless.protocol.SsoRequests.ConsoleSession;
 import dev.keyless.service.admin.AdminSession;
 import dev.keyless.service.admin.ConsoleSessions;
 import dev.keyless.service.name.Names;
+import dev.keyless.service.observability.ClientAddress;
 import dev.keyless.service.problem.KeylessException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -50,8 +52,11 @@ final class ConsoleLoginController {
 
     @Get(value = "/sso/callback", produces = MediaType.TEXT_HTML)
     HttpResponse<String> callback(
-            @Nullable @QueryValue String code, @Nullable @QueryValue String state, @Nullable @QueryValue String error) {
-        ConsoleSessions.Started started = sso.complete(code, state, error);
+            @Nullable @QueryValue String code,
+            @Nullable @QueryValue String state,
+            @Nullable @QueryValue String error,
+            HttpRequest<?> request) {
+        ConsoleSessions.Started started = sso.complete(code, state, error, ClientAddress.of(request));
         String next = "/console/" + started.session().team() + "/";
         return HttpResponse.ok("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                         + "<meta http-equiv=\"refresh\" content=\"0;url=" + next + "\"><title>Signed in</title></head>"
@@ -72,8 +77,9 @@ final class ConsoleLoginController {
     @Post("/logout")
     HttpResponse<?> logout(
             @Nullable @CookieValue(ConsoleSessions.COOKIE) String cookie,
-            @Nullable @Header(ConsoleSessions.CSRF_HEADER) String csrf) {
-        sessions.end(cookie, csrf);
+            @Nullable @Header(ConsoleSessions.CSRF_HEADER) String csrf,
+            HttpRequest<?> request) {
+        sessions.end(cookie, csrf, ClientAddress.of(request));
         return HttpResponse.noContent().cookie(cookie("", Duration.ZERO));
     }
 

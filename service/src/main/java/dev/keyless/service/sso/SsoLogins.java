@@ -48,13 +48,19 @@ class SsoLogins {
     }
 
     ConsoleSessions.Started finish(
-            SsoRepository.Login login, SsoSettings s, String code, String error, Function<SsoSettings, String> secret) {
+            SsoRepository.Login login,
+            SsoSettings s,
+            String code,
+            String error,
+            String clientIp,
+            Function<SsoSettings, String> secret) {
         try {
-            return finishChecked(login, s, code, error, secret);
+            return finishChecked(login, s, code, error, clientIp, secret);
         } catch (SsoFailure e) {
             db.write(c -> {
                 audit.record(AuditEntry.of(login.team(), AuditEventType.ADMIN_LOGIN_REFUSE)
                         .actor("sso", s.issuer())
+                        .clientIp(clientIp)
                         .failure("sso-login-failed")
                         .detail("step", e.step())
                         .detail("reason", e.getMessage()));
@@ -65,7 +71,12 @@ class SsoLogins {
     }
 
     private ConsoleSessions.Started finishChecked(
-            SsoRepository.Login login, SsoSettings s, String code, String error, Function<SsoSettings, String> secret) {
+            SsoRepository.Login login,
+            SsoSettings s,
+            String code,
+            String error,
+            String clientIp,
+            Function<SsoSettings, String> secret) {
         if (!clock.instant().isBefore(login.expiresAt())) {
             throw new SsoFailure(
                     "state", "the sign-in took longer than " + SsoService.LOGIN_WINDOW.toMinutes() + " minutes");
@@ -91,7 +102,7 @@ class SsoLogins {
         return db.write(c -> {
             String admin = admins.ssoAdmin(c, login.team(), s.issuer(), subject, preferred, role);
             return sessions.start(
-                    login.team(), admin, Map.of("issuer", s.issuer(), "role", role.wireName(), "via", "sso"));
+                    login.team(), admin, clientIp, Map.of("issuer", s.issuer(), "role", role.wireName(), "via", "sso"));
         });
     }
 

@@ -81,7 +81,7 @@ public class SsoService {
                     by.team(), issuer, clientId, sealed, redirect, claim, roles, by.name(), owner, null);
             SsoRepository.put(c, s, clock.instant());
             audit.record(AuditEntry.of(by.team(), AuditEventType.SSO_CONFIGURE)
-                    .actor("admin", by.name())
+                    .by(by)
                     .detail("issuer", issuer)
                     .detail("client_id", clientId)
                     .detail("roles_claim", claim)
@@ -106,7 +106,7 @@ public class SsoService {
             }
             if (SsoRepository.approve(c, by.team(), by.name(), clock.instant())) {
                 audit.record(AuditEntry.of(by.team(), AuditEventType.SSO_APPROVE)
-                        .actor("admin", by.name())
+                        .by(by)
                         .detail("issuer", s.issuer())
                         .detail("configured_by", s.configuredBy()));
             }
@@ -155,14 +155,17 @@ public class SsoService {
         return URI.create(url.toString());
     }
 
-    /** The provider's redirect back: a session for the person, or a refusal naming the step. */
-    public ConsoleSessions.Started complete(String code, String state, String error) {
+    /**
+     * The provider's redirect back: a session for the person, or a refusal naming the step; either
+     * is audited with {@code clientIp}, the browser's address.
+     */
+    public ConsoleSessions.Started complete(String code, String state, String error, String clientIp) {
         if (state == null || state.isEmpty()) {
             throw new SsoFailure("state", "the provider's answer carries no state");
         }
         SsoRepository.Login login = db.write(c -> SsoRepository.takeLogin(c, AdminTokens.hash(state)))
                 .orElseThrow(() -> new SsoFailure("state", "the state is unknown or was used already"));
-        return logins.finish(login, approvedSettings(login.team()), code, error, this::clientSecret);
+        return logins.finish(login, approvedSettings(login.team()), code, error, clientIp, this::clientSecret);
     }
 
     private String clientSecret(SsoSettings s) {

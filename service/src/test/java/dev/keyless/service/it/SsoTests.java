@@ -141,10 +141,12 @@ abstract class SsoTests {
         JsonNode logins =
                 api.get(T + "/audit?type=admin.login", team.auditor).json().get("events");
         assertThat(logins.toString()).contains("alice", "devops_admin");
+        // The browser's address, as for every admin event (no proxy here).
+        assertThat(logins.get(logins.size() - 1).path("client_ip").asText()).isEqualTo("127.0.0.1");
         JsonNode created = api.get(T + "/audit?type=connection.create", team.auditor)
                 .json()
                 .get("events");
-        assertThat(created.toString()).contains("\"actor_id\":\"alice\"");
+        assertThat(created.toString()).contains("\"actor_id\":\"alice\"", "\"client_ip\":\"127.0.0.1\"");
     }
 
     @Test
@@ -181,7 +183,7 @@ abstract class SsoTests {
                         .json()
                         .get("events")
                         .toString())
-                .contains("carol");
+                .contains("carol", "\"client_ip\":\"127.0.0.1\"");
     }
 
     @Test
@@ -203,6 +205,7 @@ abstract class SsoTests {
                 .json()
                 .get("events");
         assertThat(refusals.toString()).contains("\"step\":\"roles\"", "sso-login-failed");
+        assertThat(refusals.get(refusals.size() - 1).path("client_ip").asText()).isEqualTo("127.0.0.1");
 
         idp.enqueueCallback(callback("mallory-subject", "mallory", List.of("kl-security", "kl-devops")));
         assertThat(get(authorize().toString(), null).body()).as("two roles").contains("several admin roles");

@@ -57,6 +57,39 @@ class TrustedProxiesIT {
         }
     }
 
+    @Test
+    void anAdminsChangeRecordsTheAddressTheAdminCalledFromByTheSameRule() throws Exception {
+        try (RunningService service =
+                        RunningService.start(TestDatabase.H2, Map.of("keyless.trusted-proxies", "127.0.0.0/8"));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken()).standard()) {
+            assertThat(serverCreatedFrom(service, team, "via-proxy", Map.of("X-Forwarded-For", "198.51.100.20")))
+                    .isEqualTo("198.51.100.20");
+            assertThat(serverCreatedFrom(service, team, "direct", Map.of())).isEqualTo("127.0.0.1");
+        }
+        try (RunningService service = RunningService.start(TestDatabase.H2);
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken()).standard()) {
+            assertThat(serverCreatedFrom(service, team, "spoofed", Map.of("X-Forwarded-For", "198.51.100.20")))
+                    .isEqualTo("127.0.0.1");
+        }
+    }
+
+    /** Creates server {@code name} as the devops admin with {@code headers}; the client_ip of its event. */
+    static String serverCreatedFrom(RunningService service, TeamSetup team, String name, Map<String, String> headers)
+            throws Exception {
+        Map<String, String> h = new java.util.HashMap<>(headers);
+        h.put("Authorization", "Bearer " + team.devops);
+        String body = JSON.writeValueAsString(Map.of("name", name, "address", "127.0.0.1", "port", 22));
+        HttpResponse<String> r = Http.send("POST", service.uri().resolve(T + "/servers"), h, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode events = team.api
+                .get(T + "/audit?type=server.create&server=" + name, team.auditor)
+                .json()
+                .get("events");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("actor_id").asText()).isEqualTo("ops");
+        return events.get(0).path("client_ip").asText();
+    }
+
     /** Sends one exchange with {@code headers} and reads the client_ip its audit event recorded. */
     static String clientIpOf(RunningService service, TeamSetup team, Map<String, String> headers) throws Exception {
         String body = JSON.writeValueAsString(Map.of("connection", "github", "token", team.githubToken()));
