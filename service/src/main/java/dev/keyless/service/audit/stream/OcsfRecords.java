@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * ({@link OcsfClasses}), {@code time}, status and severity, {@code metadata} (schema version,
  * product, event id, chain seq, team as tenant, mapping version as a label), {@code actor},
  * the target {@code user} of authentication and account events, {@code src_endpoint}, {@code
- * dst_endpoint}, {@code session}, {@code api}, {@code duration} — and, under {@code
- * unmapped.keyless}, the native record unchanged, so the chain can still be recomputed from the
- * event and {@code keyless admin audit verify --checkpoints} reads an OCSF file. Documented in
+ * dst_endpoint} or the {@code device} (host profile), {@code session}, {@code privileges}, {@code
+ * api}, {@code duration} — and, under {@code unmapped.keyless}, the native record unchanged, so the
+ * chain can still be recomputed from the event and {@code keyless admin audit verify
+ * --checkpoints} reads an OCSF file. Each class carries only the attributes OCSF 1.3.0 defines for
+ * it, and what it requires (the test suite's OcsfSchema holds every event to that). Documented in
  * service/README.md ("OCSF output"). Pure.
  */
 final class OcsfRecords {
