@@ -7,10 +7,15 @@ import static dev.keyless.service.it.AuditStreamIT.syslogRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.keyless.testkit.TestPki;
 import dev.keyless.testkit.audit.Rsyslogd;
 import dev.keyless.testkit.audit.StreamOrder;
 import dev.keyless.testkit.service.TeamSetup;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,14 +23,19 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The RELP sink over TLS against Debian's rsyslogd with imrelp (rsyslog-relp 8.2302, librelp
- * 1.11), each way imrelp can be run: mutual TLS with librelp's default GnuTLS and {@code
- * tls.authMode="name"} (only the client certificate's CN is let in), and server-only TLS, which
- * only librelp's OpenSSL backend allows ({@code tls.tlslib="openssl"} without an auth mode; GnuTLS
- * fails the handshake of a client without a certificate whatever the mode). A receiver whose
- * certificate does not carry the expected name gets nothing, and the cursor stays.
+ * 1.11), each way imrelp can be run: mutual TLS with librelp's default GnuTLS and each {@code
+ * tls.authMode} — {@code name} (only the client certificate's CN is let in), {@code certvalid}
+ * (meant to be any client certificate the CA signed; with librelp 1.11's GnuTLS any certificate at all) and {@code fingerprint} (only the listed certificate,
+ * by its SHA-256 fingerprint; another one gets nothing, the sink logs its failures and ships no
+ * batch, and once the receiver lists the right fingerprint every event arrives, in order) — and
+ * server-only TLS, which only librelp's OpenSSL backend allows ({@code tls.tlslib="openssl"}
+ * without an auth mode; GnuTLS fails the handshake of a client without a certificate whatever the
+ * mode). A receiver whose certificate does not carry the expected name gets nothing, and the
+ * cursor stays.
  */
 class AuditRelpTlsIT {
     @TempDir
@@ -83,6 +93,101 @@ class AuditRelpTlsIT {
                     "audit RELP over mutual TLS (gnutls, authMode name): head %d, %d records%n",
                     head, rsyslog.lines().size());
         }
+    }
+
+    /**
+     * {@code certvalid} delivers; but librelp 1.11's GnuTLS backend checks no chain in this mode
+     * (its verify callback checks only fingerprint and name modes; upstream fixed it after 1.11,
+     * "Fix GnuTLS certvalid verification"), so a certificate of another CA is let in as well. The
+     * README says so and points to {@code name} or {@code fingerprint}; should this start failing,
+     * the receiver now refuses strangers and the README can say certvalid is safe there.
+     */
+    @Test
+    void certValidModeDeliversAndWithGnuTlsLetsInACertificateOfAnotherCaToo() throws Exception {
+        TestPki.ClientCertificate stranger =
+                TestPki.create(Files.createDirectories(dir.resolve("other-ca"))).issueClient(CLIENT_NAME);
+        try (Rsyslogd rsyslog =
+                Rsyslogd.startRelpTls(dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "certvalid", null))) {
+            Map<String, Object> strangers = sink(rsyslog, true, null);
+            strangers.put(
+                    "keyless.audit.stream.relp.cert-file",
+                    stranger.certificate().toString());
+            strangers.put("keyless.audit.stream.relp.key-file", stranger.key().toString());
+            try (RunningService service = RunningService.start(TestDatabase.H2, strangers);
+                    TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+                long head = events(service, team, "tls-x-", 3);
+                await(
+                        "librelp 1.11 (GnuTLS, certvalid) to let in a certificate another CA signed",
+                        () -> StreamOrder.check(syslogRecords(rsyslog), RunningService.TEAM, head)
+                                .isEmpty());
+            }
+            rsyslog.kill();
+            Files.delete(dir.resolve("relp/received.log"));
+            rsyslog.restart();
+            try (RunningService service = RunningService.start(TestDatabase.H2, sink(rsyslog, true, null));
+                    TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+                long head = events(service, team, "tls-v-", 8);
+                await("rsyslog to hold the events in certvalid mode", () -> StreamOrder.check(
+                                syslogRecords(rsyslog), RunningService.TEAM, head)
+                        .isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void fingerprintModeLetsInOnlyTheListedCertificateAndLosesNothingOnceItIsListed() throws Exception {
+        String ours = Rsyslogd.RelpTls.fingerprint(client.certificate());
+        String another =
+                Rsyslogd.RelpTls.fingerprint(pki.issueClient("another-sender").certificate());
+        Logger workerLog = (Logger) LoggerFactory.getLogger("dev.keyless.service.audit.stream.SinkWorker");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        workerLog.addAppender(log);
+        try (Rsyslogd rsyslog = Rsyslogd.startRelpTls(
+                        dir.resolve("relp"), new Rsyslogd.RelpTls("gnutls", pki, "fingerprint", another));
+                RunningService service = RunningService.start(TestDatabase.H2, sink(rsyslog, true, null));
+                TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
+            events(service, team, "tls-f-a-", 6);
+            await("the sink to report its failures", () -> failures(log) >= 2);
+            assertThat(rsyslog.lines()).as("another fingerprint is not let in").isEmpty();
+            assertThat(relpBatches(service)).as("no batch acknowledged").isZero();
+            assertThat(Files.readString(dir.resolve("relp/rsyslogd.out")))
+                    .as("imrelp names the refused certificate by its fingerprint")
+                    .contains(ours);
+
+            rsyslog.kill();
+            rsyslog.reconfigureRelpTls(new Rsyslogd.RelpTls("gnutls", pki, "fingerprint", ours));
+            rsyslog.restart();
+            long head = events(service, team, "tls-f-b-", 4);
+            await("rsyslog to hold every event, those refused before included", () -> StreamOrder.check(
+                            syslogRecords(rsyslog), RunningService.TEAM, head)
+                    .isEmpty());
+            assertThat(relpBatches(service)).isPositive();
+            System.out.printf(
+                    "audit RELP over TLS (gnutls, authMode fingerprint %s…): %d failures logged while refused,"
+                            + " head %d delivered after the fix%n",
+                    ours.substring(0, 14), failures(log), head);
+        } finally {
+            workerLog.detachAppender(log);
+        }
+    }
+
+    private static long failures(ListAppender<ILoggingEvent> log) {
+        // AppenderBase.doAppend holds the appender's lock while it adds to the list
+        synchronized (log) {
+            return log.list.stream()
+                    .filter(e -> e.getFormattedMessage().startsWith("audit sink 'relp' failed"))
+                    .count();
+        }
+    }
+
+    private static double relpBatches(RunningService service) {
+        Counter batches = service.context()
+                .getBean(MeterRegistry.class)
+                .find("keyless.audit.stream.batches")
+                .tag("sink", "relp")
+                .counter();
+        return batches == null ? 0 : batches.count();
     }
 
     @Test

@@ -274,8 +274,12 @@ class AuditStreamIT {
                         && records.stream()
                                 .anyMatch(r -> r.path("record_type").asText().equals("audit_checkpoint"));
             });
+            List<JsonNode> docs = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
-                JsonNode doc = JSON.readTree(line);
+                docs.add(JSON.readTree(line));
+            }
+            AuditOcsfIT.assertValidOcsf(docs);
+            for (JsonNode doc : docs) {
                 JsonNode record = doc.at("/unmapped/keyless");
                 assertThat(doc.at("/metadata/version").asText()).isEqualTo("1.3.0");
                 assertThat(doc.at("/metadata/tenant_uid").asText()).isEqualTo(RunningService.TEAM);

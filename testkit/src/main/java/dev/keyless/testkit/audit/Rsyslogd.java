@@ -61,23 +61,56 @@ public final class Rsyslogd implements AutoCloseable {
         Files.createDirectories(dir);
         int port = freePort();
         Path output = dir.resolve("received.log");
-        String conf = "global(workDirectory=\"" + dir + "\" maxMessageSize=\"1m\")\n"
+        return launch(dir, relpConf(dir, port, output, tls), port, output);
+    }
+
+    private static String relpConf(Path dir, int port, Path output, RelpTls tls) {
+        return "global(workDirectory=\"" + dir + "\" maxMessageSize=\"1m\")\n"
                 + "main_queue(queue.type=\"Direct\")\n"
                 + "module(load=\"imrelp\"" + (tls == null ? "" : " tls.tlslib=\"" + tls.tlsLib() + "\"") + ")\n"
                 + TEMPLATE
                 + ruleset(output)
                 + "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" + port
                 + "\" ruleset=\"audit\" maxDataSize=\"1000000\"" + (tls == null ? "" : tls.inputOptions()) + ")\n";
-        return launch(dir, conf, port, output);
+    }
+
+    /**
+     * Rewrites this RELP receiver's configuration with {@code tls} (same port, same output file);
+     * it takes effect at the next {@link #restart()} after {@link #kill()} — an operator fixing the
+     * receiver's settings.
+     */
+    public void reconfigureRelpTls(RelpTls tls) throws IOException {
+        Files.writeString(confFile, relpConf(dir, port, output, tls));
     }
 
     /**
      * imrelp's TLS: {@code tlsLib} {@code gnutls} (Debian's default) or {@code openssl};
      * {@code authMode} null (no client check, which only the openssl library honours: with gnutls
-     * the handshake still fails without a client certificate) or {@code certvalid} / {@code name},
-     * the latter with {@code permittedPeer}.
+     * the handshake still fails without a client certificate), {@code certvalid} (any client
+     * certificate the CA signed), {@code name} with the client's name as {@code permittedPeer}, or
+     * {@code fingerprint} with its certificate's {@link #fingerprint} as {@code permittedPeer}.
      */
     public record RelpTls(String tlsLib, TestPki pki, String authMode, String permittedPeer) {
+        /**
+         * The certificate's SHA-256 fingerprint as librelp's GnuTLS backend compares it in {@code
+         * tls.authMode="fingerprint"}: the digest's GnuTLS name, then each byte as {@code
+         * :XX} in upper-case hex ({@code SHA256:AB:CD:…}); librelp 1.11 takes any digest GnuTLS
+         * names, SHA1 included, by the prefix of each permitted peer.
+         */
+        public static String fingerprint(Path certificatePem) throws IOException {
+            try (var in = Files.newInputStream(certificatePem)) {
+                byte[] der = java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in)
+                        .getEncoded();
+                byte[] digest =
+                        java.security.MessageDigest.getInstance("SHA-256").digest(der);
+                return "SHA256:"
+                        + java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("not an X.509 certificate: " + certificatePem, e);
+            }
+        }
+
         String inputOptions() {
             StringBuilder o = new StringBuilder(" tls=\"on\"")
                     .append(" tls.cacert=\"")

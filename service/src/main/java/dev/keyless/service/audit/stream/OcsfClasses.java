@@ -69,6 +69,14 @@ final class OcsfClasses {
         return c.classUid() == 3001 || c.classUid() == 3002 || c.classUid() == 3003;
     }
 
+    /**
+     * Whether the class is about the server's own accounts and sessions (Account Change, Authorize
+     * Session): OCSF gives these no destination, so the server is their {@code device}.
+     */
+    static boolean onTheHost(OcsfClass c) {
+        return c.classUid() == 3001 || c.classUid() == 3003;
+    }
+
     private static OcsfClass iam(int classUid, String className, int activityId, String activityName) {
         return new OcsfClass(IAM, IAM_NAME, classUid, className, activityId, activityName);
     }

@@ -16,17 +16,23 @@ import java.util.TreeMap;
  * ({@link OcsfClasses}), {@code time}, status and severity, {@code metadata} (schema version,
  * product, event id, chain seq, team as tenant, mapping version as a label), {@code actor},
  * the target {@code user} of authentication and account events, {@code src_endpoint}, {@code
- * dst_endpoint}, {@code session}, {@code api}, {@code duration} — and, under {@code
- * unmapped.keyless}, the native record unchanged, so the chain can still be recomputed from the
- * event and {@code keyless admin audit verify --checkpoints} reads an OCSF file. Documented in
+ * dst_endpoint} or the {@code device} (host profile), {@code session}, {@code privileges}, {@code
+ * api}, {@code duration} — and, under {@code unmapped.keyless}, the native record unchanged, so the
+ * chain can still be recomputed from the event and {@code keyless admin audit verify
+ * --checkpoints} reads an OCSF file. Each class carries only the attributes OCSF 1.3.0 defines for
+ * it, and what it requires (the test suite's OcsfSchema holds every event to that). Documented in
  * service/README.md ("OCSF output"). Pure.
  */
 final class OcsfRecords {
     /** The OCSF schema release whose classes and attributes this mapping follows. */
     static final String OCSF_VERSION = "1.3.0";
 
-    /** Bumped when an OCSF attribute of this mapping changes meaning or goes away. */
-    static final String MAPPING_VERSION = "1";
+    /**
+     * Bumped when an OCSF attribute of this mapping changes meaning or goes away. 2: the server is
+     * {@code dst_endpoint.name} (its Keyless name is no DNS host name), and the {@code device} of
+     * Account Change and Authorize Session, which OCSF 1.3.0 gives no {@code dst_endpoint}.
+     */
+    static final String MAPPING_VERSION = "2";
 
     private static final BigDecimal MILLIS = BigDecimal.valueOf(1000);
 
@@ -52,7 +58,8 @@ final class OcsfRecords {
         // a refusal is worth a look (Medium); everything else is a record of what happened
         doc.put("severity_id", success ? 1 : 3);
         doc.put("severity", success ? "Informational" : "Medium");
-        doc.put("metadata", metadata(item, record));
+        Map<String, Object> metadata = metadata(item, record);
+        doc.put("metadata", metadata);
         doc.put("unmapped", Map.of("keyless", record));
         if (!checkpoint) {
             putIfPresent(doc, "status_detail", record.get("reason"));
@@ -61,9 +68,17 @@ final class OcsfRecords {
                 putTargetUser(doc, record);
             }
             putObject(doc, "src_endpoint", "ip", record.get("client_ip"));
-            putObject(doc, "dst_endpoint", "hostname", record.get("server"));
-            putObject(doc, "session", "uid", record.get("session_id"));
+            putServer(doc, c, record);
+            putSession(doc, c, record);
+            if (c.classUid() == 3003) {
+                // OCSF: exactly one of privileges or group; the session's grants are its role's
+                String role = text(record.get("role"));
+                doc.put("privileges", role == null ? List.of() : List.of(role));
+            }
             if (c.classUid() == 6003) {
+                // OCSF requires the source of an API call; the service records the caller's address
+                // only for workload calls and agent enrolment
+                doc.putIfAbsent("src_endpoint", Map.of("name", "unknown"));
                 doc.put("api", Map.of("operation", item.type(), "service", Map.of("name", "keyless")));
                 List<Map<String, Object>> resources = resources(record);
                 if (!resources.isEmpty()) {
@@ -80,8 +95,44 @@ final class OcsfRecords {
                                         : "keyless"));
             }
             putDuration(doc, record);
+            if (doc.containsKey("device") || (c.classUid() == 3003 && doc.containsKey("actor"))) {
+                // device, and the actor of Authorize Session, belong to OCSF's host profile
+                metadata.put("profiles", List.of("host"));
+            }
         }
         return Json.write(doc);
+    }
+
+    /**
+     * The server: the destination of an authentication or API call ({@code dst_endpoint.name}: a
+     * Keyless server name, which need not be a DNS host name); for Account Change and Authorize
+     * Session, which have no destination, the device the agent acted on, under OCSF's host profile.
+     */
+    private static void putServer(Map<String, Object> doc, OcsfClasses.OcsfClass c, Map<String, Object> record) {
+        if (OcsfClasses.onTheHost(c)) {
+            String server = text(record.get("server"));
+            if (server != null) {
+                doc.put("device", Map.of("name", server, "type_id", 1, "type", "Server"));
+            }
+        } else {
+            putObject(doc, "dst_endpoint", "name", record.get("server"));
+        }
+    }
+
+    /** Account Change has no session in OCSF 1.3.0: its session id stays in {@code unmapped.keyless}. */
+    private static void putSession(Map<String, Object> doc, OcsfClasses.OcsfClass c, Map<String, Object> record) {
+        String session = text(record.get("session_id"));
+        if (session == null || c.classUid() == 3001) {
+            return;
+        }
+        if (c.classUid() == 6003) {
+            // API Activity has no session of its own: the caller's session
+            @SuppressWarnings("unchecked")
+            Map<String, Object> actor = (Map<String, Object>) doc.computeIfAbsent("actor", k -> new TreeMap<>());
+            actor.put("session", Map.of("uid", session));
+        } else {
+            doc.put("session", Map.of("uid", session));
+        }
     }
 
     private static Map<String, Object> metadata(StreamItem item, Map<String, Object> record) {
@@ -108,7 +159,7 @@ final class OcsfRecords {
         Map<String, Object> actor = new TreeMap<>();
         if ("admin".equals(actorType) && actorId != null) {
             actor.put("user", user(actorId, null, 2, "Admin"));
-        } else if ("workload".equals(actorType)) {
+        } else if ("workload".equals(actorType) && workloadUser(record, actorId) != null) {
             actor.put("user", workloadUser(record, actorId));
         } else if ("agent".equals(actorType)) {
             actor.put("app_name", "keyless-host-agent");
@@ -148,9 +199,13 @@ final class OcsfRecords {
         }
     }
 
+    /** The workload, or null when the record names it neither way (OCSF's user needs a name or uid). */
     private static Map<String, Object> workloadUser(Map<String, Object> record, String actorId) {
         String subject = text(record.get("subject"));
         Object name = record.get("claims") instanceof Map<?, ?> claims ? claims.get("actor") : null;
+        if (text(name) == null && subject == null && actorId == null) {
+            return null;
+        }
         return user(text(name), subject != null ? subject : actorId, 99, "Workload");
     }
 

@@ -61,13 +61,15 @@ class OcsfRecordsTest {
                                 "/activity_id", "4",
                                 "/type_uid", "300204",
                                 "/service/name", "\"ssh\"",
-                                "/dst_endpoint/hostname", "\"web-01\"",
+                                "/dst_endpoint/name", "\"web-01\"",
                                 "/session/uid", "\"s-1\"",
                                 "/unmapped/keyless/serial", "\"77\"")),
                 Arguments.of(
                         "session ready: Authorize Session, Assign Privileges",
                         body(
                                 "session.ready",
+                                "role",
+                                "deployer",
                                 "actor_type",
                                 "agent",
                                 "actor_id",
@@ -84,20 +86,18 @@ class OcsfRecordsTest {
                                 "/type_uid", "300301",
                                 "/user/name", "\"wl_deployer_1\"",
                                 "/actor/app_name", "\"keyless-host-agent\"",
-                                "/actor/app_uid", "\"agent-9\"")),
+                                "/actor/app_uid", "\"agent-9\"",
+                                "/device", "{\"name\":\"web-01\",\"type_id\":1,\"type\":\"Server\"}",
+                                "/metadata/profiles", "[\"host\"]",
+                                "/privileges", "[\"deployer\"]")),
                 Arguments.of(
                         "session close: Logoff with its duration in milliseconds",
-                        body(
-                                "session.close",
-                                "actor_type",
-                                "workload",
-                                "role",
-                                "deployer",
-                                "server",
-                                "web-01",
-                                "details",
-                                Map.of("duration_seconds", "125")),
-                        Map.of("/class_uid", "3002", "/activity_id", "2", "/duration", "125000")),
+                        workload("session.close", "server", "web-01", "details", Map.of("duration_seconds", "125")),
+                        Map.of(
+                                "/class_uid", "3002",
+                                "/activity_id", "2",
+                                "/duration", "125000",
+                                "/user/uid", "\"repo:acme/app:ref:refs/heads/main\"")),
                 Arguments.of(
                         "the JIT account: Account Change, Create, the account as user",
                         body(
@@ -116,7 +116,8 @@ class OcsfRecordsTest {
                                 "/type_uid", "300101",
                                 "/user/name", "\"wl_deployer_1\"",
                                 "/user/type_id", "1",
-                                "/dst_endpoint/hostname", "\"web-01\"")),
+                                "/device/name", "\"web-01\"",
+                                "/metadata/profiles", "[\"host\"]")),
                 Arguments.of(
                         "account delete",
                         body(
@@ -143,8 +144,21 @@ class OcsfRecordsTest {
                                 "/actor/user/name", "\"sec\"")),
                 Arguments.of(
                         "ssh login on the server",
-                        body("server.ssh.login", "actor_type", "agent", "server", "web-01", "session_id", "s-1"),
-                        Map.of("/class_uid", "3002", "/activity_id", "1", "/service/name", "\"ssh\"")),
+                        body(
+                                "server.ssh.login",
+                                "actor_type",
+                                "agent",
+                                "server",
+                                "web-01",
+                                "session_id",
+                                "s-1",
+                                "details",
+                                Map.of("user", "wl_deployer")),
+                        Map.of(
+                                "/class_uid", "3002",
+                                "/activity_id", "1",
+                                "/service/name", "\"ssh\"",
+                                "/user/name", "\"wl_deployer\"")),
                 Arguments.of(
                         "admin sign-in",
                         body("admin.login", "actor_type", "admin", "actor_id", "alice", "client_ip", "198.51.100.4"),
@@ -236,7 +250,7 @@ class OcsfRecordsTest {
         assertThat(doc.path("time").asLong()).isEqualTo(Instant.parse(TIME).toEpochMilli());
         assertThat(doc.at("/metadata/version").asText()).isEqualTo(OcsfRecords.OCSF_VERSION);
         assertThat(doc.at("/metadata/product/name").asText()).isEqualTo("Keyless");
-        assertThat(doc.at("/metadata/labels")).isEqualTo(JSON.readTree("[\"keyless_ocsf_mapping:1\"]"));
+        assertThat(doc.at("/metadata/labels")).isEqualTo(JSON.readTree("[\"keyless_ocsf_mapping:2\"]"));
         assertThat(doc.at("/metadata/uid").asText()).isEqualTo(body.get("id"));
         assertThat(doc.at("/metadata/sequence").asLong()).isEqualTo(17);
         assertThat(doc.at("/metadata/tenant_uid").asText()).isEqualTo("acme");
@@ -250,18 +264,78 @@ class OcsfRecordsTest {
         for (Map.Entry<String, String> e : expected.entrySet()) {
             assertThat(doc.at(e.getKey())).as(e.getKey() + " in " + doc).isEqualTo(JSON.readTree(e.getValue()));
         }
+        assertThat(OcsfSchema.problems(doc)).as("OCSF 1.3.0 schema on " + doc).isEmpty();
     }
 
     @Test
     void aSystemEventHasNoUserEndpointsOrDuration() throws Exception {
         JsonNode doc = render(body("team.bootstrap", "actor_type", "system", "actor_id", "bootstrap"));
-        for (String pointer : List.of("/user", "/src_endpoint", "/dst_endpoint", "/duration", "/status_detail")) {
+        for (String pointer : List.of("/user", "/dst_endpoint", "/duration", "/status_detail")) {
             assertThat(doc.at(pointer).isMissingNode())
                     .as(pointer + " in " + doc)
                     .isTrue();
         }
+        assertThat(doc.at("/src_endpoint"))
+                .as("API Activity requires a source; no address was recorded")
+                .isEqualTo(JSON.readTree("{\"name\":\"unknown\"}"));
         JsonNode notANumber = render(body("session.close", "details", Map.of("duration_seconds", "soon")));
         assertThat(notANumber.at("/duration").isMissingNode()).isTrue();
+    }
+
+    /** What the OCSF 1.3.0 schema must refuse, each a valid mapped event with one thing broken. */
+    static Stream<Arguments> brokenEvents() {
+        Map<String, Object> exchange = workload("workload.authenticate");
+        Map<String, Object> account = body(
+                "server.account.create", "actor_type", "agent", "server", "web-01", "details", Map.of("user", "wl_x"));
+        Map<String, Object> ready = body(
+                "session.ready",
+                "actor_type",
+                "agent",
+                "role",
+                "r",
+                "server",
+                "web-01",
+                "details",
+                Map.of("user", "wl_x"));
+        Map<String, Object> api = workload("policy.create");
+        return Stream.of(
+                Arguments.of("an attribute Authentication does not define", exchange, "/privileges", "[\"x\"]"),
+                Arguments.of("a type_uid that is not class × 100 + activity", exchange, "/type_uid", "300202"),
+                Arguments.of("an activity Authentication does not have", exchange, "/activity_id", "7"),
+                Arguments.of("an activity name that is not the caption", exchange, "/activity_name", "\"Login\""),
+                Arguments.of("a status that is not the caption of status_id", exchange, "/status", "\"Failure\""),
+                Arguments.of("a severity_id OCSF does not have", exchange, "/severity_id", "7"),
+                Arguments.of("Authentication without its required user", exchange, "/user", null),
+                Arguments.of("a user with neither name nor uid", exchange, "/user", "{\"type_id\":99}"),
+                Arguments.of("an address that is no IP", exchange, "/src_endpoint", "{\"ip\":\"not-an-ip\"}"),
+                Arguments.of("a host name that is no DNS name", exchange, "/dst_endpoint", "{\"hostname\":\"db_1\"}"),
+                Arguments.of("time in ISO text, not epoch milliseconds", exchange, "/time", "\"2026-01-31T12:00:00Z\""),
+                Arguments.of("another OCSF version", exchange, "/metadata/version", "\"1.4.0\""),
+                Arguments.of("metadata without the product", exchange, "/metadata/product", null),
+                Arguments.of("Account Change has no dst_endpoint", account, "/dst_endpoint", "{\"name\":\"web-01\"}"),
+                Arguments.of("a device without the host profile", account, "/metadata/profiles", null),
+                Arguments.of("Authorize Session needs privileges or group", ready, "/privileges", null),
+                Arguments.of("API Activity without its required source", api, "/src_endpoint", null),
+                Arguments.of("API Activity without api.operation", api, "/api", "{\"version\":\"1\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenEvents")
+    void theSchemaRefusesWhatOcsfRefuses(String name, Map<String, Object> body, String pointer, String value)
+            throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode doc =
+                (com.fasterxml.jackson.databind.node.ObjectNode) render(body);
+        assertThat(OcsfSchema.problems(doc)).as("valid as mapped: " + doc).isEmpty();
+        int slash = pointer.lastIndexOf('/');
+        com.fasterxml.jackson.databind.node.ObjectNode parent =
+                (com.fasterxml.jackson.databind.node.ObjectNode) doc.at(pointer.substring(0, slash));
+        String field = pointer.substring(slash + 1);
+        if (value == null) {
+            parent.remove(field);
+        } else {
+            parent.set(field, JSON.readTree(value));
+        }
+        assertThat(OcsfSchema.problems(doc)).as(name + ": " + doc).isNotEmpty();
     }
 
     @Test
@@ -286,6 +360,7 @@ class OcsfRecordsTest {
         assertThat(doc.at("/unmapped/keyless/signature").asText()).isEqualTo("sig");
         assertThat(doc.at("/unmapped/keyless/head_hash").asText()).isEqualTo("c".repeat(64));
         assertThat(doc.at("/actor").isMissingNode()).isTrue();
+        assertThat(OcsfSchema.problems(doc)).as("OCSF 1.3.0 schema on " + doc).isEmpty();
         assertThat(RecordFormat.named("ocsf")).isEqualTo(RecordFormat.OCSF);
     }
 }
