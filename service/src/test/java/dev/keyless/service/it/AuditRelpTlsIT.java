@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,14 +97,15 @@ class AuditRelpTlsIT {
     }
 
     /**
-     * {@code certvalid} delivers; but librelp 1.11's GnuTLS backend checks no chain in this mode
-     * (its verify callback checks only fingerprint and name modes; upstream fixed it after 1.11,
-     * "Fix GnuTLS certvalid verification"), so a certificate of another CA is let in as well. The
-     * README says so and points to {@code name} or {@code fingerprint}; should this start failing,
-     * the receiver now refuses strangers and the README can say certvalid is safe there.
+     * {@code certvalid} delivers. librelp 1.11's GnuTLS backend checks no chain in this mode (its
+     * verify callback checks only fingerprint and name modes; upstream fixed it after 1.11, "Fix
+     * GnuTLS certvalid verification"), so a certificate of another CA is let in as well. That is
+     * the receiver's behaviour, not ours, and a security update may fix it under the build: the
+     * test tells which it found and, while strangers get in, that the README warns about it; a fixed
+     * receiver passes too.
      */
     @Test
-    void certValidModeDeliversAndWithGnuTlsLetsInACertificateOfAnotherCaToo() throws Exception {
+    void certValidModeDeliversAndTheReadmeWarnsWhileGnuTlsLetsInACertificateOfAnotherCa() throws Exception {
         TestPki.ClientCertificate stranger =
                 TestPki.create(Files.createDirectories(dir.resolve("other-ca"))).issueClient(CLIENT_NAME);
         try (Rsyslogd rsyslog =
@@ -116,10 +118,21 @@ class AuditRelpTlsIT {
             try (RunningService service = RunningService.start(TestDatabase.H2, strangers);
                     TeamSetup team = new TeamSetup(service.uri(), service.bootstrapToken())) {
                 long head = events(service, team, "tls-x-", 3);
-                await(
-                        "librelp 1.11 (GnuTLS, certvalid) to let in a certificate another CA signed",
-                        () -> StreamOrder.check(syslogRecords(rsyslog), RunningService.TEAM, head)
-                                .isEmpty());
+                boolean letIn = false;
+                for (Instant until = Instant.now().plusSeconds(20);
+                        !letIn && Instant.now().isBefore(until); ) {
+                    letIn = StreamOrder.check(syslogRecords(rsyslog), RunningService.TEAM, head)
+                            .isEmpty();
+                    Thread.sleep(200);
+                }
+                System.out.printf(
+                        "imrelp (GnuTLS, certvalid) and a client certificate of another CA: %s%n",
+                        letIn ? "let in (librelp without the upstream fix)" : "refused");
+                if (letIn) {
+                    assertThat(Files.readString(Path.of("README.md")))
+                            .as("the production guide warns about certvalid with GnuTLS")
+                            .contains("librelp 1.11's GnuTLS backend checks no chain in this mode");
+                }
             }
             rsyslog.kill();
             Files.delete(dir.resolve("relp/received.log"));
