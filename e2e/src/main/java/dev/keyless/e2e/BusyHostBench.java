@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Shapes: {@code --roles 1,50} runs each round once with all sessions on one role (one shared
  * account {@code wl_busy1}, the agent creates it once and deletes it with the last session) and
  * once with the sessions spread over that many roles (one account each), interleaved. The bench's
- * sshd runs with {@code MaxStartups 100:30:200}: at sshd's default 10:30:100, more than 10
- * connections in key exchange at once are dropped at random. Not a test: {@code
- * e2e/bench-busy-host.sh}.
+ * sshd runs with {@code MaxStartups 100:30:200} ({@code --max-startups}; sshd's default 10:30:100
+ * drops new connections at random once 10 are not yet authenticated, 30 % rising to all at 100).
+ * Not a test: {@code e2e/bench-busy-host.sh}.
  */
 public final class BusyHostBench {
     /** The remote command: proves the sudo rule is in place, says so, and holds the session open. */
@@ -49,21 +49,30 @@ public final class BusyHostBench {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         int maxRoles = options.roles.stream().mapToInt(Integer::intValue).max().orElse(1);
-        Map<Integer, Shape> shapes = new LinkedHashMap<>();
-        options.roles.forEach(r -> shapes.put(r, new Shape(r)));
-        try (Stack stack = Stack.withSshd("busy1", sshd -> sshd.option("MaxStartups 100:30:200"))) {
-            stack.agent.close(); // restarted below with the jar and JVM options asked for
-            stack.agent.use(options.agentJar, options.agentJvmOptions);
-            stack.agent.start();
-            waitForAgent(stack);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (Path jar : options.agentJars) {
+            options.roles.forEach(r -> shapes.put(jar + "/" + r, new Shape(jar, r)));
+        }
+        boolean interleaved = options.agentJars.size() > 1;
+        try (Stack stack = Stack.withSshd("busy1", sshd -> {
+            if (!options.maxStartups.equals("default")) {
+                sshd.option("MaxStartups " + options.maxStartups);
+            }
+        })) {
             for (int r = 2; r <= maxRoles; r++) {
                 stack.grant("busy" + r, "github", Map.of("repository", "acme-corp/deploy-svc"));
             }
+            if (!interleaved) {
+                restartAgent(stack, options.agentJars.get(0), options.agentJvmOptions);
+            }
             System.out.printf(
                     Locale.ROOT,
-                    "agent jar %s, JVM options %s, %d concurrent sessions, shapes (roles) %s, %d warm-up + %d rounds%n",
-                    options.agentJar,
+                    "agent jar(s) %s%s, JVM options %s, sshd MaxStartups %s, %d concurrent sessions, shapes (roles)"
+                            + " %s, %d warm-up + %d rounds%n",
+                    options.agentJars,
+                    interleaved ? " (interleaved: the agent is restarted with each jar before its rounds)" : "",
                     options.agentJvmOptions,
+                    options.maxStartups,
                     options.concurrent,
                     options.roles,
                     options.warmup,
@@ -71,18 +80,25 @@ public final class BusyHostBench {
             ExecutorService pool = Executors.newFixedThreadPool(options.concurrent);
             try {
                 for (int round = 0; round < options.warmup + options.rounds; round++) {
-                    for (Shape shape : shapes.values()) {
-                        boolean measured = round >= options.warmup;
-                        RoundResult result = round(stack, pool, options.concurrent, shape.roles);
-                        System.out.printf(
-                                Locale.ROOT,
-                                "%s round %d, %d role(s): %s%n",
-                                measured ? "measured" : "warm-up",
-                                round + 1,
-                                shape.roles,
-                                result.summary());
-                        if (measured) {
-                            shape.add(result);
+                    for (Path jar : options.agentJars) {
+                        if (interleaved) {
+                            restartAgent(stack, jar, options.agentJvmOptions);
+                        }
+                        for (int roles : options.roles) {
+                            Shape shape = shapes.get(jar + "/" + roles);
+                            boolean measured = round >= options.warmup;
+                            RoundResult result = round(stack, pool, options.concurrent, roles, options.loginTogether);
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "%s round %d, %s, %d role(s): %s%n",
+                                    measured ? "measured" : "warm-up",
+                                    round + 1,
+                                    jar.getFileName(),
+                                    roles,
+                                    result.summary());
+                            if (measured) {
+                                shape.add(result);
+                            }
                         }
                     }
                 }
@@ -96,6 +112,9 @@ public final class BusyHostBench {
                     status(pid, "VmRSS") / 1024,
                     status(pid, "VmHWM") / 1024,
                     cpuTicks(pid) / (double) CLK_TCK);
+            if (options.agentLog != null) {
+                Files.writeString(options.agentLog, stack.agent.log());
+            }
         }
         for (Shape shape : shapes.values()) {
             shape.print(options.concurrent);
@@ -103,7 +122,8 @@ public final class BusyHostBench {
     }
 
     /** One round: N sessions over {@code roles} roles, started together, live together, closed together. */
-    private static RoundResult round(Stack stack, ExecutorService pool, int n, int roles) throws Exception {
+    private static RoundResult round(Stack stack, ExecutorService pool, int n, int roles, boolean together)
+            throws Exception {
         long pid = stack.agent.pid();
         List<Workload.Prepared> prepared = all(pool, n, i -> {
             String role = "busy" + (1 + i % roles);
@@ -122,6 +142,7 @@ public final class BusyHostBench {
 
         // All certificate requests at once; each job then waits READY and logs in.
         CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch allReady = new CountDownLatch(n);
         List<Future<Live>> starting = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Workload.Prepared job = prepared.get(i);
@@ -133,6 +154,11 @@ public final class BusyHostBench {
                 if (!"READY".equals(state)) {
                     throw new IllegalStateException("session " + w.certificate.sessionId() + " ended " + state);
                 }
+                if (together) { // every login starts once all sessions are READY
+                    allReady.countDown();
+                    allReady.await();
+                }
+                long sshStart = System.nanoTime();
                 Process ssh = w.sshInBackground(HOLD);
                 BufferedReader out =
                         new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
@@ -141,10 +167,13 @@ public final class BusyHostBench {
                 while ((line = out.readLine()) != null && !line.equals("live")) {
                     seen.append(line).append('\n');
                 }
-                if (line == null) {
-                    throw new IllegalStateException("ssh ended before the command ran: " + seen);
+                if (line == null) { // refused or dropped: counted, and the session is still closed below
+                    ssh.waitFor(60, TimeUnit.SECONDS);
+                    String first = seen.toString().lines().findFirst().orElse("");
+                    return new Live(
+                            w, ssh, out, w.requestedAt, ready, sshStart, -1, "exit " + ssh.exitValue() + ": " + first);
                 }
-                return new Live(w, ssh, out, w.requestedAt, ready, System.nanoTime());
+                return new Live(w, ssh, out, w.requestedAt, ready, sshStart, System.nanoTime(), null);
             }));
         }
         go.countDown();
@@ -163,11 +192,16 @@ public final class BusyHostBench {
 
         // Release every session, wait for ssh to end, then close them all at once.
         for (Live l : live) {
-            try (OutputStream in = l.ssh.getOutputStream()) {
-                in.write('\n');
+            if (l.failure == null) {
+                try (OutputStream in = l.ssh.getOutputStream()) {
+                    in.write('\n');
+                }
             }
         }
         for (Live l : live) {
+            if (l.failure != null) {
+                continue;
+            }
             if (!l.ssh.waitFor(60, TimeUnit.SECONDS) || l.ssh.exitValue() != 0) {
                 throw new IllegalStateException("ssh did not end cleanly: exit "
                         + (l.ssh.isAlive() ? "none" : Integer.toString(l.ssh.exitValue())));
@@ -217,7 +251,12 @@ public final class BusyHostBench {
         for (Live l : live) {
             String id = l.workload.certificate.sessionId();
             result.toReady.add((l.ready - l.requested) / 1e6);
-            result.toCommand.add((l.command - l.ready) / 1e6);
+            if (l.failure == null) {
+                result.toCommand.add((l.command - l.sshStart) / 1e6);
+            } else {
+                result.loginFailures++;
+                result.firstFailure = result.firstFailure == null ? l.failure : result.firstFailure;
+            }
             result.teardown.add((sudoersGone.get(id) - closedAt.get(id)) / 1e6);
         }
         for (int r = 1; r <= roles; r++) {
@@ -246,22 +285,27 @@ public final class BusyHostBench {
         return Path.of("/etc/sudoers.d/keyless-" + l.workload.certificate.sessionId());
     }
 
-    /** The agent answers the enrolment's first poll once it has installed trust; wait for its drop-in. */
-    private static void waitForAgent(Stack stack) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        // A session through the freshly started agent proves it polls.
-        while (System.nanoTime() < deadline) {
-            Workload w = stack.job();
+    /** Restarts the stack's agent on {@code jar} and warms it up with five sessions one after another. */
+    private static void restartAgent(Stack stack, Path jar, List<String> jvmOptions) throws Exception {
+        stack.agent.close();
+        stack.agent.use(jar, jvmOptions);
+        stack.agent.start();
+        int ready = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (ready < 5) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the agent did not come up: " + stack.agent.log());
+            }
+            Workload w = stack.job("github", "busy1", Map.of("repository", "acme-corp/deploy-svc"));
             String state = w.awaitReady();
             w.close();
             if ("READY".equals(state)) {
-                while (LinuxUsers.exists(stack.user)) {
-                    Thread.sleep(10);
-                }
-                return;
+                ready++;
+            }
+            while (LinuxUsers.exists(stack.user)) {
+                Thread.sleep(10);
             }
         }
-        throw new IllegalStateException("the agent did not come up: " + stack.agent.log());
     }
 
     /** Remote shells of JIT users now running (each session's {@code bash -c ... read}). */
@@ -331,7 +375,16 @@ public final class BusyHostBench {
         }
     }
 
-    private record Live(Workload workload, Process ssh, BufferedReader out, long requested, long ready, long command) {}
+    /** One session of a round; {@code failure} says why its login did not get to the command, or is null. */
+    private record Live(
+            Workload workload,
+            Process ssh,
+            BufferedReader out,
+            long requested,
+            long ready,
+            long sshStart,
+            long command,
+            String failure) {}
 
     /** Samples VmRSS every 20 ms on a thread of its own. */
     private static final class RssSampler {
@@ -377,6 +430,8 @@ public final class BusyHostBench {
         final List<Double> teardown = new ArrayList<>();
         final List<Double> accountGone = new ArrayList<>();
         int shells;
+        int loginFailures;
+        String firstFailure;
         int agentSessions;
         int sudoersFiles;
         long peakRssKib;
@@ -387,12 +442,14 @@ public final class BusyHostBench {
         String summary() {
             return String.format(
                     Locale.ROOT,
-                    "live at once: %d remote shells, %d agent sessions, %d sudoers files; READY %s; "
-                            + "READY->command %s; teardown (sudoers gone) %s; account gone %s; "
+                    "live at once: %d remote shells, %d agent sessions, %d sudoers files; login failures %d%s; READY %s; "
+                            + "ssh start->command %s; teardown (sudoers gone) %s; account gone %s; "
                             + "agent RSS peak %d MiB, after %d MiB, CPU %.2f s; load %.1f",
                     shells,
                     agentSessions,
                     sudoersFiles,
+                    loginFailures,
+                    firstFailure == null ? "" : " (first: " + firstFailure + ")",
                     Stats.of(toReady),
                     Stats.of(toCommand),
                     Stats.of(teardown),
@@ -405,10 +462,12 @@ public final class BusyHostBench {
     }
 
     private static final class Shape {
+        final Path jar;
         final int roles;
         final List<RoundResult> rounds = new ArrayList<>();
 
-        Shape(int roles) {
+        Shape(Path jar, int roles) {
+            this.jar = jar;
             this.roles = roles;
         }
 
@@ -418,14 +477,21 @@ public final class BusyHostBench {
 
         void print(int n) {
             System.out.printf(
-                    Locale.ROOT, "%n== %d sessions at once over %d role(s), %d rounds ==%n", n, roles, rounds.size());
+                    Locale.ROOT,
+                    "%n== %s: %d sessions at once over %d role(s), %d rounds ==%n",
+                    jar.getFileName(),
+                    n,
+                    roles,
+                    rounds.size());
             row("certificate request -> READY", r -> r.toReady);
-            row("READY -> sudo over SSH done", r -> r.toCommand);
+            row("ssh start -> sudo done", r -> r.toCommand);
             row("close -> sudoers file gone", r -> r.teardown);
             row("last close -> account gone", r -> r.accountGone);
             System.out.printf(
                     Locale.ROOT,
-                    "agent RSS peak per round (MiB): %s; after: %s; CPU per round (s): %s; load: %s%n",
+                    "login failures per round: %s; agent RSS peak per round (MiB): %s; after: %s; CPU per round (s): %s;"
+                            + " load: %s%n",
+                    rounds.stream().map(r -> Integer.toString(r.loginFailures)).toList(),
                     rounds.stream().map(r -> Long.toString(r.peakRssKib / 1024)).toList(),
                     rounds.stream()
                             .map(r -> Long.toString(r.afterRssKib / 1024))
@@ -465,6 +531,9 @@ public final class BusyHostBench {
 
     private record Stats(double median, double p99, double max) {
         static Stats of(List<Double> millis) {
+            if (millis.isEmpty()) {
+                return new Stats(Double.NaN, Double.NaN, Double.NaN);
+            }
             List<Double> sorted = new ArrayList<>(millis);
             Collections.sort(sorted);
             return new Stats(
@@ -480,14 +549,25 @@ public final class BusyHostBench {
     }
 
     private record Options(
-            int concurrent, int rounds, int warmup, List<Integer> roles, Path agentJar, List<String> agentJvmOptions) {
+            int concurrent,
+            int rounds,
+            int warmup,
+            List<Integer> roles,
+            List<Path> agentJars,
+            List<String> agentJvmOptions,
+            Path agentLog,
+            String maxStartups,
+            boolean loginTogether) {
         static Options parse(String[] args) {
             int concurrent = 50;
             int rounds = 3;
             int warmup = 1;
             List<Integer> roles = List.of(1, 50);
-            Path jar = AgentProcess.JAR;
+            List<Path> jars = new ArrayList<>();
             List<String> jvm = new ArrayList<>();
+            Path log = null;
+            String maxStartups = "100:30:200";
+            boolean together = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--concurrent" -> concurrent = Integer.parseInt(args[++i]);
@@ -496,18 +576,35 @@ public final class BusyHostBench {
                     case "--roles" -> roles = java.util.Arrays.stream(args[++i].split(",", -1))
                             .map(Integer::parseInt)
                             .toList();
-                    case "--agent-jar" -> jar = Path.of(args[++i]);
+                    case "--agent-jar" -> jars.add(Path.of(args[++i]));
                     case "--agent-jvm" -> jvm.add(args[++i]);
+                    case "--agent-log" -> log = Path.of(args[++i]);
+                    case "--max-startups" -> maxStartups = args[++i];
+                    case "--login-together" -> together = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; options: --concurrent N --rounds R --warmup W --roles 1,50 --agent-jar PATH"
-                            + " --agent-jvm OPTION (repeatable)");
+                            + " (repeatable: rounds interleave the jars) --agent-jvm OPTION (repeatable) --agent-log PATH (a copy of the agent's log)"
+                            + " --max-startups 100:30:200|default (sshd's, default 10:30:100)"
+                            + " --login-together (all logins start once all sessions are READY)");
                 }
             }
             int n = concurrent;
             if (roles.stream().anyMatch(r -> r < 1 || r > n || r > 90)) {
                 throw new IllegalArgumentException("--roles: each between 1 and --concurrent (and at most 90)");
             }
-            return new Options(concurrent, rounds, warmup, roles, jar, jvm);
+            if (!maxStartups.matches("default|[0-9]+(:[0-9]+:[0-9]+)?")) {
+                throw new IllegalArgumentException("--max-startups: start[:rate:full] or default");
+            }
+            return new Options(
+                    concurrent,
+                    rounds,
+                    warmup,
+                    roles,
+                    jars.isEmpty() ? List.of(AgentProcess.JAR) : jars,
+                    jvm,
+                    log,
+                    maxStartups,
+                    together);
         }
     }
 }
