@@ -36,7 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * once with the sessions spread over that many roles (one account each), interleaved. The bench's
  * sshd runs with {@code MaxStartups 100:30:200} ({@code --max-startups}; sshd's default 10:30:100
  * drops new connections at random once 10 are not yet authenticated, 30 % rising to all at 100).
- * Not a test: {@code e2e/bench-busy-host.sh}.
+ * A login refused that way is counted, not fatal, and the session is still closed.
+ *
+ * <p>{@code --agent-jar} twice compares two agent builds in one run: before each round of a jar the
+ * agent is restarted on it (same enrolment and state) and warmed up with five sessions, so both see
+ * the same machine load, which on a shared machine swings more than the difference between builds.
+ * Not a test: {@code e2e/bench-busy-host.sh}; figures in bench/README.md.
  */
 public final class BusyHostBench {
     /** The remote command: proves the sudo rule is in place, says so, and holds the session open. */
