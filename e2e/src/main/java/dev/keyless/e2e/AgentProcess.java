@@ -33,6 +33,8 @@ final class AgentProcess implements AutoCloseable {
     private final String uidRange;
 
     private Process process;
+    private Path jar = JAR;
+    private List<String> jvmOptions = List.of();
 
     AgentProcess(Path dir, SshdHarness sshd) throws IOException {
         this.stateDir = dir.resolve("agent-state");
@@ -43,6 +45,20 @@ final class AgentProcess implements AutoCloseable {
         int first =
                 61_000 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextInt(89);
         this.uidRange = first + "-" + (first + 99);
+    }
+
+    /**
+     * Runs {@code jar} instead of the built one, with extra JVM options (benchmarks compare two builds
+     * and record flight recordings); call before {@link #start()}.
+     */
+    void use(Path jar, List<String> jvmOptions) {
+        this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The agent's pid (for /proc readings), once started. */
+    long pid() {
+        return process.pid();
     }
 
     /** Where the sshd must {@code Include} the agent's drop-in from. */
@@ -82,11 +98,11 @@ final class AgentProcess implements AutoCloseable {
     }
 
     void start() throws IOException {
-        List<String> argv = new ArrayList<>(List.of(
-                "java",
-                "-Xmx256m",
+        List<String> argv = new ArrayList<>(List.of("java", "-Xmx256m"));
+        argv.addAll(jvmOptions);
+        argv.addAll(List.of(
                 "-jar",
-                JAR.toAbsolutePath().toString(),
+                jar.toAbsolutePath().toString(),
                 "run",
                 "--state-dir",
                 stateDir.toString(),

@@ -52,25 +52,42 @@ final class Workload {
     static Workload start(
             KeylessClient client, String server, Path dir, String connection, String platformToken, String roleHint)
             throws IOException {
+        return prepare(client, server, dir, connection, platformToken, roleHint).requestCertificate();
+    }
+
+    /**
+     * The steps before the certificate request (exchange, key pair), so that a benchmark can send the
+     * requests of many jobs at the same moment.
+     */
+    static Prepared prepare(
+            KeylessClient client, String server, Path dir, String connection, String platformToken, String roleHint)
+            throws IOException {
         AccessToken access = client.authenticate(connection, platformToken, roleHint);
         Path key = SshKeygen.generate(Files.createTempDirectory(dir, "job"), "id", "ed25519", 0, "job");
-        long requestedAt = System.nanoTime();
-        CertificateResponse cert = client.requestCertificate(
-                access.accessToken(),
-                server,
-                Files.readString(Path.of(key + ".pub")).trim());
-        Files.writeString(Path.of(key + "-cert.pub"), cert.certificate() + "\n");
-        Path knownHosts = key.resolveSibling("known_hosts");
-        StringBuilder lines = new StringBuilder();
-        for (String ca : cert.hostCaPublicKeys()) {
-            lines.append("@cert-authority [127.0.0.1]:")
-                    .append(cert.server().port())
-                    .append(' ')
-                    .append(ca)
-                    .append('\n');
+        return new Prepared(client, server, access, key);
+    }
+
+    /** A job with its access token and key, that has not asked for its certificate yet. */
+    record Prepared(KeylessClient client, String server, AccessToken access, Path key) {
+        Workload requestCertificate() throws IOException {
+            long requestedAt = System.nanoTime();
+            CertificateResponse cert = client.requestCertificate(
+                    access.accessToken(),
+                    server,
+                    Files.readString(Path.of(key + ".pub")).trim());
+            Files.writeString(Path.of(key + "-cert.pub"), cert.certificate() + "\n");
+            Path knownHosts = key.resolveSibling("known_hosts");
+            StringBuilder lines = new StringBuilder();
+            for (String ca : cert.hostCaPublicKeys()) {
+                lines.append("@cert-authority [127.0.0.1]:")
+                        .append(cert.server().port())
+                        .append(' ')
+                        .append(ca)
+                        .append('\n');
+            }
+            Files.writeString(knownHosts, lines);
+            return new Workload(client, access, cert, key, knownHosts, requestedAt);
         }
-        Files.writeString(knownHosts, lines);
-        return new Workload(client, access, cert, key, knownHosts, requestedAt);
     }
 
     /** Waits until the agent has provisioned the session; returns its final wait state. */

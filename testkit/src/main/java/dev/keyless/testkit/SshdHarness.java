@@ -82,10 +82,24 @@ public final class SshdHarness implements AutoCloseable {
         private final Map<String, List<String>> authorizedKeys = new LinkedHashMap<>();
         private final List<String> includes = new ArrayList<>();
         private final List<String> pamSessionLines = new ArrayList<>();
+        private final List<String> options = new ArrayList<>();
         private Path hostCaPrivateKey;
         private String pamPrefix;
 
         private Builder() {}
+
+        /**
+         * Adds a config line after the harness's own, e.g. {@code MaxStartups 100:30:200} for a
+         * test that opens many connections at once (sshd keeps the first value of a keyword, so this
+         * cannot override one the harness or an include already sets).
+         */
+        public Builder option(String line) {
+            if (line.contains("\n")) {
+                throw new IllegalArgumentException("one sshd_config line");
+            }
+            options.add(line);
+            return this;
+        }
 
         /**
          * Adds an {@code Include} line (a path or glob) at the top of the config, so the included
@@ -274,6 +288,7 @@ public final class SshdHarness implements AutoCloseable {
             if (!authorizedPrincipals.isEmpty()) {
                 lines.add("AuthorizedPrincipalsFile " + principalsDir + "/%u");
             }
+            lines.addAll(options);
             return String.join("\n", lines) + "\n";
         }
     }

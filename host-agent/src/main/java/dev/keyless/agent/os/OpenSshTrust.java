@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
@@ -26,6 +29,7 @@ public final class OpenSshTrust implements SshdTrust {
     private static final Pattern PUBLIC_KEY =
             Pattern.compile("[a-z0-9@.-]{1,64} [A-Za-z0-9+/=]{1,2048}( [ -~]{0,200})?");
     private static final Pattern PID = Pattern.compile("[0-9]{1,10}");
+    private static final String PRINCIPALS_MODE = "rw-r--r--";
 
     private final TrustSettings settings;
 
@@ -63,11 +67,26 @@ public final class OpenSshTrust implements SshdTrust {
     public void writePrincipals(String user, String principal) {
         LinuxAccounts.requireJit(user);
         LinuxAccounts.requireJit(principal);
+        Path file = settings.principalsDir().resolve(user);
+        byte[] content = (principal + "\n").getBytes(StandardCharsets.UTF_8);
+        // Every session of a role writes the same line: skip the rewrite (and its fsync) when the file
+        // already holds it with the right mode, as it does for all but the first of concurrent sessions.
+        if (holds(file, content, PRINCIPALS_MODE)) {
+            return;
+        }
         // Read by sshd with the login user's privileges, so world-readable; written only by root.
-        AtomicFiles.write(
-                settings.principalsDir().resolve(user),
-                (principal + "\n").getBytes(StandardCharsets.UTF_8),
-                "rw-r--r--");
+        AtomicFiles.write(file, content, PRINCIPALS_MODE);
+    }
+
+    private static boolean holds(Path file, byte[] content, String mode) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))
+                            .equals(mode)
+                    && Arrays.equals(Files.readAllBytes(file), content);
+        } catch (IOException e) {
+            return false; // rewritten below, which reports a real failure
+        }
     }
 
     @Override

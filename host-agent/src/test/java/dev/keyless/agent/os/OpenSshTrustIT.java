@@ -137,4 +137,26 @@ class OpenSshTrustIT {
         assertThatThrownBy(() -> trust(tmp.resolve("sshd_config"), Path.of("relative/trust")))
                 .hasMessageContaining("must be absolute");
     }
+
+    @Test
+    void anUnchangedPrincipalsFileIsLeftAloneAndAChangedOneRewritten() throws Exception {
+        OpenSshTrust trust = trust(mainConfig(false), tmp.resolve("trust"));
+        trust.install(List.of(Files.readString(userCaLine)), Set.of());
+        Path file = tmp.resolve("trust").resolve("principals").resolve("wl_x");
+
+        trust.writePrincipals("wl_x", "wl_x");
+        Object first = Files.getAttribute(file, "unix:ino");
+        trust.writePrincipals("wl_x", "wl_x"); // a second session of the role
+        assertThat(Files.getAttribute(file, "unix:ino")).as("not rewritten").isEqualTo(first);
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        trust.writePrincipals("wl_x", "wl_x");
+        assertThat(Files.getAttribute(file, "unix:ino")).as("rewritten: mode").isNotEqualTo(first);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+
+        Files.writeString(file, "wl_other\n");
+        trust.writePrincipals("wl_x", "wl_x");
+        assertThat(file).hasContent("wl_x");
+    }
 }
