@@ -20,9 +20,11 @@ import java.util.stream.Stream;
  * {@link SshdTrust} for OpenSSH. The drop-in is replaced atomically, {@code sshd -t} checks the
  * whole configuration, and on failure the previous drop-in is put back before anything reloads,
  * so sshd never runs on a broken configuration. sshd reads TrustedUserCAKeys, the principals
- * files and the KRL on every authentication; a reload is needed only when the drop-in changes,
- * but the agent also reloads after a KRL change, as the contract asks. Not thread-safe: the agent
- * serialises calls.
+ * files and the KRL on every authentication, so a reload is needed only when the drop-in (or the
+ * host certificate) changes. A KRL change does not reload: a SIGHUP makes sshd close its listening
+ * socket and re-execute itself, and a client connecting in that moment is refused ("Connection
+ * refused"), so reloading on every session end refused other jobs' logins on a busy host. Not
+ * thread-safe: the agent serialises calls.
  */
 public final class OpenSshTrust implements SshdTrust {
     private static final Pattern SERIAL = Pattern.compile("[0-9]{1,20}");
@@ -59,8 +61,8 @@ public final class OpenSshTrust implements SshdTrust {
 
     @Override
     public void updateRevokedSerials(Collection<String> revokedSerials) {
+        // The next authentication reads the new file; see the class comment for why no reload.
         writeKrl(readUserCaKeys(), revokedSerials);
-        reload();
     }
 
     @Override

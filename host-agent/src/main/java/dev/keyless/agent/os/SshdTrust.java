@@ -11,7 +11,7 @@ public interface SshdTrust {
     /** Replaces the user CA keys (and rebuilds the KRL, which is scoped to them). */
     void updateUserCaKeys(List<String> userCaKeys, Collection<String> revokedSerials);
 
-    /** Rebuilds the KRL with exactly these serials and reloads sshd. */
+    /** Rebuilds the KRL with exactly these serials; sshd reads it on the next authentication, no reload. */
     void updateRevokedSerials(Collection<String> revokedSerials);
 
     /** Makes sshd read its configuration and host certificate again. */
