@@ -88,12 +88,15 @@ public final class FleetBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long descriptors = descriptorLimit();
-        if (!onboardingOnly && descriptors < 2L * (agents + oneByOne) + 1024) {
-            // Each agent holds a socket here and one in the service (which inherits this limit).
+        // Each agent holds one socket here and one in the service, which inherits this limit: the
+        // limit is per process, so each side needs one per agent plus headroom (the service's
+        // headroom is its agent descriptor reserve, which it refuses polls to keep free).
+        long needed = agents + oneByOne + 1024L;
+        if (!onboardingOnly && descriptors < needed) {
             System.err.printf(
                     "fleet-benchmark: %d agents need more than %d file descriptors (this process may open %d):"
                             + " run it from a shell after 'ulimit -n 1048576' (root) or lower --agents%n",
-                    agents + oneByOne, 2L * (agents + oneByOne) + 1024, descriptors);
+                    agents + oneByOne, needed, descriptors);
             return 2;
         }
         Path dir = Files.createTempDirectory("keyless-fleet-bench");
