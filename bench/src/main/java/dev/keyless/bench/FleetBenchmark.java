@@ -91,7 +91,7 @@ public final class FleetBenchmark implements Callable<Integer> {
         // Each agent holds one socket here and one in the service, which inherits this limit: the
         // limit is per process, so each side needs one per agent plus headroom (the service's
         // headroom is its agent descriptor reserve, which it refuses polls to keep free).
-        long needed = agents + oneByOne + 1024L;
+        long needed = agents + oneByOne + 512L; // each JVM holds well under 512 other descriptors
         if (!onboardingOnly && descriptors < needed) {
             System.err.printf(
                     "fleet-benchmark: %d agents need more than %d file descriptors (this process may open %d):"
