@@ -8,7 +8,6 @@ import dev.keyless.service.it.TestAgent;
 import dev.keyless.service.it.TestDatabase;
 import dev.keyless.testkit.TestClock;
 import dev.keyless.testkit.service.TeamSetup;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Servers page's "last seen" is written at most once a minute per agent, or at once when the
@@ -28,9 +28,11 @@ import org.junit.jupiter.api.TestInstance;
 class AgentLastSeenIT {
     private static final String POLL = "/v1/teams/" + RunningService.TEAM + "/agents/events?after=0&wait_seconds=0";
 
+    @TempDir
+    static Path dir;
+
     RunningService service;
     TeamSetup team;
-    Path dir;
     TestAgent agent;
     Db db;
     TestClock clock;
@@ -38,7 +40,6 @@ class AgentLastSeenIT {
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("agent-last-seen");
         service = RunningService.start(TestDatabase.H2);
         team = new TeamSetup(service.uri(), service.bootstrapToken()).standard();
         agent = TestAgent.enroll(service, team, "web-01", dir);
@@ -56,12 +57,6 @@ class AgentLastSeenIT {
         }
         if (service != null) {
             service.close();
-        }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
         }
     }
 

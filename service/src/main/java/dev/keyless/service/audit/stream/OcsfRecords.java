@@ -76,8 +76,8 @@ final class OcsfRecords {
                 doc.put("privileges", role == null ? List.of() : List.of(role));
             }
             if (c.classUid() == 6003) {
-                // OCSF requires the source of an API call; the service records the caller's address
-                // only for workload calls and agent enrolment
+                // OCSF requires the source of an API call; events without the caller's address (the
+                // service's own, and admin events recorded before they carried it) get a placeholder
                 doc.putIfAbsent("src_endpoint", Map.of("name", "unknown"));
                 doc.put("api", Map.of("operation", item.type(), "service", Map.of("name", "keyless")));
                 List<Map<String, Object>> resources = resources(record);
@@ -159,8 +159,11 @@ final class OcsfRecords {
         Map<String, Object> actor = new TreeMap<>();
         if ("admin".equals(actorType) && actorId != null) {
             actor.put("user", user(actorId, null, 2, "Admin"));
-        } else if ("workload".equals(actorType) && workloadUser(record, actorId) != null) {
-            actor.put("user", workloadUser(record, actorId));
+        } else if ("workload".equals(actorType)) {
+            Map<String, Object> workload = workloadUser(record, actorId);
+            if (workload != null) {
+                actor.put("user", workload);
+            }
         } else if ("agent".equals(actorType)) {
             actor.put("app_name", "keyless-host-agent");
             putIfPresent(actor, "app_uid", actorId);
